@@ -1,0 +1,50 @@
+// deployhook check-config: loads the configuration and prints what it understood.
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "commands.hpp"
+#include "compose_command.hpp"
+
+namespace deployhook {
+namespace {
+
+std::string Join(const std::vector<std::string>& items, std::string_view empty) {
+  if (items.empty()) return std::string(empty);
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : " ") + item;
+  return out;
+}
+
+}  // namespace
+
+Config LoadConfigFor(const CommandLine& line) {
+  ConfigEnvironment env;
+  if (const char* secret = std::getenv("WEBHOOK_SECRET")) env.webhook_secret = secret;
+  return LoadConfig(ResolveConfigPath(line.config, std::getenv("DEPLOYHOOK_CONFIG")), env);
+}
+
+int RunCheckConfig(const CommandLine& line) {
+  Config config = LoadConfigFor(line);
+  std::printf("config: %s\n", config.source.c_str());
+  std::printf("listen: %s\n", config.listen.value_or("socket inherited on fd 0").c_str());
+  std::printf("state_dir: %s\n", config.state_dir.c_str());
+  std::printf("secret: %s\n", config.secret_source.empty() ? "per target" : config.secret_source.c_str());
+  std::printf("max_body_bytes: %llu, threads: %d\n",
+              static_cast<unsigned long long>(config.max_body_bytes), config.threads);
+  for (const Target& target : config.targets) {
+    ComposeChoice compose = ChooseComposeCommand(target.compose);
+    std::printf("target %s: %s branch %s in %s\n", target.name.c_str(), target.repository.c_str(),
+                target.branch.c_str(), target.project_dir.c_str());
+    std::printf("  services: %s\n", Join(target.services, "(whole project)").c_str());
+    std::printf("  compose: %s (%s)\n", Join(compose.argv, "(none found)").c_str(),
+                compose.how.c_str());
+    std::printf("  timeouts: pull %ds, up %ds, health %ds; rollback %s\n", target.pull_timeout,
+                target.up_timeout, target.health_timeout, target.rollback ? "on" : "off");
+    std::printf("  secret: %s\n", target.secret_file ? ("secret_file " + target.secret_file->string()).c_str()
+                                                    : "the global secret");
+  }
+  return 0;
+}
+
+}  // namespace deployhook

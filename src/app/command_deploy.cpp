@@ -1,0 +1,35 @@
+// deployhook deploy TARGET: queues a run by hand, as a push to the deploy branch would.
+
+#include <algorithm>
+#include <cstdio>
+
+#include "clock.hpp"
+#include "commands.hpp"
+#include "durable_file.hpp"
+#include "worker_presence.hpp"
+#include "job_queue.hpp"
+
+namespace deployhook {
+
+int RunDeploy(const CommandLine& line) {
+  Config config = LoadConfigFor(line);
+  auto target = std::find_if(config.targets.begin(), config.targets.end(),
+                             [&](const Target& t) { return t.name == line.target; });
+  if (target == config.targets.end()) {
+    throw ConfigError(config.source.string() + ": no target named \"" + line.target + "\"");
+  }
+  SystemTime now = std::chrono::system_clock::now();
+  Job job{NewId(now), target->name, "manual", target->repository, "refs/heads/" + target->branch,
+          "", "", FormatRfc3339(now)};
+  JobQueue(config.state_dir).Enqueue({job});
+  std::printf("queued %s for target %s\n", job.id.c_str(), job.target.c_str());
+  if (WorkerIsRunning(config.state_dir)) {
+    std::printf("a running worker picks it up within a few seconds; see `deployhook status`\n");
+  } else {
+    std::printf("no worker is running on %s: it runs when `deployhook serve` starts\n",
+                config.state_dir.c_str());
+  }
+  return 0;
+}
+
+}  // namespace deployhook

@@ -1,0 +1,110 @@
+#include "fcgi_server.hpp"
+
+#include <fcgiapp.h>
+#include <pthread.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <memory>
+
+namespace deployhook {
+namespace {
+
+constexpr std::size_t READ_CHUNK = 64 * 1024;
+constexpr int WAKE_SIGNAL = SIGUSR2;
+
+std::optional<std::string_view> Param(const char* name, FCGX_ParamArray envp) {
+  const char* value = FCGX_GetParam(name, envp);
+  if (value == nullptr) return std::nullopt;
+  return std::string_view(value);
+}
+
+// Reads up to `length` bytes; fewer when the client went away. Grows with what arrives rather
+// than trusting the announced length.
+std::string ReadBody(FCGX_Stream* in, std::uint64_t length) {
+  std::string body;
+  body.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(length, READ_CHUNK)));
+  while (body.size() < length) {
+    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(length - body.size(), READ_CHUNK));
+    std::size_t at = body.size();
+    body.resize(at + want);
+    int got = FCGX_GetStr(body.data() + at, static_cast<int>(want), in);
+    body.resize(at + static_cast<std::size_t>(std::max(got, 0)));
+    if (got <= 0) break;
+  }
+  return body;
+}
+
+void Answer(FCGX_Request& request, Handler& handler) {
+  RequestHead head;
+  head.method = Param("REQUEST_METHOD", request.envp).value_or("");
+  head.content_length = Param("CONTENT_LENGTH", request.envp);
+  head.content_type = Param("CONTENT_TYPE", request.envp).value_or("");
+  head.signature = Param("HTTP_X_HUB_SIGNATURE_256", request.envp);
+  head.event = Param("HTTP_X_GITHUB_EVENT", request.envp).value_or("");
+  head.delivery = Param("HTTP_X_GITHUB_DELIVERY", request.envp).value_or("");
+
+  HeadCheck check = handler.CheckHead(head);
+  Response response = check.rejection ? MakeResponse(*check.rejection)
+                                      : handler.HandleBody(head, check, ReadBody(request.in, check.length));
+  std::string text = FormatCgiResponse(response);
+  FCGX_PutStr(text.data(), static_cast<int>(text.size()), request.out);
+}
+
+// Interrupts a thread blocked in accept(); the handler only has to exist.
+void OnWake(int) {}
+
+void AcceptLoop(int listen_fd, Handler& handler, std::atomic<int>& running) {
+  FCGX_Request request;
+  FCGX_InitRequest(&request, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);
+  while (FCGX_Accept_r(&request) == 0) {
+    try {
+      Answer(request, handler);
+    } catch (...) {
+      std::string text = FormatCgiResponse(MakeResponse(Outcome::Error));
+      FCGX_PutStr(text.data(), static_cast<int>(text.size()), request.out);
+    }
+    FCGX_Finish_r(&request);
+  }
+  FCGX_Free(&request, 0);
+  running.fetch_sub(1);
+}
+
+}  // namespace
+
+FcgiServer::FcgiServer(int listen_fd, int threads, Handler& handler) {
+  FCGX_Init();
+  struct sigaction action {};
+  action.sa_handler = OnWake;  // no SA_RESTART: accept() returns EINTR
+  sigemptyset(&action.sa_mask);
+  ::sigaction(WAKE_SIGNAL, &action, nullptr);
+  running_ = threads;
+  for (int i = 0; i < threads; ++i) {
+    threads_.emplace_back(AcceptLoop, listen_fd, std::ref(handler), std::ref(running_));
+  }
+}
+
+FcgiServer::~FcgiServer() { Stop(std::chrono::seconds(10)); }
+
+bool FcgiServer::Stop(std::chrono::milliseconds grace) noexcept {
+  if (threads_.empty()) return true;
+  FCGX_ShutdownPending();
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  // A thread may be between two accept() calls when signalled, so keep waking until all left.
+  while (running_.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    for (std::thread& thread : threads_) ::pthread_kill(thread.native_handle(), WAKE_SIGNAL);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  bool all_done = running_.load() == 0;
+  for (std::thread& thread : threads_) {
+    if (all_done) {
+      thread.join();
+    } else {
+      thread.detach();
+    }
+  }
+  threads_.clear();
+  return all_done;
+}
+
+}  // namespace deployhook

@@ -1,0 +1,31 @@
+#pragma once
+// The only file that knows FastCGI: accept threads turn each request into plain values for the
+// Handler and write its Response back.
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include "handler.hpp"
+
+namespace deployhook {
+
+class FcgiServer {
+ public:
+  // Starts `threads` accept threads on `listen_fd`, which must stay open while they run.
+  FcgiServer(int listen_fd, int threads, Handler& handler);
+  ~FcgiServer();
+  FcgiServer(const FcgiServer&) = delete;
+  FcgiServer& operator=(const FcgiServer&) = delete;
+
+  // Stops accepting and waits up to `grace` for requests in progress; returns false when some
+  // thread was still busy then (it is left behind; the caller is about to exit).
+  bool Stop(std::chrono::milliseconds grace) noexcept;
+
+ private:
+  std::vector<std::thread> threads_;
+  std::atomic<int> running_{0};
+};
+
+}  // namespace deployhook

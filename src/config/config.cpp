@@ -1,0 +1,263 @@
+#include "config.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "listen_address.hpp"
+
+namespace deployhook {
+namespace {
+
+constexpr const char* DEFAULT_CONFIG = "/etc/deployhook/deployhook.toml";
+
+// Reads typed values out of one TOML table, remembering which keys were consumed so that any
+// other key is reported instead of silently ignored.
+class TableReader {
+ public:
+  TableReader(const toml::table& table, std::string file, std::string prefix)
+      : table_(table), file_(std::move(file)), prefix_(std::move(prefix)) {}
+
+  [[noreturn]] void Fail(const toml::node* node, std::string_view key,
+                         std::string_view what) const {
+    std::ostringstream out;
+    out << file_;
+    if (node != nullptr) out << ':' << node->source().begin.line;
+    out << ": " << prefix_ << key << ": " << what;
+    throw ConfigError(out.str());
+  }
+
+  const toml::node* Find(std::string_view key) {
+    known_.insert(std::string(key));
+    return table_.get(key);
+  }
+
+  std::optional<std::string> String(std::string_view key) {
+    const toml::node* node = Find(key);
+    if (node == nullptr) return std::nullopt;
+    if (!node->is_string()) Fail(node, key, "expected a string");
+    return node->as_string()->get();
+  }
+
+  std::string RequiredString(std::string_view key) {
+    std::optional<std::string> value = String(key);
+    if (!value) Fail(nullptr, key, "missing (required)");
+    if (value->empty()) Fail(Find(key), key, "must not be empty");
+    return *value;
+  }
+
+  std::optional<std::int64_t> Integer(std::string_view key, std::int64_t min, std::int64_t max) {
+    const toml::node* node = Find(key);
+    if (node == nullptr) return std::nullopt;
+    if (!node->is_integer()) Fail(node, key, "expected an integer");
+    std::int64_t value = node->as_integer()->get();
+    if (value < min || value > max) {
+      Fail(node, key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    }
+    return value;
+  }
+
+  std::optional<bool> Boolean(std::string_view key) {
+    const toml::node* node = Find(key);
+    if (node == nullptr) return std::nullopt;
+    if (!node->is_boolean()) Fail(node, key, "expected true or false");
+    return node->as_boolean()->get();
+  }
+
+  std::optional<std::vector<std::string>> Strings(std::string_view key) {
+    const toml::node* node = Find(key);
+    if (node == nullptr) return std::nullopt;
+    const toml::array* array = node->as_array();
+    if (array == nullptr) Fail(node, key, "expected an array of strings");
+    std::vector<std::string> values;
+    for (const toml::node& item : *array) {
+      if (!item.is_string()) Fail(&item, key, "expected an array of strings");
+      if (item.as_string()->get().empty()) Fail(&item, key, "must not contain empty strings");
+      values.push_back(item.as_string()->get());
+    }
+    return values;
+  }
+
+  // Fails on the first key of the table that no reader asked for.
+  void RejectUnknownKeys() const {
+    for (const auto& [key, node] : table_) {
+      if (!known_.contains(std::string(key.str()))) {
+        std::ostringstream out;
+        out << file_ << ':' << key.source().begin.line << ": " << prefix_ << key.str()
+            << ": unknown key";
+        throw ConfigError(out.str());
+      }
+    }
+  }
+
+  const std::string& File() const { return file_; }
+
+ private:
+  const toml::table& table_;
+  std::string file_;
+  std::string prefix_;
+  std::set<std::string> known_;
+};
+
+std::filesystem::path RelativeTo(const std::filesystem::path& base, const std::string& value) {
+  std::filesystem::path path(value);
+  return path.is_absolute() ? path : base.parent_path() / path;
+}
+
+Target ReadTarget(const toml::table& table, std::size_t index, const std::string& file,
+                  const std::filesystem::path& config_path) {
+  TableReader reader(table, file, "target[" + std::to_string(index) + "].");
+  static const std::regex NAME("[a-z0-9_-]+");
+  Target target;
+  target.name = reader.RequiredString("name");
+  if (!std::regex_match(target.name, NAME)) {
+    reader.Fail(reader.Find("name"), "name", "must match [a-z0-9_-]+");
+  }
+  target.repository = reader.RequiredString("repository");
+  if (std::count(target.repository.begin(), target.repository.end(), '/') != 1) {
+    reader.Fail(reader.Find("repository"), "repository", "must be owner/name");
+  }
+  target.branch = reader.RequiredString("branch");
+  std::string project_dir = reader.RequiredString("project_dir");
+  target.project_dir = RelativeTo(config_path, project_dir);
+  target.services = reader.Strings("services").value_or(std::vector<std::string>{});
+  target.compose = reader.Strings("compose").value_or(std::vector<std::string>{});
+  target.compose_files = reader.Strings("compose_files").value_or(std::vector<std::string>{});
+  constexpr std::int64_t DAY = 86400;
+  target.pull_timeout = static_cast<int>(reader.Integer("pull_timeout", 1, DAY).value_or(600));
+  target.up_timeout = static_cast<int>(reader.Integer("up_timeout", 1, DAY).value_or(300));
+  target.health_timeout =
+      static_cast<int>(reader.Integer("health_timeout", 0, DAY).value_or(120));
+  target.rollback = reader.Boolean("rollback").value_or(true);
+  if (std::optional<std::string> secret_file = reader.String("secret_file")) {
+    target.secret_file = RelativeTo(config_path, *secret_file);
+    try {
+      target.secret = ReadSecretFile(*target.secret_file);
+    } catch (const ConfigError& e) {
+      reader.Fail(reader.Find("secret_file"), "secret_file", e.what());
+    }
+  }
+  reader.RejectUnknownKeys();
+  return target;
+}
+
+void ReadGlobalSecret(Config& config, TableReader& reader, const ConfigEnvironment& env) {
+  if (std::optional<std::string> secret_file = reader.String("secret_file")) {
+    config.secret_file = RelativeTo(config.source, *secret_file);
+    std::string secret;
+    try {
+      secret = ReadSecretFile(*config.secret_file);
+    } catch (const ConfigError& e) {
+      reader.Fail(reader.Find("secret_file"), "secret_file", e.what());
+    }
+    config.secret_source = "secret_file " + config.secret_file->string();
+    for (Target& target : config.targets) {
+      if (target.secret.empty()) target.secret = secret;
+    }
+    return;
+  }
+  bool needs_global = std::any_of(config.targets.begin(), config.targets.end(),
+                                  [](const Target& t) { return t.secret.empty(); });
+  if (!needs_global) return;
+  if (!env.webhook_secret || env.webhook_secret->empty()) {
+    reader.Fail(nullptr, "secret_file",
+                "no secret: set secret_file, or WEBHOOK_SECRET in the environment");
+  }
+  config.secret_source = "WEBHOOK_SECRET";
+  for (Target& target : config.targets) {
+    if (target.secret.empty()) target.secret = *env.webhook_secret;
+  }
+}
+
+void ReadTargets(Config& config, TableReader& reader, const std::string& file) {
+  const toml::node* node = reader.Find("target");
+  if (node == nullptr) reader.Fail(nullptr, "target", "missing: add at least one [[target]]");
+  const toml::array* array = node->as_array();
+  if (array == nullptr || !array->is_array_of_tables() || array->empty()) {
+    reader.Fail(node, "target", "expected [[target]] tables");
+  }
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const toml::table& table = *array->get(i)->as_table();
+    Target target = ReadTarget(table, i, file, config.source);
+    if (!names.insert(target.name).second) {
+      TableReader(table, file, "target[" + std::to_string(i) + "].")
+          .Fail(table.get("name"), "name", "duplicate target name \"" + target.name + "\"");
+    }
+    config.targets.push_back(std::move(target));
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> Config::Secrets() const {
+  std::vector<std::string> secrets;
+  for (const Target& target : targets) {
+    if (std::find(secrets.begin(), secrets.end(), target.secret) == secrets.end()) {
+      secrets.push_back(target.secret);
+    }
+  }
+  return secrets;
+}
+
+std::string ReadSecretFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError("cannot read secret file " + path.string());
+  std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!secret.empty() && secret.back() == '\n') secret.pop_back();
+  if (!secret.empty() && secret.back() == '\r') secret.pop_back();
+  if (secret.empty()) throw ConfigError("secret file " + path.string() + " is empty");
+  return secret;
+}
+
+Config LoadConfig(const std::filesystem::path& path, const ConfigEnvironment& env) {
+  const std::string file = path.string();
+  toml::table root;
+  try {
+    root = toml::parse_file(file);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream out;
+    out << file << ':' << e.source().begin.line << ": " << e.description();
+    throw ConfigError(out.str());
+  }
+
+  Config config;
+  config.source = std::filesystem::absolute(path);
+  TableReader reader(root, file, "");
+  config.listen = reader.String("listen");
+  if (config.listen && !ParseListenAddress(*config.listen)) {
+    reader.Fail(reader.Find("listen"), "listen", "expected unix:/path or HOST:PORT");
+  }
+  if (std::optional<std::string> mode = reader.String("socket_mode")) {
+    static const std::regex OCTAL("0?[0-7]{3}");
+    if (!std::regex_match(*mode, OCTAL)) {
+      reader.Fail(reader.Find("socket_mode"), "socket_mode", "expected an octal mode like \"0660\"");
+    }
+    config.socket_mode = static_cast<unsigned>(std::stoul(*mode, nullptr, 8));
+  }
+  config.socket_group = reader.String("socket_group");
+  if (std::optional<std::string> state_dir = reader.String("state_dir")) {
+    config.state_dir = RelativeTo(path, *state_dir);
+  }
+  constexpr std::int64_t GIB = 1LL << 30;
+  config.max_body_bytes =
+      static_cast<std::uint64_t>(reader.Integer("max_body_bytes", 1, GIB).value_or(26214400));
+  config.threads = static_cast<int>(reader.Integer("threads", 1, 256).value_or(4));
+  ReadTargets(config, reader, file);
+  ReadGlobalSecret(config, reader, env);
+  reader.RejectUnknownKeys();
+  return config;
+}
+
+std::filesystem::path ResolveConfigPath(const std::optional<std::string>& flag,
+                                        const char* env_value) {
+  if (flag) return *flag;
+  if (env_value != nullptr && *env_value != '\0') return env_value;
+  return DEFAULT_CONFIG;
+}
+
+}  // namespace deployhook

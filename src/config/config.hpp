@@ -1,0 +1,70 @@
+#pragma once
+// deployhook.toml, loaded once into typed structs.
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace deployhook {
+
+// A configuration mistake; what() is one line naming the file, line and key.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Target {
+  std::string name;
+  std::string repository;  // owner/name as configured; compared case-insensitively
+  std::string branch;
+  std::filesystem::path project_dir;
+  std::vector<std::string> services;       // empty: the whole project
+  std::vector<std::string> compose;        // argv prefix; empty: detected when a run starts
+  std::vector<std::string> compose_files;  // passed as -f FILE each
+  int pull_timeout = 600;                  // seconds
+  int up_timeout = 300;
+  int health_timeout = 120;  // 0: no health gate and no rollback
+  bool rollback = true;
+  std::optional<std::filesystem::path> secret_file;  // this target's own secret
+  std::string secret;  // the secret that verifies this target's deliveries
+};
+
+struct Config {
+  std::filesystem::path source;
+  std::optional<std::string> listen;
+  std::optional<unsigned> socket_mode;
+  std::optional<std::string> socket_group;
+  std::filesystem::path state_dir = "/var/lib/deployhook";
+  std::optional<std::filesystem::path> secret_file;
+  std::string secret_source;  // "secret_file <path>", "WEBHOOK_SECRET", or "" (per-target only)
+  std::uint64_t max_body_bytes = 26214400;
+  int threads = 4;
+  std::vector<Target> targets;
+
+  // The distinct secrets in use, each once, in target order; VerifySignature takes this list.
+  std::vector<std::string> Secrets() const;
+};
+
+// The environment the loader may consult (WEBHOOK_SECRET), passed in so loading stays testable.
+struct ConfigEnvironment {
+  std::optional<std::string> webhook_secret;
+};
+
+// Loads and validates `path`. Throws ConfigError for an unreadable file, bad TOML, an unknown
+// key, a wrong type or value, a missing required key, an empty or missing secret, or a
+// duplicate target name.
+Config LoadConfig(const std::filesystem::path& path, const ConfigEnvironment& env);
+
+// Returns the secret stored in `path` without its trailing newline; throws ConfigError when it
+// cannot be read or is empty.
+std::string ReadSecretFile(const std::filesystem::path& path);
+
+// Returns the config path the command line, $DEPLOYHOOK_CONFIG or the default names.
+std::filesystem::path ResolveConfigPath(const std::optional<std::string>& flag,
+                                        const char* env_value);
+
+}  // namespace deployhook

@@ -1,0 +1,20 @@
+#pragma once
+// Many queued jobs of one target become one run.
+
+#include <string>
+#include <vector>
+
+#include "job.hpp"
+
+namespace deployhook {
+
+struct CoalescedRun {
+  std::vector<std::string> deliveries;  // every delivery the run covers, oldest first
+  std::string after;                    // the newest pushed commit among them
+  std::string queued_at;                // when the oldest was queued
+};
+
+// Returns what one run covering `jobs` (oldest first, as the queue lists them) deploys.
+CoalescedRun Coalesce(const std::vector<Job>& jobs);
+
+}  // namespace deployhook

@@ -1,0 +1,78 @@
+#include "container_state.hpp"
+
+namespace deployhook {
+namespace {
+
+std::vector<std::vector<std::string>> SplitLines(std::string_view output, std::size_t fields) {
+  std::vector<std::vector<std::string>> rows;
+  while (!output.empty()) {
+    std::size_t newline = output.find('\n');
+    std::string_view line = output.substr(0, newline);
+    output = newline == std::string_view::npos ? std::string_view{} : output.substr(newline + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    std::vector<std::string> row;
+    while (true) {
+      std::size_t bar = line.find('|');
+      row.emplace_back(line.substr(0, bar));
+      if (bar == std::string_view::npos) break;
+      line.remove_prefix(bar + 1);
+    }
+    if (row.size() == fields && !row.front().empty()) rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace
+
+std::vector<ContainerImage> ParseImageLines(std::string_view output) {
+  std::vector<ContainerImage> images;
+  for (auto& row : SplitLines(output, 3)) images.push_back({row[0], row[1], row[2]});
+  return images;
+}
+
+std::vector<ContainerState> ParseStateLines(std::string_view output) {
+  std::vector<ContainerState> states;
+  for (auto& row : SplitLines(output, 4)) states.push_back({row[0], row[1], row[2], row[3]});
+  return states;
+}
+
+std::vector<std::string> ParseIdLines(std::string_view output) {
+  std::vector<std::string> ids;
+  for (auto& row : SplitLines(output, 1)) ids.push_back(row[0]);
+  return ids;
+}
+
+GateVerdict JudgeHealth(const std::vector<ContainerState>& first,
+                        const std::vector<ContainerState>& now,
+                        std::chrono::milliseconds observed, std::string& reason) {
+  if (now.empty()) {
+    reason = "no service container";
+    return GateVerdict::Failed;
+  }
+  if (now.size() != first.size()) {
+    reason = "the set of containers changed";
+    return GateVerdict::Failed;
+  }
+  bool all_up = true;
+  for (std::size_t i = 0; i < now.size(); ++i) {
+    const ContainerState& state = now[i];
+    if (state.status == "exited" || state.status == "dead") {
+      reason = "a container " + state.status;
+      return GateVerdict::Failed;
+    }
+    if (state.health == "unhealthy") {
+      reason = "a container is unhealthy";
+      return GateVerdict::Failed;
+    }
+    if (state.started_at != first[i].started_at || state.restarts != first[i].restarts) {
+      reason = "a container restarted";
+      return GateVerdict::Failed;
+    }
+    bool up = state.health.empty() ? state.status == "running" && observed >= SETTLE_TIME
+                                   : state.health == "healthy";
+    all_up = all_up && up;
+  }
+  return all_up ? GateVerdict::Healthy : GateVerdict::Waiting;
+}
+
+}  // namespace deployhook

@@ -1,0 +1,45 @@
+#pragma once
+// What `docker inspect` says of the service containers, and the health gate's verdict on it.
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace deployhook {
+
+struct ContainerImage {
+  std::string image_id;   // sha256:... the container runs
+  std::string reference;  // the image name it was created from, e.g. registry/app:latest
+  std::string service;    // compose service label
+};
+
+struct ContainerState {
+  std::string status;      // running, restarting, exited, ...
+  std::string health;      // healthy, unhealthy, starting; empty without a healthcheck
+  std::string started_at;  // changes when the container restarts
+  std::string restarts;
+};
+
+enum class GateVerdict { Healthy, Waiting, Failed };
+
+// A container without a healthcheck must keep running this long to count as up.
+constexpr std::chrono::seconds SETTLE_TIME{3};
+
+// Parses InspectImagesArgv output; lines that do not have three fields are skipped.
+std::vector<ContainerImage> ParseImageLines(std::string_view output);
+
+// Parses InspectStateArgv output; lines that do not have four fields are skipped.
+std::vector<ContainerState> ParseStateLines(std::string_view output);
+
+// Returns the container ids `compose ps -q` printed.
+std::vector<std::string> ParseIdLines(std::string_view output);
+
+// Judges the containers `observed` after the gate first saw them as `first`: Failed when one
+// stopped, restarted or is unhealthy; Healthy when every one with a healthcheck is healthy and
+// every other has kept running for SETTLE_TIME; else Waiting. `reason` says why on Failed.
+GateVerdict JudgeHealth(const std::vector<ContainerState>& first,
+                        const std::vector<ContainerState>& now,
+                        std::chrono::milliseconds observed, std::string& reason);
+
+}  // namespace deployhook

@@ -1,0 +1,139 @@
+#include "process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/process.hpp>
+#include <boost/process/extend.hpp>
+
+#include "unique_fd.hpp"
+
+namespace deployhook {
+namespace {
+
+namespace bp = boost::process;
+using Clock = std::chrono::steady_clock;
+
+// After the program exits, its pipe may still be held by something it left behind; output is
+// read for at most this long more.
+constexpr std::chrono::milliseconds DRAIN_AFTER_EXIT{2000};
+
+void KeepTail(std::string& output, std::string_view chunk, std::size_t max_output) {
+  output.append(chunk);
+  if (output.size() > max_output + max_output / 4) output.erase(0, output.size() - max_output);
+}
+
+// Reads what is available within `wait`; returns false at end of file.
+bool ReadSome(int fd, std::chrono::milliseconds wait, std::string& output, std::size_t max_output) {
+  pollfd entry{fd, POLLIN, 0};
+  int ready = ::poll(&entry, 1, static_cast<int>(wait.count()));
+  if (ready <= 0) return true;
+  char buffer[16384];
+  ssize_t n = ::read(fd, buffer, sizeof buffer);
+  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return true;
+  if (n <= 0) return false;
+  KeepTail(output, std::string_view(buffer, static_cast<std::size_t>(n)), max_output);
+  return true;
+}
+
+int ExitStatus(int native) {
+  if (WIFEXITED(native)) return WEXITSTATUS(native);
+  if (WIFSIGNALED(native)) return 128 + WTERMSIG(native);
+  return -1;
+}
+
+}  // namespace
+
+ProcessResult RunProcess(const ProcessSpec& spec) {
+  ProcessResult result;
+  auto started = Clock::now();
+  auto finish = [&] {
+    result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    if (result.output.size() > spec.max_output) {
+      result.output.erase(0, result.output.size() - spec.max_output);
+    }
+    return result;
+  };
+  if (spec.argv.empty()) {
+    result.spawn_failed = true;
+    return finish();
+  }
+
+  bp::environment env;
+  for (const auto& [name, value] : spec.env) env[name] = value;
+  boost::filesystem::path exe = spec.argv[0];
+  if (spec.argv[0].find('/') == std::string::npos) {
+    auto path_entry = spec.env.find("PATH");
+    std::vector<boost::filesystem::path> path;
+    if (path_entry != spec.env.end()) {
+      std::string_view rest = path_entry->second;
+      while (!rest.empty()) {
+        std::size_t colon = rest.find(':');
+        path.emplace_back(std::string(rest.substr(0, colon)));
+        rest = colon == std::string_view::npos ? std::string_view{} : rest.substr(colon + 1);
+      }
+    }
+    exe = bp::search_path(spec.argv[0], path);
+  }
+  if (exe.empty()) {
+    result.output = spec.argv[0] + ": not found in PATH\n";
+    result.spawn_failed = true;
+    return finish();
+  }
+
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) {
+    result.spawn_failed = true;
+    return finish();
+  }
+  UniqueFd read_end(fds[0]);
+  bp::pipe pipe(fds[0], fds[1]);
+  std::error_code error;
+  bp::child child(exe, bp::args(std::vector<std::string>(spec.argv.begin() + 1, spec.argv.end())),
+                  bp::start_dir(spec.cwd.string()), env, bp::std_in<bp::null,
+                  (bp::std_out & bp::std_err) > pipe,
+                  bp::extend::on_exec_setup([](auto&) { ::setpgid(0, 0); }), error);
+  ::close(fds[1]);
+  pipe.assign_sink(-1);
+  pipe.assign_source(-1);  // read_end owns it
+  if (error) {
+    result.output = spec.argv[0] + ": " + error.message() + "\n";
+    result.spawn_failed = true;
+    return finish();
+  }
+
+  pid_t group = child.id();
+  auto deadline = started + spec.timeout;
+  bool open = true;
+  while (child.running(error) && !error) {
+    if (Clock::now() >= deadline || (spec.abort != nullptr && spec.abort->load())) {
+      result.timed_out = true;
+      ::kill(-group, SIGTERM);
+      auto kill_at = Clock::now() + KILL_GRACE;
+      while (child.running(error) && !error && Clock::now() < kill_at) {
+        if (open) open = ReadSome(read_end.get(), std::chrono::milliseconds(100), result.output, spec.max_output);
+        else std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+      ::kill(-group, SIGKILL);
+      break;
+    }
+    if (open) {
+      open = ReadSome(read_end.get(), std::chrono::milliseconds(100), result.output, spec.max_output);
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  child.wait(error);
+  if (result.timed_out) ::kill(-group, SIGKILL);  // whatever of the group outlived its leader
+  auto drain_until = Clock::now() + DRAIN_AFTER_EXIT;
+  while (open && Clock::now() < drain_until) {
+    open = ReadSome(read_end.get(), std::chrono::milliseconds(50), result.output, spec.max_output);
+  }
+  result.exit_code = ExitStatus(child.native_exit_code());
+  return finish();
+}
+
+}  // namespace deployhook

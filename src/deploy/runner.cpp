@@ -1,0 +1,170 @@
+#include "runner.hpp"
+
+#include "clock.hpp"
+#include "coalesce.hpp"
+#include "compose_command.hpp"
+#include "durable_file.hpp"
+#include "file_lock.hpp"
+#include "step_environment.hpp"
+
+namespace deployhook {
+namespace {
+
+// Runs steps for real; a stop request cuts pauses short and, past the grace, kills the step.
+class ProcessExecutor final : public StepExecutor {
+ public:
+  ProcessExecutor(const std::atomic<bool>& stopping, const std::atomic<bool>& abort,
+                  std::mutex& mutex, std::condition_variable& wake)
+      : stopping_(stopping), abort_(abort), mutex_(mutex), wake_(wake) {}
+
+  ProcessResult Run(const ProcessSpec& spec) override {
+    ProcessSpec bounded = spec;
+    bounded.abort = &abort_;
+    return RunProcess(bounded);
+  }
+
+  bool Pause(std::chrono::milliseconds duration) override {
+    std::unique_lock lock(mutex_);
+    return !wake_.wait_for(lock, duration, [&] { return stopping_.load(); });
+  }
+
+ private:
+  const std::atomic<bool>& stopping_;
+  const std::atomic<bool>& abort_;
+  std::mutex& mutex_;
+  std::condition_variable& wake_;
+};
+
+}  // namespace
+
+Runner::Runner(const Config& config, JobQueue& queue, DeliveryMemory& memory, const Logger& log)
+    : config_(config), queue_(queue), memory_(memory), log_(log) {}
+
+Runner::~Runner() { Stop(); }
+
+void Runner::Start() {
+  EnsureDirectory(config_.state_dir / "locks");
+  EnsureDirectory(config_.state_dir / "logs");
+  for (const Target& target : config_.targets) {
+    threads_.emplace_back([this, &target] { Loop(target); });
+  }
+}
+
+void Runner::Wake() noexcept {
+  {
+    std::lock_guard lock(mutex_);
+    ++wakes_;
+  }
+  wake_.notify_all();
+}
+
+void Runner::Stop() noexcept {
+  if (threads_.empty()) return;
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  std::thread killer([this] {
+    std::unique_lock lock(mutex_);
+    if (!wake_.wait_for(lock, STOP_GRACE, [&] { return abort_.load(); })) abort_ = true;
+  });
+  for (std::thread& thread : threads_) thread.join();
+  {
+    std::lock_guard lock(mutex_);
+    abort_ = true;
+  }
+  wake_.notify_all();
+  killer.join();
+  threads_.clear();
+}
+
+bool Runner::WaitForWork(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  std::uint64_t seen = wakes_;
+  wake_.wait_for(lock, timeout, [&] { return stopping_.load() || wakes_ != seen; });
+  return !stopping_;
+}
+
+bool Runner::SleepUnlessStopping(std::chrono::milliseconds duration) {
+  std::unique_lock lock(mutex_);
+  return !wake_.wait_for(lock, duration, [&] { return stopping_.load(); });
+}
+
+void Runner::Loop(const Target& target) {
+  while (!stopping_) {
+    try {
+      RunOnce(target);
+    } catch (const std::exception& e) {
+      log_.Log(LogLevel::Error, "runner", {{"target", target.name}, {"reason", e.what()}});
+    }
+    WaitForWork(POLL);
+  }
+}
+
+void Runner::RunOnce(const Target& target) {
+  std::vector<Job> jobs = queue_.Pending(target.name);
+  if (jobs.empty()) return;
+  auto gathering_since = std::chrono::steady_clock::now();
+  while (SleepUnlessStopping(QUIET_TIME)) {
+    std::vector<Job> again = queue_.Pending(target.name);
+    bool quiet = again.size() == jobs.size();
+    jobs = std::move(again);
+    if (quiet || std::chrono::steady_clock::now() - gathering_since >= GATHER_LIMIT) break;
+  }
+  if (stopping_) return;
+
+  std::optional<FileLock> lock =
+      FileLock::TryLock(config_.state_dir / "locks" / (target.name + ".lock"));
+  if (!lock) return;  // another worker process is running this target; it will take these too
+  jobs = queue_.Pending(target.name);
+  if (jobs.empty()) return;
+
+  CoalescedRun coalesced = Coalesce(jobs);
+  SystemTime started = std::chrono::system_clock::now();
+  RunRecord run;
+  run.id = NewId(started);
+  run.target = target.name;
+  run.deliveries = coalesced.deliveries;
+  run.after = coalesced.after;
+  run.queued_at = coalesced.queued_at;
+  run.started_at = FormatRfc3339(started);
+  run.log = (config_.state_dir / "logs" / (run.id + ".log")).string();
+  log_.Log(LogLevel::Info, "run",
+           {{"id", run.id}, {"target", target.name}, {"after", run.after},
+            {"deliveries", std::to_string(jobs.size())}});
+
+  RunLog output(run.log);
+  ProcessExecutor executor(stopping_, abort_, mutex_, wake_);
+  DeploymentOutcome outcome;
+  try {
+    DeploymentSetup setup{target, ChooseComposeCommand(target.compose).argv, StepEnvironment(),
+                          stopping_, log_, run.id};
+    outcome = RunDeployment(setup, executor, output);
+  } catch (const std::exception& e) {
+    output.Append(std::string("[error: ") + e.what() + "]\n");
+    outcome.result = "failed";
+  }
+  if (outcome.interrupted) {
+    log_.Log(LogLevel::Notice, "run", {{"id", run.id}, {"target", target.name},
+                                       {"reason", "interrupted by stop; jobs stay queued"}});
+    return;
+  }
+  Record(target, jobs, run, outcome);
+}
+
+void Runner::Record(const Target& target, const std::vector<Job>& jobs, RunRecord& run,
+                    const DeploymentOutcome& outcome) {
+  run.finished_at = FormatRfc3339(std::chrono::system_clock::now());
+  run.result = outcome.result;
+  run.steps = outcome.steps;
+  AppendHistory(config_.state_dir, run);
+  if (run.result != "succeeded") {
+    for (const Job& job : jobs) memory_.Forget(job.body_sha256);  // a redelivery may retry
+  }
+  queue_.Remove(jobs);
+  log_.Log(run.result == "succeeded" ? LogLevel::Info : LogLevel::Warning, "run",
+           {{"id", run.id}, {"target", target.name}, {"result", run.result}});
+}
+
+}  // namespace deployhook

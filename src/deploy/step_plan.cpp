@@ -1,0 +1,54 @@
+#include "step_plan.hpp"
+
+namespace deployhook {
+namespace {
+
+constexpr const char* DOCKER = "docker";
+
+Argv ComposePrefix(const Target& target, const Argv& compose) {
+  Argv argv = compose;
+  for (const std::string& file : target.compose_files) {
+    argv.push_back("-f");
+    argv.push_back(file);
+  }
+  return argv;
+}
+
+Argv WithServices(Argv argv, const Target& target) {
+  argv.insert(argv.end(), target.services.begin(), target.services.end());
+  return argv;
+}
+
+Argv Inspect(const std::string& format, const std::vector<std::string>& ids) {
+  Argv argv = {DOCKER, "inspect", "--format", format};
+  argv.insert(argv.end(), ids.begin(), ids.end());
+  return argv;
+}
+
+}  // namespace
+
+StepPlan PlanSteps(const Target& target, const Argv& compose) {
+  Argv prefix = ComposePrefix(target, compose);
+  auto command = [&](std::initializer_list<const char*> words) {
+    Argv argv = prefix;
+    argv.insert(argv.end(), words.begin(), words.end());
+    return WithServices(std::move(argv), target);
+  };
+  return {command({"pull"}), command({"up", "-d"}), command({"ps", "-q"})};
+}
+
+Argv InspectImagesArgv(const std::vector<std::string>& ids) {
+  return Inspect(R"({{.Image}}|{{.Config.Image}}|{{index .Config.Labels "com.docker.compose.service"}})", ids);
+}
+
+Argv InspectStateArgv(const std::vector<std::string>& ids) {
+  return Inspect("{{.State.Status}}|{{if .State.Health}}{{.State.Health.Status}}{{end}}|"
+                 "{{.State.StartedAt}}|{{.RestartCount}}",
+                 ids);
+}
+
+Argv TagArgv(const std::string& image_id, const std::string& reference) {
+  return {DOCKER, "tag", image_id, reference};
+}
+
+}  // namespace deployhook

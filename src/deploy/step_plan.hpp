@@ -1,0 +1,32 @@
+#pragma once
+// The argv of every command a deployment runs, built from the target's configuration alone:
+// nothing from a payload ever reaches them.
+
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+
+namespace deployhook {
+
+using Argv = std::vector<std::string>;
+
+struct StepPlan {
+  Argv pull;  // <compose> [-f F]... pull <services>
+  Argv up;    // <compose> [-f F]... up -d <services>
+  Argv ps;    // <compose> [-f F]... ps -q <services>: the service containers' ids
+};
+
+// Returns the plan for `target` with the compose argv prefix `compose`.
+StepPlan PlanSteps(const Target& target, const Argv& compose);
+
+// docker inspect of containers, one "image-id|reference|service" line each.
+Argv InspectImagesArgv(const std::vector<std::string>& container_ids);
+
+// docker inspect of containers, one "status|health|started-at|restarts" line each.
+Argv InspectStateArgv(const std::vector<std::string>& container_ids);
+
+// docker tag IMAGE REFERENCE: puts a previous image back under its name.
+Argv TagArgv(const std::string& image_id, const std::string& reference);
+
+}  // namespace deployhook

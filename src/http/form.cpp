@@ -1,0 +1,50 @@
+#include "form.hpp"
+
+namespace deployhook {
+namespace {
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::optional<std::string> UrlDecode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '+') {
+      out += ' ';
+    } else if (c == '%') {
+      if (i + 2 >= text.size()) return std::nullopt;
+      int high = HexDigit(text[i + 1]);
+      int low = HexDigit(text[i + 2]);
+      if (high < 0 || low < 0) return std::nullopt;
+      out += static_cast<char>(high << 4 | low);
+      i += 2;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> FormField(std::string_view body, std::string_view name) {
+  while (!body.empty()) {
+    std::size_t amp = body.find('&');
+    std::string_view pair = body.substr(0, amp);
+    body = amp == std::string_view::npos ? std::string_view{} : body.substr(amp + 1);
+    std::size_t eq = pair.find('=');
+    std::optional<std::string> key = UrlDecode(pair.substr(0, eq));
+    if (!key || *key != name) continue;
+    if (eq == std::string_view::npos) return std::string{};
+    return UrlDecode(pair.substr(eq + 1));
+  }
+  return std::nullopt;
+}
+
+}  // namespace deployhook

@@ -1,0 +1,17 @@
+#pragma once
+// application/x-www-form-urlencoded bodies, as GitHub sends them: the JSON in the `payload` field.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace deployhook {
+
+// Returns `text` URL-decoded ('+' is a space, %XX a byte), or nothing for a broken %-escape.
+std::optional<std::string> UrlDecode(std::string_view text);
+
+// Returns the decoded value of the first `name` field of a form body, or nothing when the field
+// is absent or badly encoded.
+std::optional<std::string> FormField(std::string_view body, std::string_view name);
+
+}  // namespace deployhook

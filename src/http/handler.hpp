@@ -1,0 +1,51 @@
+#pragma once
+// The request path after the head checks: signature, payload, decision, duplicate memory, queue.
+// Pure apart from the JobSink and DeliveryMemory it is given; never sees FastCGI.
+
+#include <functional>
+#include <string_view>
+
+#include "clock.hpp"
+#include "config.hpp"
+#include "delivery_memory.hpp"
+#include "job_queue.hpp"
+#include "log.hpp"
+#include "payload.hpp"
+#include "request.hpp"
+#include "request_head.hpp"
+#include "response.hpp"
+
+namespace deployhook {
+
+class Handler {
+ public:
+  using Clock = std::function<SystemTime()>;
+
+  Handler(const Config& config, JobSink& sink, DeliveryMemory& memory, const Logger& log,
+          Clock clock = [] { return std::chrono::system_clock::now(); });
+
+  // Returns the head checks' verdict; when it has no rejection, read `length` body bytes and
+  // call HandleBody. A rejection is logged here.
+  HeadCheck CheckHead(const RequestHead& head) const noexcept;
+
+  // Returns the answer for a request whose head passed; `body` holds what could be read, which
+  // is shorter than `head_check.length` when the client went away. Never throws: anything
+  // unexpected is logged and answered 500.
+  Response HandleBody(const RequestHead& head, const HeadCheck& head_check,
+                      std::string_view body) noexcept;
+
+ private:
+  Response Handle(const RequestHead& head, const HeadCheck& head_check, std::string_view body);
+  Response Queue(const RequestHead& head, std::string_view body, const PushPayload& push,
+                 const std::vector<std::size_t>& targets);
+
+  const Config& config_;
+  std::vector<std::string> secrets_;
+  std::vector<std::size_t> target_secret_;  // index into secrets_ per target
+  JobSink& sink_;
+  DeliveryMemory& memory_;
+  const Logger& log_;
+  Clock clock_;
+};
+
+}  // namespace deployhook

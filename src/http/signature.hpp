@@ -1,0 +1,40 @@
+#pragma once
+// GitHub's X-Hub-Signature-256: "sha256=" followed by the hex HMAC-SHA256 of the raw body.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace deployhook {
+
+using Digest = std::array<std::uint8_t, 32>;
+
+enum class SignatureCheck { Valid, Missing, Malformed, Mismatch };
+
+struct SignatureResult {
+  SignatureCheck check = SignatureCheck::Missing;
+  // matched[i] is true when secrets[i] verifies the body; all false unless check is Valid.
+  std::vector<bool> matched;
+};
+
+// Returns HMAC-SHA256(key, data).
+Digest HmacSha256(std::string_view key, std::string_view data) noexcept;
+
+// Returns the header value GitHub would send for `digest`: "sha256=<64 lowercase hex>".
+std::string FormatSignature(const Digest& digest);
+
+// Returns the digest a header carries, or nothing unless it is exactly "sha256=" + 64 hex digits.
+std::optional<Digest> ParseSignatureHeader(std::string_view header) noexcept;
+
+// Returns which of `secrets` sign `body` as `header` says, comparing in constant time. A missing
+// header is an empty optional; every secret is tried so timing does not reveal which matched.
+SignatureResult VerifySignature(std::optional<std::string_view> header, std::string_view body,
+                                std::span<const std::string> secrets);
+
+std::string_view SignatureCheckName(SignatureCheck check) noexcept;
+
+}  // namespace deployhook

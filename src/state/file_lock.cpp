@@ -1,0 +1,20 @@
+#include "file_lock.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "durable_file.hpp"
+
+namespace deployhook {
+
+std::optional<FileLock> FileLock::TryLock(const std::filesystem::path& path, bool exclusive) {
+  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640));
+  if (!fd) throw StorageError("cannot open lock " + path.string() + ": " + std::strerror(errno));
+  if (::flock(fd.get(), (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) return std::nullopt;
+  return FileLock(std::move(fd));
+}
+
+}  // namespace deployhook

@@ -1,0 +1,22 @@
+#pragma once
+// flock(2) locks on files in state_dir: released by the kernel when the holder dies.
+
+#include <filesystem>
+#include <optional>
+
+#include "unique_fd.hpp"
+
+namespace deployhook {
+
+class FileLock {
+ public:
+  // Returns the lock when it could be taken without waiting, else nothing. `exclusive` false
+  // takes a shared lock. Throws StorageError when the file cannot be opened.
+  static std::optional<FileLock> TryLock(const std::filesystem::path& path, bool exclusive = true);
+
+ private:
+  explicit FileLock(UniqueFd fd) : fd_(std::move(fd)) {}
+  UniqueFd fd_;
+};
+
+}  // namespace deployhook

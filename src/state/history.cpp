@@ -1,0 +1,131 @@
+#include "history.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include "durable_file.hpp"
+#include "json_writer.hpp"
+#include "unique_fd.hpp"
+
+namespace deployhook {
+namespace {
+
+bool ReadStrings(simdjson::dom::element element, std::vector<std::string>& out) {
+  simdjson::dom::array array;
+  if (element.get_array().get(array)) return false;
+  for (simdjson::dom::element item : array) {
+    std::string_view text;
+    if (item.get_string().get(text)) return false;
+    out.emplace_back(text);
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string SerializeRun(const RunRecord& run) {
+  std::vector<std::string> steps;
+  for (const StepRecord& step : run.steps) {
+    steps.push_back(JsonObject()
+                        .Add("name", step.name)
+                        .Add("argv", step.argv)
+                        .Add("exit_code", static_cast<std::int64_t>(step.exit_code))
+                        .Add("seconds", step.seconds)
+                        .Str());
+  }
+  return JsonObject()
+      .Add("id", run.id)
+      .Add("target", run.target)
+      .Add("deliveries", run.deliveries)
+      .Add("after", run.after)
+      .Add("queued_at", run.queued_at)
+      .Add("started_at", run.started_at)
+      .Add("finished_at", run.finished_at)
+      .Add("result", run.result)
+      .AddRaw("steps", JsonArrayOfRaw(steps))
+      .Add("log", run.log)
+      .Str();
+}
+
+std::optional<RunRecord> ParseRun(std::string_view line) {
+  simdjson::dom::parser parser;
+  simdjson::dom::object object;
+  if (parser.parse(line.data(), line.size()).get(object)) return std::nullopt;
+  RunRecord run;
+  for (auto [key, field] :
+       {std::pair{"id", &run.id}, {"target", &run.target}, {"after", &run.after},
+        {"queued_at", &run.queued_at}, {"started_at", &run.started_at},
+        {"finished_at", &run.finished_at}, {"result", &run.result}, {"log", &run.log}}) {
+    std::string_view value;
+    if (object[key].get_string().get(value)) return std::nullopt;
+    field->assign(value);
+  }
+  simdjson::dom::element deliveries;
+  if (object["deliveries"].get(deliveries) || !ReadStrings(deliveries, run.deliveries)) {
+    return std::nullopt;
+  }
+  simdjson::dom::array steps;
+  if (object["steps"].get_array().get(steps)) return std::nullopt;
+  for (simdjson::dom::element item : steps) {
+    StepRecord step;
+    std::string_view name;
+    std::int64_t exit_code = 0;
+    double seconds = 0;
+    simdjson::dom::element argv;
+    if (item["name"].get_string().get(name) || item["exit_code"].get_int64().get(exit_code) ||
+        item["seconds"].get_double().get(seconds) || item["argv"].get(argv) ||
+        !ReadStrings(argv, step.argv)) {
+      return std::nullopt;
+    }
+    step.name = std::string(name);
+    step.exit_code = static_cast<int>(exit_code);
+    step.seconds = seconds;
+    run.steps.push_back(std::move(step));
+  }
+  return run;
+}
+
+std::filesystem::path HistoryPath(const std::filesystem::path& state_dir) {
+  return state_dir / "deployments.jsonl";
+}
+
+void AppendHistory(const std::filesystem::path& state_dir, const RunRecord& run) {
+  std::filesystem::path path = HistoryPath(state_dir);
+  std::string line = SerializeRun(run) + "\n";
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640));
+  auto fail = [&](const char* what) {
+    throw StorageError(std::string(what) + " " + path.string() + ": " + std::strerror(errno));
+  };
+  if (!fd) fail("cannot open");
+  if (::flock(fd.get(), LOCK_EX) != 0) fail("cannot lock");
+  std::string_view rest = line;
+  while (!rest.empty()) {
+    ssize_t n = ::write(fd.get(), rest.data(), rest.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) fail("cannot append to");
+    rest.remove_prefix(static_cast<std::size_t>(n));
+  }
+  if (::fsync(fd.get()) != 0) fail("cannot sync");
+}
+
+std::vector<RunRecord> ReadHistory(const std::filesystem::path& state_dir, std::size_t limit) {
+  std::ifstream in(HistoryPath(state_dir));
+  std::vector<RunRecord> runs;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (std::optional<RunRecord> run = ParseRun(line)) runs.push_back(std::move(*run));
+  }
+  std::reverse(runs.begin(), runs.end());
+  if (runs.size() > limit) runs.resize(limit);
+  return runs;
+}
+
+}  // namespace deployhook

@@ -1,0 +1,47 @@
+#pragma once
+// state_dir/deployments.jsonl: one JSON object per finished run.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace deployhook {
+
+struct StepRecord {
+  std::string name;  // pull, up, health, tag, rollback-up, ...
+  std::vector<std::string> argv;
+  int exit_code = 0;
+  double seconds = 0;
+};
+
+struct RunRecord {
+  std::string id;
+  std::string target;
+  std::vector<std::string> deliveries;
+  std::string after;
+  std::string queued_at;
+  std::string started_at;
+  std::string finished_at;
+  std::string result;  // succeeded, failed, timed_out, rolled_back
+  std::vector<StepRecord> steps;
+  std::string log;  // path of the run's output
+};
+
+// Returns the record as one line of JSON (no newline).
+std::string SerializeRun(const RunRecord& run);
+
+// Returns the record a history line holds, or nothing for a line that is not one.
+std::optional<RunRecord> ParseRun(std::string_view line);
+
+std::filesystem::path HistoryPath(const std::filesystem::path& state_dir);
+
+// Appends the record durably (one write under an exclusive lock, then fsync). Throws
+// StorageError.
+void AppendHistory(const std::filesystem::path& state_dir, const RunRecord& run);
+
+// Returns up to `limit` records, newest first; unparsable lines are skipped.
+std::vector<RunRecord> ReadHistory(const std::filesystem::path& state_dir, std::size_t limit);
+
+}  // namespace deployhook

@@ -1,0 +1,56 @@
+#include "job_queue.hpp"
+
+#include <algorithm>
+#include <system_error>
+
+#include "durable_file.hpp"
+
+namespace deployhook {
+namespace {
+
+constexpr std::string_view SUFFIX = ".json";
+
+}  // namespace
+
+JobQueue::JobQueue(std::filesystem::path state_dir) : root_(std::move(state_dir) / "queue") {}
+
+std::filesystem::path JobQueue::TargetDirectory(std::string_view target) const {
+  return root_ / std::string(target);
+}
+
+void JobQueue::Enqueue(const std::vector<Job>& jobs) {
+  for (const Job& job : jobs) {
+    std::filesystem::path directory = TargetDirectory(job.target);
+    EnsureDirectory(directory);
+    WriteFileDurably(directory / (job.id + std::string(SUFFIX)), SerializeJob(job) + "\n");
+  }
+  if (on_enqueue_) on_enqueue_();
+}
+
+std::vector<Job> JobQueue::Pending(std::string_view target) const {
+  std::vector<Job> jobs;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(TargetDirectory(target), error)) {
+    std::string name = entry.path().filename().string();
+    if (!name.ends_with(SUFFIX)) continue;  // temporaries being written
+    std::string content;
+    try {
+      if (!ReadWholeFile(entry.path(), content)) continue;
+    } catch (const StorageError&) {
+      continue;
+    }
+    if (std::optional<Job> job = ParseJob(content)) jobs.push_back(std::move(*job));
+  }
+  std::sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) { return a.id < b.id; });
+  return jobs;
+}
+
+void JobQueue::Remove(const std::vector<Job>& jobs) {
+  for (const Job& job : jobs) {
+    std::error_code error;
+    std::filesystem::remove(TargetDirectory(job.target) / (job.id + std::string(SUFFIX)), error);
+    if (error) throw StorageError("cannot remove job " + job.id + ": " + error.message());
+  }
+}
+
+}  // namespace deployhook

@@ -1,0 +1,28 @@
+#include "worker_presence.hpp"
+
+#include "durable_file.hpp"
+
+namespace deployhook {
+namespace {
+
+std::filesystem::path LockPath(const std::filesystem::path& state_dir) {
+  return state_dir / "worker.lock";
+}
+
+}  // namespace
+
+FileLock AnnounceWorker(const std::filesystem::path& state_dir) {
+  std::optional<FileLock> lock = FileLock::TryLock(LockPath(state_dir), false);
+  // A shared lock is refused only while `WorkerIsRunning` holds the exclusive one for a moment.
+  for (int attempt = 0; !lock && attempt < 100; ++attempt) {
+    lock = FileLock::TryLock(LockPath(state_dir), false);
+  }
+  if (!lock) throw StorageError("cannot take " + LockPath(state_dir).string());
+  return std::move(*lock);
+}
+
+bool WorkerIsRunning(const std::filesystem::path& state_dir) {
+  return !FileLock::TryLock(LockPath(state_dir), true).has_value();
+}
+
+}  // namespace deployhook

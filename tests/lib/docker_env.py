@@ -1,0 +1,601 @@
+"""A private Docker engine and a local registry for tests that need real containers.
+
+Everything lives in one temporary directory: the engine's data, its exec-root,
+its socket, the registry's storage and the compose projects.  Nothing is
+fetched from the network: images are made with ``docker import`` from a
+tarball holding a static busybox.
+
+Needs root, ``dockerd`` (with its containerd and runc), the ``docker`` CLI,
+``docker-compose`` (v1), ``docker-registry`` (distribution) and a statically
+linked ``busybox``.
+
+Quirks seen with docker 20.10 (Debian), docker-compose 1.29 and registry 2.8:
+
+* dockerd starts its own containerd under --exec-root.  The containerd shims
+  are re-parented to PID 1 and outlive a SIGKILLed dockerd, and so do the
+  containers' processes; ``Engine.stop`` finds such stragglers by the private
+  exec-root in their command line and by the container IDs in their cgroup.
+* dockerd bind-mounts --data-root onto itself (and network namespaces under
+  --exec-root); a clean stop undoes this, a killed one does not, so cleanup
+  unmounts whatever is left under the temporary directory before removing it.
+* Unix socket paths are limited to ~108 bytes and containerd puts its sockets
+  under --exec-root: keep TMPDIR short.
+* dockerd writes a trust key to /etc/docker/key.json and turns on IPv4
+  forwarding unless told otherwise: a private daemon.json sets
+  ``deprecated-key-path`` (not a command-line flag in 20.10) and
+  --ip-forward=false is passed.
+* Registries on 127.0.0.0/8 are insecure (plain HTTP) by default: no
+  --insecure-registry flag is needed.
+* The ``docker`` CLI first on PATH may be newer than the engine (28.x against
+  20.10); it negotiates the API version and works.  There is no
+  ``docker compose`` (v2) plugin, only ``docker-compose`` v1.
+* docker-compose 1.29 takes file format "2.4" (healthcheck start_period,
+  init, network_mode).  With every service on ``network_mode: none`` it
+  creates no project network.  It reads DOCKER_HOST like the CLI does.
+* ``busybox sleep`` as PID 1 ignores SIGTERM, so every stop or recreate would
+  wait the 10 s grace period: the compose service uses ``init: true``.
+* The vfs storage driver copies whole layers; with a ~2 MB busybox image that
+  costs milliseconds, not seconds.
+* ``docker import`` stamps the creation time, so two imports of the same
+  files still get different image IDs.
+"""
+
+import contextlib
+import io
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tarfile
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+HEALTH_INTERVAL = "1s"
+COMMAND_TIMEOUT = 120.0
+ENGINE_START_TIMEOUT = 60.0
+REGISTRY_START_TIMEOUT = 20.0
+STOP_TIMEOUT = 20.0
+POLL_INTERVAL = 0.1
+# containerd keeps sockets up to ~40 bytes below --exec-root.
+MAX_ROOT_LENGTH = 60
+TOOLS = ("dockerd", "docker", "docker-compose", "docker-registry", "busybox")
+
+
+class DockerEnvError(RuntimeError):
+    """A command failed, a process did not start, or a deadline passed."""
+
+
+def wait_until(predicate, timeout, what, interval=POLL_INTERVAL):
+    """Call predicate() until it returns a true value; return that value.
+
+    Raises DockerEnvError naming ``what`` if timeout seconds pass first.
+    Exceptions from predicate propagate.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        result = predicate()
+        if result:
+            return result
+        if time.monotonic() >= deadline:
+            raise DockerEnvError(f"timed out after {timeout:.1f}s waiting for {what}")
+        time.sleep(interval)
+
+
+def run(args, env=None, cwd=None, input=None, timeout=COMMAND_TIMEOUT, check=True):
+    """Run a command, capturing text output; return the CompletedProcess.
+
+    Raises DockerEnvError if it exits non-zero (when check) or outlives timeout.
+    """
+    try:
+        done = subprocess.run(args, env=env, cwd=cwd, input=input, timeout=timeout,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except subprocess.TimeoutExpired as exc:
+        raise DockerEnvError(f"{args[0]} timed out after {timeout}s: {args}") from exc
+    done.stdout = done.stdout.decode(errors="replace")
+    done.stderr = done.stderr.decode(errors="replace")
+    if check and done.returncode != 0:
+        raise DockerEnvError(f"{args} exited {done.returncode}:\n{done.stderr.strip()}")
+    return done
+
+
+def missing_prerequisites():
+    """Return a list of reasons this machine cannot run the harness (empty if it can)."""
+    problems = []
+    if os.geteuid() != 0:
+        problems.append("must run as root (dockerd needs it)")
+    problems += [f"{tool} not found on PATH" for tool in TOOLS if not shutil.which(tool)]
+    busybox = shutil.which("busybox")
+    if busybox and not is_static_elf(busybox):
+        problems.append(f"{busybox} is not statically linked (install busybox-static)")
+    return problems
+
+
+def require_tool(name):
+    """Return the full path of executable ``name``; raise DockerEnvError if absent."""
+    path = shutil.which(name)
+    if not path:
+        raise DockerEnvError(f"{name} not found on PATH")
+    return path
+
+
+def is_static_elf(path):
+    """Return True if path is an ELF executable without a program interpreter."""
+    with open(path, "rb") as f:
+        header = f.read(64)
+        if header[:4] != b"\x7fELF" or header[4] != 2:  # 64-bit only
+            return False
+        order = "little" if header[5] == 1 else "big"
+        phoff = int.from_bytes(header[32:40], order)
+        phentsize = int.from_bytes(header[54:56], order)
+        phnum = int.from_bytes(header[56:58], order)
+        f.seek(phoff)
+        table = f.read(phentsize * phnum)
+    pt_interp = 3
+    return all(int.from_bytes(table[i:i + 4], order) != pt_interp
+               for i in range(0, len(table), phentsize))
+
+
+def free_port():
+    """Return a TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def log_tail(path, lines=20):
+    """Return the last lines of a log file, or '' if it cannot be read."""
+    try:
+        with open(path, errors="replace") as f:
+            return "".join(f.readlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def terminate(proc, timeout=STOP_TIMEOUT):
+    """Stop a Popen process: SIGTERM, wait up to timeout, then SIGKILL and reap.
+
+    Returns its exit status. Does nothing but reap if it has already exited.
+    """
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            return proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    return proc.wait(timeout)
+
+
+def pids_where(proc_file, needles):
+    """Return ids of processes (not this one) whose /proc/PID/proc_file contains any needle."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{entry}/{proc_file}", "rb") as f:
+                content = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if any(needle in content for needle in needles):
+            pids.append(int(entry))
+    return pids
+
+
+def kill_pids(pids):
+    """Send SIGKILL to each pid, ignoring those already gone."""
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def mounts_under(path):
+    """Return the mount points strictly below path, deepest first."""
+    prefix = os.path.abspath(path) + "/"
+    points = []
+    with open("/proc/self/mounts") as f:
+        for line in f:
+            point = line.split()[1].encode().decode("unicode_escape")
+            if point.startswith(prefix) or point + "/" == prefix:
+                points.append(point)
+    return sorted(points, key=len, reverse=True)
+
+
+def remove_tree(path):
+    """Unmount whatever is mounted at or below path, then delete path."""
+    for point in mounts_under(path):
+        run(["umount", "--lazy", point], check=False)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+class Timings:
+    """Named durations, in the order they were measured."""
+
+    def __init__(self):
+        self.items = []
+
+    @contextlib.contextmanager
+    def measure(self, name):
+        """Context manager adding (name, seconds) once its block has run."""
+        start = time.monotonic()
+        try:
+            yield
+        finally:
+            self.items.append((name, time.monotonic() - start))
+
+    def summary(self):
+        """Return one line per kind of measurement: count, mean and max seconds."""
+        by_name = {}
+        for name, seconds in self.items:
+            by_name.setdefault(name, []).append(seconds)
+        return [f"{name}: n={len(s)} mean={sum(s) / len(s):.2f}s max={max(s):.2f}s"
+                for name, s in by_name.items()]
+
+
+class Engine:
+    """A dockerd of our own, with no bridge network, on a socket in ``root``."""
+
+    def __init__(self, root, timings):
+        self.root = root
+        self.timings = timings
+        self.socket = os.path.join(root, "docker.sock")
+        self.exec_root = os.path.join(root, "x")
+        self.data_root = os.path.join(root, "data")
+        self.log_path = os.path.join(root, "dockerd.log")
+        self.cli_config = os.path.join(root, "cli")
+        self.proc = None
+
+    @property
+    def host(self):
+        """The DOCKER_HOST value for this engine."""
+        return f"unix://{self.socket}"
+
+    def env(self):
+        """Return an environment (a new dict) pointing docker and docker-compose here."""
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("DOCKER_", "COMPOSE_"))}
+        env["DOCKER_HOST"] = self.host
+        env["DOCKER_CONFIG"] = self.cli_config
+        return env
+
+    def docker(self, *args, **kwargs):
+        """Run ``docker ARGS`` against this engine; return the CompletedProcess.
+
+        Keyword arguments go to run(); raises DockerEnvError on failure.
+        """
+        return run([require_tool("docker"), *args], env=self.env(), **kwargs)
+
+    def start(self):
+        """Start dockerd and wait until it answers; raise DockerEnvError if it does not."""
+        for d in (self.exec_root, self.data_root, self.cli_config):
+            os.makedirs(d, exist_ok=True)
+        config = os.path.join(self.root, "daemon.json")
+        with open(config, "w") as f:
+            json.dump({"deprecated-key-path": os.path.join(self.root, "key.json")}, f)
+        args = [require_tool("dockerd"), "--config-file", config,
+                "--bridge=none", "--iptables=false", "--ip6tables=false",
+                "--ip-forward=false", "--userland-proxy=false",
+                "--storage-driver=vfs", "--log-level=warn",
+                "--data-root", self.data_root, "--exec-root", self.exec_root,
+                "--pidfile", os.path.join(self.root, "dockerd.pid"), "-H", self.host]
+        with self.timings.measure("engine start"), open(self.log_path, "wb") as log:
+            self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log,
+                                         stderr=subprocess.STDOUT, start_new_session=True)
+            wait_until(self._answers, ENGINE_START_TIMEOUT, "dockerd to answer")
+
+    def _answers(self):
+        """Return True once the engine answers; raise DockerEnvError if dockerd died."""
+        if self.proc.poll() is not None:
+            raise DockerEnvError(f"dockerd exited {self.proc.returncode}:\n"
+                                 f"{log_tail(self.log_path)}")
+        probe = self.docker("version", "--format", "{{.Server.Version}}",
+                            check=False, timeout=10)
+        return probe.returncode == 0
+
+    def remove_containers(self):
+        """Force-remove every container (and its anonymous volumes) on this engine."""
+        ids = self.docker("ps", "-aq").stdout.split()
+        if ids:
+            self.docker("rm", "-fv", *ids)
+
+    def stop(self):
+        """Remove all containers, stop dockerd by pid, and kill anything it left behind."""
+        if self.proc is None:
+            return
+        try:
+            if self.proc.poll() is None:
+                self.remove_containers()
+        finally:
+            with self.timings.measure("engine stop"):
+                terminate(self.proc)
+            self.proc = None
+            self.kill_leftovers()
+
+    def kill_leftovers(self):
+        """SIGKILL container processes, shims and containerd that a dead dockerd left.
+
+        Containers are found by their cgroup, the rest by the exec-root in their
+        command line.  After a clean stop there are none.
+        """
+        containers_dir = os.path.join(self.data_root, "containers")
+        ids = os.listdir(containers_dir) if os.path.isdir(containers_dir) else []
+        kill_pids(pids_where("cgroup", [f"/{i}" for i in ids]) if ids else [])
+        kill_pids(pids_where("cmdline", [self.exec_root]))
+
+
+class Registry:
+    """A docker-registry (distribution) on 127.0.0.1, storing under ``root``."""
+
+    def __init__(self, root, timings):
+        self.root = root
+        self.timings = timings
+        self.port = free_port()
+        self.config_path = os.path.join(root, "registry.yml")
+        self.log_path = os.path.join(root, "registry.log")
+        self.proc = None
+        self._write_config()
+
+    @property
+    def address(self):
+        """host:port of the registry, as used in image references."""
+        return f"127.0.0.1:{self.port}"
+
+    @property
+    def running(self):
+        """True while the registry process is alive."""
+        return self.proc is not None and self.proc.poll() is None
+
+    def _write_config(self):
+        """Write the registry's config file (JSON, which YAML accepts)."""
+        config = {
+            "version": "0.1",
+            "log": {"level": "warn", "accesslog": {"disabled": True}},
+            "storage": {"filesystem": {"rootdirectory": os.path.join(self.root, "storage")},
+                        "delete": {"enabled": True}},
+            "http": {"addr": self.address, "secret": uuid.uuid4().hex},
+        }
+        with open(self.config_path, "w") as f:
+            json.dump(config, f, indent=2)
+
+    def start(self):
+        """Start the registry (same port and storage as before) and wait until it serves /v2/.
+
+        Raises DockerEnvError if it exits or does not answer in time.
+        """
+        if self.running:
+            return
+        with self.timings.measure("registry start"), open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(
+                [require_tool("docker-registry"), "serve", self.config_path],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True)
+            wait_until(self._answers, REGISTRY_START_TIMEOUT, "the registry to answer")
+
+    def _answers(self):
+        """Return True once GET /v2/ succeeds; raise DockerEnvError if the registry died."""
+        if not self.running:
+            raise DockerEnvError(f"docker-registry exited:\n{log_tail(self.log_path)}")
+        try:
+            with urllib.request.urlopen(f"http://{self.address}/v2/", timeout=2) as reply:
+                return reply.status == 200
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def stop(self):
+        """Stop the registry by pid; its port then refuses connections."""
+        if self.proc is not None:
+            terminate(self.proc)
+            self.proc = None
+
+    def restart(self):
+        """Stop, then start the registry; raise DockerEnvError if it does not come back."""
+        self.stop()
+        self.start()
+
+
+def image_tarball(busybox, marker, healthy):
+    """Return bytes of a root filesystem tar: /bin/busybox, /bin/sh, /tmp, /version[, /healthy]."""
+    now = time.time()
+    buf = io.BytesIO()
+
+    def add(name, kind=tarfile.REGTYPE, mode=0o644, data=b"", link=""):
+        info = tarfile.TarInfo(name)
+        info.type, info.mode, info.mtime, info.linkname = kind, mode, now, link
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data) if kind == tarfile.REGTYPE else None)
+
+    with open(busybox, "rb") as f:
+        busybox_bytes = f.read()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        add("bin", tarfile.DIRTYPE, 0o755)
+        add("bin/busybox", mode=0o755, data=busybox_bytes)
+        add("bin/sh", tarfile.SYMTYPE, 0o777, link="busybox")
+        add("tmp", tarfile.DIRTYPE, 0o1777)
+        add("version", data=marker.encode())
+        if healthy:
+            add("healthy")
+    return buf.getvalue()
+
+
+def write_compose_project(project_dir, image, service="app"):
+    """Write project_dir/docker-compose.yml with one service running image; return project_dir.
+
+    The service has no network, an init process, a long sleep as its command and a
+    healthcheck (every 1 s, 2 retries) that passes only if the image has /healthy.
+    The compose project name is the directory's base name.
+    """
+    os.makedirs(project_dir, exist_ok=True)
+    compose = {
+        "version": "2.4",
+        "services": {
+            service: {
+                "image": image,
+                "network_mode": "none",
+                "init": True,
+                "command": ["/bin/busybox", "sleep", "86400"],
+                "healthcheck": {
+                    "test": ["CMD", "/bin/busybox", "test", "-f", "/healthy"],
+                    "interval": HEALTH_INTERVAL,
+                    "timeout": HEALTH_INTERVAL,
+                    "retries": 2,
+                    "start_period": HEALTH_INTERVAL,
+                },
+            },
+        },
+    }
+    # JSON is YAML, so no YAML library is needed.
+    with open(os.path.join(project_dir, "docker-compose.yml"), "w") as f:
+        json.dump(compose, f, indent=2)
+    return project_dir
+
+
+class DockerEnv:
+    """A temporary directory holding a private engine, a registry and compose projects.
+
+    Use as a context manager, or call start() and, in a finally block, stop().
+    """
+
+    def __init__(self):
+        self.timings = Timings()
+        self.root = tempfile.mkdtemp(prefix="dh-")
+        if len(self.root) > MAX_ROOT_LENGTH:
+            shutil.rmtree(self.root)
+            raise DockerEnvError(f"temporary directory {self.root!r} is too long for the "
+                                 "engine's unix sockets: set TMPDIR to a shorter path")
+        self.engine = Engine(self._subdir("engine"), self.timings)
+        self.registry = Registry(self._subdir("registry"), self.timings)
+        self.app_ref = f"{self.registry.address}/demo/app:latest"
+
+    def _subdir(self, name):
+        """Create and return the path of a new directory under the temporary root."""
+        path = os.path.join(self.root, name)
+        os.makedirs(path)
+        return path
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def start(self):
+        """Start the engine and the registry; on failure stop what started, then raise."""
+        try:
+            self.engine.start()
+            self.registry.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self):
+        """Stop the registry and the engine and delete the temporary directory."""
+        try:
+            self.registry.stop()
+        finally:
+            try:
+                self.engine.stop()
+            finally:
+                remove_tree(self.root)
+
+    def env(self):
+        """Return an environment dict with DOCKER_HOST pointing at the private engine."""
+        return self.engine.env()
+
+    def docker(self, *args, **kwargs):
+        """Run ``docker ARGS`` on the private engine; return the CompletedProcess."""
+        return self.engine.docker(*args, **kwargs)
+
+    def compose(self, project_dir, *args, project=None, **kwargs):
+        """Run ``docker-compose [-p project] ARGS`` in project_dir; return the CompletedProcess.
+
+        Raises DockerEnvError on failure (unless check=False is passed).
+        """
+        name = ["-p", project] if project else []
+        with self.timings.measure(f"compose {args[0]}"):
+            return run([require_tool("docker-compose"), *name, *args],
+                       env=self.env(), cwd=project_dir, **kwargs)
+
+    def image_id(self, ref):
+        """Return the engine's image ID for ref, or None if it has no such image."""
+        found = self.docker("image", "inspect", "--format", "{{.Id}}", ref, check=False)
+        return found.stdout.strip() if found.returncode == 0 else None
+
+    def make_image(self, ref, marker, healthy=True):
+        """Build an image whose /version holds marker (and /healthy if healthy), push it as ref.
+
+        marker is one line; it is also the image label ``version``.  The engine keeps no
+        copy: its tag ``ref`` is left as it was, so only a pull brings the new image.
+        Returns the new image ID (sha256:...).  Raises DockerEnvError if the push
+        fails (e.g. the registry is stopped), ValueError for a multi-line marker.
+        """
+        if not marker or "\n" in marker:
+            raise ValueError("marker must be one non-empty line")
+        tarball = image_tarball(require_tool("busybox"), marker, healthy)
+        previous = self.image_id(ref)
+        with self.timings.measure("image build+push"):
+            new = self.docker("import", "--change", f"LABEL version={json.dumps(marker)}",
+                              "--change", 'CMD ["/bin/busybox", "sleep", "86400"]',
+                              "-", input=tarball).stdout.strip()
+            try:
+                self.docker("tag", new, ref)
+                self.docker("push", ref)
+            finally:
+                if previous:
+                    self.docker("tag", previous, ref)
+                self.docker("rmi", new)
+        return new
+
+    def new_project(self, name="demo", image=None, service="app"):
+        """Write a compose project named name (see write_compose_project); return its dir.
+
+        image defaults to app_ref.  Raises FileExistsError if name was used already.
+        """
+        project_dir = os.path.join(self.root, "projects", name)
+        os.makedirs(project_dir)
+        return write_compose_project(project_dir, image or self.app_ref, service)
+
+    def service_containers(self, project_dir, service):
+        """Return the IDs of all containers compose made for service from project_dir."""
+        labels = {"com.docker.compose.project.working_dir": os.path.abspath(project_dir),
+                  "com.docker.compose.service": service}
+        filters = [arg for k, v in labels.items() for arg in ("--filter", f"label={k}={v}")]
+        return self.docker("ps", "-aq", "--no-trunc", *filters).stdout.split()
+
+    def container(self, project_dir, service):
+        """Return the ID of the service's container, or None if there is none.
+
+        Raises DockerEnvError if there are several.
+        """
+        ids = self.service_containers(project_dir, service)
+        if len(ids) > 1:
+            raise DockerEnvError(f"{len(ids)} containers for service {service}: {ids}")
+        return ids[0] if ids else None
+
+    def container_image(self, project_dir, service):
+        """Return the image ID the service's container runs, or None if it has no container."""
+        container = self.container(project_dir, service)
+        return self.inspect(container, "{{.Image}}") if container else None
+
+    def inspect(self, container, template):
+        """Return ``docker inspect --format template container`` without surrounding space."""
+        return self.docker("inspect", "--format", template, container).stdout.strip()
+
+    def health(self, container):
+        """Return the container's State.Health.Status ('starting', 'healthy', 'unhealthy').
+
+        Returns None if it has no healthcheck.
+        """
+        state = json.loads(self.inspect(container, "{{json .State.Health}}"))
+        return state["Status"] if state else None
+
+    def wait_health(self, container, status, timeout=30.0):
+        """Wait until health(container) == status; return status or raise DockerEnvError."""
+        with self.timings.measure(f"until {status}"):
+            wait_until(lambda: self.health(container) == status,
+                       timeout, f"{container[:12]} to be {status}")
+        return status

@@ -1,0 +1,228 @@
+"""Start a built `deployhook serve` on a unix socket in a temporary state_dir and drive it over
+FastCGI with Debian's cgi-fcgi, as nginx or Caddy would.
+
+    with Worker(tmp_path, targets=[target("app", "octo/repo", "main")]) as worker:
+        reply = worker.deliver(body, event="push")
+        assert reply.status == 202
+
+Every wait is a condition polled with a deadline; every process is stopped by its pid.
+"""
+
+import hashlib
+import hmac
+import json
+import os
+import signal
+import subprocess
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = REPO / "tests" / "fixtures"
+DEFAULT_SECRET = "It's a Secret to Everybody"
+
+
+def binary():
+    """Return the path of the deployhook executable under test ($DEPLOYHOOK_BIN or build/)."""
+    path = Path(os.environ.get("DEPLOYHOOK_BIN", REPO / "build" / "src" / "deployhook"))
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} not built: run meson compile -C build")
+    return path
+
+
+def fixture(relative):
+    """Return the exact bytes of a file under tests/fixtures."""
+    return (FIXTURES / relative).read_bytes()
+
+
+def sign(body, secret=DEFAULT_SECRET):
+    """Return GitHub's X-Hub-Signature-256 value for body under secret."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def wait_until(predicate, timeout=10.0, what="condition", interval=0.05):
+    """Poll predicate until it returns a true value (returned) or raise TimeoutError."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise TimeoutError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(interval)
+
+
+def target(name, repository, branch, project_dir="/", **options):
+    """Return one [[target]] table as a dict (options: services, compose, timeouts, ...)."""
+    table = {"name": name, "repository": repository, "branch": branch,
+             "project_dir": str(project_dir)}
+    table.update(options)
+    return table
+
+
+def toml_value(value):
+    """Return value as TOML (strings, ints, bools and lists of strings suffice here)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    return json.dumps(str(value))
+
+
+def config_text(settings, targets):
+    """Return a deployhook.toml for top-level settings and target tables."""
+    lines = [f"{key} = {toml_value(value)}" for key, value in settings.items()]
+    for table in targets:
+        lines.append("\n[[target]]")
+        lines.extend(f"{key} = {toml_value(value)}" for key, value in table.items())
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict
+    body: bytes
+    json: dict = field(default=None)
+
+
+def parse_cgi_response(raw):
+    """Split a CGI response (Status line, headers, blank line, body) into a Reply."""
+    head, _, body = raw.partition(b"\r\n\r\n")
+    headers = {}
+    for line in head.decode("latin-1").split("\r\n"):
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    status = int(headers.get("status", "200").split()[0])
+    try:
+        parsed = json.loads(body) if body else None
+    except ValueError:
+        parsed = None
+    return Reply(status, headers, body, parsed)
+
+
+def fastcgi_request(socket_path, params, body=b"", timeout=20):
+    """Send one request with CGI params to a FastCGI socket with cgi-fcgi; return the Reply."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    env.update(params)
+    done = subprocess.run(["cgi-fcgi", "-bind", "-connect", str(socket_path)], input=body,
+                          env=env, capture_output=True, timeout=timeout, check=False)
+    if not done.stdout:
+        raise ConnectionError(f"no answer from {socket_path}: {done.stderr.decode(errors='replace')}")
+    return parse_cgi_response(done.stdout)
+
+
+class Worker:
+    """One `deployhook serve` process with its own config, secret and state_dir."""
+
+    def __init__(self, root, targets, secret=DEFAULT_SECRET, settings=None, env=None,
+                 args=()):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.socket = self.root / "deployhook.sock"
+        self.state_dir = self.root / "state"
+        self.secret = secret
+        self.secret_file = self.root / "secret"
+        self.secret_file.write_text(secret + "\n")
+        self.config = self.root / "deployhook.toml"
+        base = {"listen": f"unix:{self.socket}", "state_dir": str(self.state_dir),
+                "secret_file": str(self.secret_file)}
+        base.update(settings or {})
+        self.config.write_text(config_text(base, targets))
+        self.env = dict(os.environ if env is None else env)
+        self.args = list(args)
+        self.log_path = self.root / "worker.log"
+        self.process = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def command(self, *args):
+        """Run `deployhook ARGS --config CONFIG`; return the CompletedProcess (text)."""
+        return subprocess.run([str(binary()), *args, "--config", str(self.config)],
+                              env=self.env, capture_output=True, text=True, timeout=60)
+
+    def start(self, timeout=10.0):
+        """Start serving and return self once the socket accepts connections."""
+        log = open(self.log_path, "ab")
+        self.process = subprocess.Popen(
+            [str(binary()), "serve", "--config", str(self.config), *self.args],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=self.env)
+        log.close()
+
+        def ready():
+            if self.process.poll() is not None:
+                raise RuntimeError(f"worker exited {self.process.returncode}: {self.log()}")
+            try:
+                return fastcgi_request(self.socket, {"REQUEST_METHOD": "GET"}, timeout=5)
+            except (ConnectionError, subprocess.TimeoutExpired):
+                return None
+
+        wait_until(ready, timeout, "the worker's socket")
+        return self
+
+    def stop(self, sig=signal.SIGTERM, timeout=40.0):
+        """Stop the worker by pid (sig, then SIGKILL at the deadline); return its exit status."""
+        if self.process is None:
+            return None
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+        status, self.process = self.process.returncode, None
+        return status
+
+    def kill(self):
+        """SIGKILL the worker at once, as a crash would."""
+        return self.stop(signal.SIGKILL)
+
+    def deliver(self, body, event="push", delivery=None, signature=None, secret=None,
+                content_type="application/json", method="POST", content_length=None,
+                params=None):
+        """POST body as GitHub would (signed with the worker's secret unless signature is
+        given; signature=False sends none) and return the Reply."""
+        request = {
+            "REQUEST_METHOD": method,
+            "CONTENT_TYPE": content_type,
+            "CONTENT_LENGTH": str(len(body) if content_length is None else content_length),
+            "HTTP_X_GITHUB_EVENT": event,
+            "HTTP_X_GITHUB_DELIVERY": delivery or str(uuid.uuid4()),
+            "SCRIPT_NAME": "/webhook/deploy",
+            "REQUEST_URI": "/webhook/deploy",
+        }
+        if signature is None:
+            signature = sign(body, secret or self.secret)
+        if signature is not False:
+            request["HTTP_X_HUB_SIGNATURE_256"] = signature
+        if content_length is False:
+            del request["CONTENT_LENGTH"]
+        request.update(params or {})
+        return fastcgi_request(self.socket, request, body)
+
+    def log(self):
+        """Return everything the worker wrote to stderr so far."""
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def history(self):
+        """Return the recorded runs (state_dir/deployments.jsonl), oldest first."""
+        path = self.state_dir / "deployments.jsonl"
+        if not path.exists():
+            return []
+        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+    def queued(self, target_name):
+        """Return the jobs waiting in the queue for a target, oldest first."""
+        directory = self.state_dir / "queue" / target_name
+        if not directory.is_dir():
+            return []
+        return [json.loads(p.read_text()) for p in sorted(directory.glob("*.json"))]
