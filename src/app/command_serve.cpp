@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 
@@ -84,7 +85,11 @@ int RunServe(const CommandLine& line, const Logger& log) {
     sigwait(&stop_signals, &signal_number);
     log.Log(LogLevel::Info, "stopping", {{"signal", strsignal(signal_number)}});
     if (!server.Stop(REQUEST_GRACE)) {
+      // A thread still inside a request uses the handler: leave without destroying anything.
       log.Log(LogLevel::Warning, "stopping", {{"reason", "requests still open at the deadline"}});
+      runner.Stop();
+      if (!listener.unix_path.empty()) ::unlink(listener.unix_path.c_str());
+      std::_Exit(0);
     }
   }
   if (!listener.unix_path.empty()) ::unlink(listener.unix_path.c_str());

@@ -28,8 +28,8 @@ class Run {
  private:
   ProcessResult Step(const std::string& name, const Argv& argv, std::chrono::seconds timeout,
                      bool record);
-  std::vector<ContainerImage> Snapshot();
-  std::vector<ContainerState> States();
+  // Returns what `inspect` prints for the service containers `ps -q` lists; empty on failure.
+  std::string InspectContainers(const std::string& name, Argv (*inspect)(const std::vector<std::string>&));
   bool HealthGate();
   bool Rollback(const std::vector<ContainerImage>& previous);
   DeploymentOutcome Finish(std::string result);
@@ -69,32 +69,24 @@ ProcessResult Run::Step(const std::string& name, const Argv& argv, std::chrono::
   return result;
 }
 
-std::vector<ContainerImage> Run::Snapshot() {
-  ProcessResult ps = Step("snapshot", plan_.ps, INSPECT_TIMEOUT, false);
+std::string Run::InspectContainers(const std::string& name, Argv (*inspect)(const std::vector<std::string>&)) {
+  ProcessResult ps = Step(name, plan_.ps, INSPECT_TIMEOUT, false);
   std::vector<std::string> ids = ParseIdLines(ps.output);
   if (ps.exit_code != 0 || ids.empty()) return {};
-  ProcessResult inspect = Step("snapshot", InspectImagesArgv(ids), INSPECT_TIMEOUT, false);
-  return inspect.exit_code == 0 ? ParseImageLines(inspect.output) : std::vector<ContainerImage>{};
-}
-
-std::vector<ContainerState> Run::States() {
-  ProcessResult ps = Step("health", plan_.ps, INSPECT_TIMEOUT, false);
-  std::vector<std::string> ids = ParseIdLines(ps.output);
-  if (ps.exit_code != 0 || ids.empty()) return {};
-  ProcessResult inspect = Step("health", InspectStateArgv(ids), INSPECT_TIMEOUT, false);
-  return inspect.exit_code == 0 ? ParseStateLines(inspect.output) : std::vector<ContainerState>{};
+  ProcessResult result = Step(name, inspect(ids), INSPECT_TIMEOUT, false);
+  return result.exit_code == 0 ? result.output : std::string{};
 }
 
 bool Run::HealthGate() {
   using Clock = std::chrono::steady_clock;
   auto started = Clock::now();
   auto deadline = started + std::chrono::seconds(setup_.target.health_timeout);
-  std::vector<ContainerState> first = States();
+  std::vector<ContainerState> first = ParseStateLines(InspectContainers("health", InspectStateArgv));
   std::string reason = "did not become healthy in time";
   GateVerdict verdict = GateVerdict::Waiting;
   while (true) {
     auto observed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
-    verdict = JudgeHealth(first, States(), observed, reason);
+    verdict = JudgeHealth(first, ParseStateLines(InspectContainers("health", InspectStateArgv)), observed, reason);
     if (verdict != GateVerdict::Waiting || Clock::now() >= deadline) break;
     if (!executor_.Pause(HEALTH_POLL)) return false;
   }
@@ -135,7 +127,7 @@ DeploymentOutcome Run::Execute() {
     log_.Append("[no compose command: neither 'docker compose' nor 'docker-compose' answers]\n");
     return Finish("failed");
   }
-  std::vector<ContainerImage> previous = Snapshot();
+  std::vector<ContainerImage> previous = ParseImageLines(InspectContainers("snapshot", InspectImagesArgv));
 
   ProcessResult pull = Step("pull", plan_.pull, std::chrono::seconds(target.pull_timeout), true);
   if (pull.timed_out) return Finish("timed_out");

@@ -12,24 +12,11 @@
 #include <fstream>
 
 #include "durable_file.hpp"
+#include "json_reader.hpp"
 #include "json_writer.hpp"
 #include "unique_fd.hpp"
 
 namespace deployhook {
-namespace {
-
-bool ReadStrings(simdjson::dom::element element, std::vector<std::string>& out) {
-  simdjson::dom::array array;
-  if (element.get_array().get(array)) return false;
-  for (simdjson::dom::element item : array) {
-    std::string_view text;
-    if (item.get_string().get(text)) return false;
-    out.emplace_back(text);
-  }
-  return true;
-}
-
-}  // namespace
 
 std::string SerializeRun(const RunRecord& run) {
   std::vector<std::string> steps;
@@ -60,16 +47,13 @@ std::optional<RunRecord> ParseRun(std::string_view line) {
   simdjson::dom::object object;
   if (parser.parse(line.data(), line.size()).get(object)) return std::nullopt;
   RunRecord run;
-  for (auto [key, field] :
-       {std::pair{"id", &run.id}, {"target", &run.target}, {"after", &run.after},
-        {"queued_at", &run.queued_at}, {"started_at", &run.started_at},
-        {"finished_at", &run.finished_at}, {"result", &run.result}, {"log", &run.log}}) {
-    std::string_view value;
-    if (object[key].get_string().get(value)) return std::nullopt;
-    field->assign(value);
-  }
+  bool complete = ReadStringFields(
+      object, {{"id", &run.id}, {"target", &run.target}, {"after", &run.after},
+               {"queued_at", &run.queued_at}, {"started_at", &run.started_at},
+               {"finished_at", &run.finished_at}, {"result", &run.result}, {"log", &run.log}});
   simdjson::dom::element deliveries;
-  if (object["deliveries"].get(deliveries) || !ReadStrings(deliveries, run.deliveries)) {
+  if (!complete || object["deliveries"].get(deliveries) ||
+      !ReadStringArray(deliveries, run.deliveries)) {
     return std::nullopt;
   }
   simdjson::dom::array steps;
@@ -82,7 +66,7 @@ std::optional<RunRecord> ParseRun(std::string_view line) {
     simdjson::dom::element argv;
     if (item["name"].get_string().get(name) || item["exit_code"].get_int64().get(exit_code) ||
         item["seconds"].get_double().get(seconds) || item["argv"].get(argv) ||
-        !ReadStrings(argv, step.argv)) {
+        !ReadStringArray(argv, step.argv)) {
       return std::nullopt;
     }
     step.name = std::string(name);

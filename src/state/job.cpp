@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include "json_reader.hpp"
 #include "json_writer.hpp"
 
 namespace deployhook {
@@ -24,15 +25,11 @@ std::optional<Job> ParseJob(std::string_view json) {
   simdjson::dom::object object;
   if (parser.parse(json.data(), json.size()).get(object)) return std::nullopt;
   Job job;
-  for (auto [key, field] : {std::pair{"id", &job.id}, {"target", &job.target},
-                            {"delivery", &job.delivery}, {"repository", &job.repository},
-                            {"ref", &job.ref}, {"after", &job.after},
-                            {"body_sha256", &job.body_sha256}, {"queued_at", &job.queued_at}}) {
-    std::string_view value;
-    if (object[key].get_string().get(value)) return std::nullopt;
-    field->assign(value);
-  }
-  if (job.id.empty() || job.target.empty()) return std::nullopt;
+  bool complete = ReadStringFields(
+      object, {{"id", &job.id}, {"target", &job.target}, {"delivery", &job.delivery},
+               {"repository", &job.repository}, {"ref", &job.ref}, {"after", &job.after},
+               {"body_sha256", &job.body_sha256}, {"queued_at", &job.queued_at}});
+  if (!complete || job.id.empty() || job.target.empty()) return std::nullopt;
   return job;
 }
 
