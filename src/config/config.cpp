@@ -15,6 +15,23 @@ namespace {
 
 constexpr const char* DEFAULT_CONFIG = "/etc/deployhook/deployhook.toml";
 
+// Returns `text` with control characters written as \xHH: an error stays one line even when it
+// quotes a key or value (or toml++ quotes the text) with a newline in it.
+std::string OneLine(std::string_view text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f) {
+      static constexpr char HEX[] = "0123456789abcdef";
+      out += "\\x";
+      out += HEX[c >> 4];
+      out += HEX[c & 0xf];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 // Reads typed values out of one TOML table, remembering which keys were consumed so that any
 // other key is reported instead of silently ignored.
 class TableReader {
@@ -24,11 +41,13 @@ class TableReader {
 
   [[noreturn]] void Fail(const toml::node* node, std::string_view key,
                          std::string_view what) const {
+    // A key missing from a [[target]] is reported at that table's header line.
+    if (node == nullptr && !prefix_.empty()) node = &table_;
     std::ostringstream out;
     out << file_;
     if (node != nullptr) out << ':' << node->source().begin.line;
     out << ": " << prefix_ << key << ": " << what;
-    throw ConfigError(out.str());
+    throw ConfigError(OneLine(out.str()));
   }
 
   const toml::node* Find(std::string_view key) {
@@ -89,7 +108,7 @@ class TableReader {
         std::ostringstream out;
         out << file_ << ':' << key.source().begin.line << ": " << prefix_ << key.str()
             << ": unknown key";
-        throw ConfigError(out.str());
+        throw ConfigError(OneLine(out.str()));
       }
     }
   }
@@ -222,7 +241,7 @@ Config LoadConfig(const std::filesystem::path& path, const ConfigEnvironment& en
   } catch (const toml::parse_error& e) {
     std::ostringstream out;
     out << file << ':' << e.source().begin.line << ": " << e.description();
-    throw ConfigError(out.str());
+    throw ConfigError(OneLine(out.str()));
   }
 
   Config config;

@@ -1,5 +1,7 @@
 #include "container_state.hpp"
 
+#include <algorithm>
+
 namespace deployhook {
 namespace {
 
@@ -37,8 +39,16 @@ std::vector<ContainerState> ParseStateLines(std::string_view output) {
 }
 
 std::vector<std::string> ParseIdLines(std::string_view output) {
+  // stdout and stderr arrive together: a warning line must not pass for a container id.
+  auto is_id = [](const std::string& text) {
+    return text.size() >= 12 && text.size() <= 64 &&
+           std::all_of(text.begin(), text.end(),
+                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  };
   std::vector<std::string> ids;
-  for (auto& row : SplitLines(output, 1)) ids.push_back(row[0]);
+  for (auto& row : SplitLines(output, 1)) {
+    if (is_id(row[0])) ids.push_back(row[0]);
+  }
   return ids;
 }
 

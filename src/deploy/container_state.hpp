@@ -32,7 +32,7 @@ std::vector<ContainerImage> ParseImageLines(std::string_view output);
 // Parses InspectStateArgv output; lines that do not have four fields are skipped.
 std::vector<ContainerState> ParseStateLines(std::string_view output);
 
-// Returns the container ids `compose ps -q` printed.
+// Returns the container ids `compose ps -q` printed (hex lines only; warnings are skipped).
 std::vector<std::string> ParseIdLines(std::string_view output);
 
 // Judges the containers `observed` after the gate first saw them as `first`: Failed when one

@@ -158,10 +158,12 @@ void Runner::Record(const Target& target, const std::vector<Job>& jobs, RunRecor
   run.finished_at = FormatRfc3339(std::chrono::system_clock::now());
   run.result = outcome.result;
   run.steps = outcome.steps;
-  AppendHistory(config_.state_dir, run);
+  // Forgotten before the failure is recorded, so a redelivery sent by someone who saw the
+  // recorded failure is never answered `duplicate`.
   if (run.result != "succeeded") {
     for (const Job& job : jobs) memory_.Forget(job.body_sha256);  // a redelivery may retry
   }
+  AppendHistory(config_.state_dir, run);
   queue_.Remove(jobs);
   log_.Log(run.result == "succeeded" ? LogLevel::Info : LogLevel::Warning, "run",
            {{"id", run.id}, {"target", target.name}, {"result", run.result}});

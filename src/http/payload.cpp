@@ -20,6 +20,9 @@ struct Parsed {
 Parsed ParseObject(std::string_view json) {
   thread_local simdjson::dom::parser shared_parser;
   Parsed parsed;
+  // simdjson copies the text with memcpy, which must not get the null data() of an empty
+  // default-constructed string_view.
+  if (json.data() == nullptr) json = std::string_view("", 0);
   simdjson::dom::parser* parser = &shared_parser;
   if (json.size() >= KEEP_PARSER_BELOW) {
     parsed.owned = std::make_unique<simdjson::dom::parser>();

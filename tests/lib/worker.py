@@ -132,6 +132,7 @@ class Worker:
         base = {"listen": f"unix:{self.socket}", "state_dir": str(self.state_dir),
                 "secret_file": str(self.secret_file)}
         base.update(settings or {})
+        self.state_dir = Path(base["state_dir"])  # settings may point several workers at one
         self.config.write_text(config_text(base, targets))
         self.env = dict(os.environ if env is None else env)
         self.args = list(args)

@@ -1,0 +1,108 @@
+"""What each step's failure makes of a run: failed, timed_out, rolled_back; and which steps
+never run after it."""
+
+import pytest
+
+from fake_docker_control import live_processes_in_group
+from worker import wait_until
+
+AFTER = "9f" * 20
+PREVIOUS_IMAGE = "sha256:" + "ab" * 32
+PREVIOUS_REFERENCE = "registry.test/octo/app:stable"
+UNHEALTHY = "running|unhealthy|2024-05-01T12:00:00.000000000Z|0\n"
+KILL_GRACE = 5  # seconds between SIGTERM and SIGKILL to a timed-out step's group
+
+
+def only_run(worker, delivery, timeout=60):
+    """Wait for the first recorded run, check it covers exactly `delivery`, and return it."""
+    runs = wait_until(worker.history, timeout, "a recorded run")
+    assert len(runs) == 1
+    assert runs[0]["deliveries"] == [delivery]
+    return runs[0]
+
+
+def step_names(run):
+    return [step["name"] for step in run["steps"]]
+
+
+def test_failed_pull_is_recorded_failed_and_up_never_runs(workers, fake, push_body, deliver):
+    fake.set(pull={"exit": 1, "output": "manifest unknown\n"})
+    worker = workers()
+    run = only_run(worker, deliver(worker, push_body(AFTER)))
+    assert run["result"] == "failed"
+    assert step_names(run) == ["pull"]
+    assert run["steps"][0]["exit_code"] == 1
+    assert fake.calls("pull") and not fake.calls("up")
+
+
+def test_failed_up_is_recorded_failed_without_health_gate(workers, fake, push_body, deliver):
+    fake.set(up={"exit": 17})
+    worker = workers()
+    run = only_run(worker, deliver(worker, push_body(AFTER)))
+    assert run["result"] == "failed"
+    assert step_names(run) == ["pull", "up"]
+    assert run["steps"][1]["exit_code"] == 17
+    assert not fake.calls("inspect-state")
+    assert not fake.calls("tag")
+
+
+def test_unhealthy_deployment_is_rolled_back_to_the_previous_image(
+        workers, fake, push_body, deliver):
+    fake.set(**{"inspect-images": {"output": f"{PREVIOUS_IMAGE}|{PREVIOUS_REFERENCE}|app\n"},
+                "inspect-state": {"output": UNHEALTHY}})
+    worker = workers()
+    run = only_run(worker, deliver(worker, push_body(AFTER)))
+    assert run["result"] == "rolled_back"
+    assert step_names(run) == ["pull", "up", "health", "rollback-tag", "rollback-up"]
+
+    calls = fake.calls()
+    operations = [call["operation"] for call in calls]
+    tag = operations.index("tag")
+    assert calls[tag]["argv"] == ["docker", "tag", PREVIOUS_IMAGE, PREVIOUS_REFERENCE]
+    assert "inspect-state" in operations[:tag]
+    ups = [call for call in calls if call["operation"] == "up"]
+    assert len(ups) == 2
+    assert ups[1]["argv"] == ups[0]["argv"] == ["docker", "compose", "up", "-d", "app"]
+    assert ups[1]["start"] > calls[tag]["start"]
+
+
+def test_unhealthy_deployment_without_rollback_fails_and_tags_nothing(
+        workers, fake, push_body, deliver):
+    fake.set(**{"inspect-state": {"output": UNHEALTHY}})
+    worker = workers(rollback=False)
+    run = only_run(worker, deliver(worker, push_body(AFTER)))
+    assert run["result"] == "failed"
+    assert step_names(run) == ["pull", "up", "health"]
+    assert not fake.calls("tag")
+    assert len(fake.calls("up")) == 1
+
+
+def test_zero_health_timeout_skips_the_health_gate(workers, fake, push_body, deliver):
+    fake.set(**{"inspect-state": {"output": UNHEALTHY}})
+    worker = workers(health_timeout=0)
+    run = only_run(worker, deliver(worker, push_body(AFTER)))
+    assert run["result"] == "succeeded"
+    assert step_names(run) == ["pull", "up"]
+    assert not fake.calls("inspect-state")
+    assert fake.calls("inspect-images")  # the snapshot before the pull still happens
+
+
+@pytest.mark.parametrize("ignore_term, least_seconds", [("child", 2), ("all", 2 + KILL_GRACE)])
+def test_hung_pull_is_killed_with_its_children_at_the_pull_timeout(
+        workers, fake, push_body, deliver, ignore_term, least_seconds):
+    """ignore_term: which of the hung pull and its child shrug off SIGTERM, so SIGKILL must
+    reach them through their process group."""
+    fake.set(pull={"hang": True, "ignore_term": ignore_term})
+    worker = workers(pull_timeout=2)
+    run = only_run(worker, deliver(worker, push_body(AFTER)))
+    assert run["result"] == "timed_out"
+    assert step_names(run) == ["pull"]
+    assert least_seconds <= run["steps"][0]["seconds"] < least_seconds + 10
+    assert not fake.calls("up")
+
+    (pull,) = fake.calls("pull")
+    assert pull["end"] is None  # it never finished by itself
+    assert pull["children"] and pull["pgid"] == pull["pid"]
+    # SIGKILL was sent before the run was recorded; give the kernel a moment to finish them.
+    wait_until(lambda: not live_processes_in_group(pull["pgid"]), 5,
+               f"the end of process group {pull['pgid']}: {live_processes_in_group(pull['pgid'])}")

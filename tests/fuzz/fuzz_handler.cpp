@@ -1,0 +1,144 @@
+// Fuzzes the whole request path after the head checks, as a client drives it: signature, form
+// decoding, payload, decision, duplicate memory and queueing, with jobs recorded instead of
+// written and the duplicate memory in a scratch state_dir.
+//
+// Input, one field per line and the body last:
+//   X-GitHub-Event, Content-Type, signature, X-GitHub-Delivery, body
+// The signature line picks how the body is signed, so the fuzzer gets past the HMAC: empty
+// signs it with SECRET_GITHUB_DOCS, "2" with SECRET_GITEA (target hello-main's own), "-" sends
+// no header, anything else is sent as the header itself.
+
+#include <algorithm>
+#include <string>
+
+#include "decision.hpp"
+#include "form.hpp"
+#include "harness.hpp"
+#include "handler.hpp"
+#include "payload.hpp"
+#include "sha256.hpp"
+#include "signature.hpp"
+
+namespace {
+
+using namespace deployhook;
+
+// Delivery ids longer than this are cut by the handler before they are stored or echoed.
+constexpr std::size_t MAX_DELIVERY_BYTES = 128;
+
+struct Request {
+  RequestHead head;
+  std::string signature;
+  std::string content_length;
+  std::string_view body;
+};
+
+Request ReadRequest(std::string_view input) {
+  std::vector<std::string_view> fields = fuzz::SplitFields(input, 5);
+  fields.resize(5);
+  Request request;
+  request.body = fields[4];
+  request.head.method = "POST";
+  request.head.event = fields[0];
+  request.head.content_type = fields[1];
+  request.head.delivery = fields[3];
+  std::string_view mode = fields[2];
+  if (mode.empty()) {
+    request.signature = FormatSignature(HmacSha256(fuzz::SECRET_GITHUB_DOCS, request.body));
+  } else if (mode == "2") {
+    request.signature = FormatSignature(HmacSha256(fuzz::SECRET_GITEA, request.body));
+  } else {
+    request.signature = mode;
+  }
+  if (mode != "-") request.head.signature = request.signature;
+  request.content_length = std::to_string(request.body.size());
+  request.head.content_length = request.content_length;
+  return request;
+}
+
+// Every answer is a JSON object with a status; nothing the client sends makes it a 5xx when the
+// disk is fine.
+void CheckResponse(const Response& response) {
+  FUZZ_REQUIRE(response.status < 500);
+  FUZZ_REQUIRE(CheckJsonObject(response.body).empty());
+  FUZZ_REQUIRE(response.body.find("\"status\"") != std::string::npos);
+}
+
+// A queued job belongs to a target whose repository and branch the push names and whose secret
+// signed it, and carries the delivery and body it came from.
+void CheckJobs(const Config& config, const Request& request, BodyFormat format,
+               const std::vector<Job>& jobs) {
+  FUZZ_REQUIRE(!jobs.empty());
+  std::optional<std::string> json = format == BodyFormat::Form
+                                        ? FormField(request.body, "payload")
+                                        : std::string(request.body);
+  FUZZ_REQUIRE(json.has_value());
+  PayloadResult push = ParsePushPayload(*json);
+  std::string body_sha256 = Sha256Hex(request.body);
+  for (const Job& job : jobs) {
+    auto target = std::find_if(config.targets.begin(), config.targets.end(),
+                               [&](const Target& t) { return t.name == job.target; });
+    FUZZ_REQUIRE(target != config.targets.end());
+    FUZZ_REQUIRE(EqualsIgnoreCase(target->repository, job.repository));
+    FUZZ_REQUIRE(job.ref == "refs/heads/" + target->branch);
+    FUZZ_REQUIRE(EqualsIgnoreCase(request.signature,
+                                  FormatSignature(HmacSha256(target->secret, request.body))));
+    FUZZ_REQUIRE(job.delivery == request.head.delivery.substr(0, MAX_DELIVERY_BYTES));
+    FUZZ_REQUIRE(job.body_sha256 == body_sha256);
+    FUZZ_REQUIRE(push.ok && job.after == push.push.after);
+  }
+}
+
+// Log lines stay single printable lines and never carry a secret the request did not contain.
+void CheckLog(const Config& config, std::string_view input, const std::vector<std::string>& lines) {
+  for (const std::string& line : lines) {
+    FUZZ_REQUIRE(fuzz::IsPrintable(line));
+    for (const Target& target : config.targets) {
+      if (input.find(target.secret) == std::string_view::npos) {
+        FUZZ_REQUIRE(line.find(target.secret) == std::string::npos);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const Config config = fuzz::HandlerConfig();
+  static DeliveryMemory memory(config.state_dir);
+  std::string_view input = fuzz::AsText(data, size);
+  Request request = ReadRequest(input);
+
+  fuzz::RecordingSink sink;
+  std::vector<std::string> lines;
+  Logger log([&lines](std::string_view line) { lines.emplace_back(line); });
+  Handler handler(config, sink, memory, log);
+
+  HeadCheck head_check = handler.CheckHead(request.head);
+  if (head_check.rejection) {
+    FUZZ_REQUIRE(*head_check.rejection == Outcome::UnsupportedMediaType);
+    CheckLog(config, input, lines);
+    return 0;
+  }
+  Response first = handler.HandleBody(request.head, head_check, request.body);
+  CheckResponse(first);
+  if (first.status == 202) {
+    CheckJobs(config, request, head_check.format, sink.jobs);
+    // The same body again is a duplicate while its deployment is pending, and queues nothing.
+    std::size_t queued = sink.jobs.size();
+    Response again = handler.HandleBody(request.head, head_check, request.body);
+    FUZZ_REQUIRE(again.status == 200 && again.body.find("\"duplicate\"") != std::string::npos);
+    FUZZ_REQUIRE(sink.jobs.size() == queued);
+    memory.Forget(Sha256Hex(request.body));
+  } else {
+    FUZZ_REQUIRE(sink.jobs.empty());
+  }
+  // A body one byte short of what was announced is refused before its signature is checked.
+  if (!request.body.empty()) {
+    Response short_body = handler.HandleBody(request.head, head_check,
+                                             request.body.substr(0, request.body.size() - 1));
+    FUZZ_REQUIRE(short_body.status == 400);
+  }
+  CheckLog(config, input, lines);
+  return 0;
+}

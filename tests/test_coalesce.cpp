@@ -1,0 +1,57 @@
+// Many queued jobs of one target become one run.
+
+#include <boost/test/unit_test.hpp>
+
+#include "coalesce.hpp"
+
+namespace deployhook {
+namespace {
+
+Job MakeJob(std::string delivery, std::string after, std::string queued_at) {
+  return {"id-" + delivery, "web", std::move(delivery), "octo/app", "refs/heads/main",
+          std::move(after), "", std::move(queued_at)};
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(coalesce)
+
+BOOST_AUTO_TEST_CASE(deploys_the_newest_pushed_commit) {
+  CoalescedRun run = Coalesce({MakeJob("d1", "aaa", "2026-11-26T21:00:00.000Z"),
+                               MakeJob("d2", "bbb", "2026-11-26T21:00:01.000Z"),
+                               MakeJob("d3", "ccc", "2026-11-26T21:00:02.000Z")});
+  BOOST_TEST(run.after == "ccc");
+}
+
+BOOST_AUTO_TEST_CASE(manual_job_does_not_erase_the_pushed_commit) {
+  CoalescedRun run = Coalesce({MakeJob("d1", "aaa", "2026-11-26T21:00:00.000Z"),
+                               MakeJob("manual", "", "2026-11-26T21:00:01.000Z")});
+  BOOST_TEST(run.after == "aaa");
+  BOOST_TEST(Coalesce({MakeJob("manual", "", "2026-11-26T21:00:01.000Z")}).after == "");
+}
+
+BOOST_AUTO_TEST_CASE(lists_every_delivery_in_queue_order) {
+  CoalescedRun run = Coalesce({MakeJob("d1", "aaa", "2026-11-26T21:00:00.000Z"),
+                               MakeJob("manual", "", "2026-11-26T21:00:01.000Z"),
+                               MakeJob("d3", "ccc", "2026-11-26T21:00:02.000Z")});
+  BOOST_TEST(run.deliveries == (std::vector<std::string>{"d1", "manual", "d3"}));
+}
+
+BOOST_AUTO_TEST_CASE(reports_the_earliest_queued_at) {
+  // Ids order the queue; clocks of two worker processes may disagree a little.
+  CoalescedRun run = Coalesce({MakeJob("d1", "aaa", "2026-11-26T21:00:05.000Z"),
+                               MakeJob("d2", "bbb", "2026-11-26T21:00:01.000Z"),
+                               MakeJob("d3", "ccc", "2026-11-26T21:00:09.000Z")});
+  BOOST_TEST(run.queued_at == "2026-11-26T21:00:01.000Z");
+}
+
+BOOST_AUTO_TEST_CASE(covers_nothing_for_no_jobs) {
+  CoalescedRun run = Coalesce({});
+  BOOST_TEST(run.deliveries.empty());
+  BOOST_TEST(run.after.empty());
+  BOOST_TEST(run.queued_at.empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace deployhook

@@ -1,0 +1,355 @@
+// deployhook.toml: a complete file loads into the right values; every kind of mistake is a
+// ConfigError naming the file, line and key.
+
+#include <boost/test/unit_test.hpp>
+
+#include "config.hpp"
+#include "unit_support.hpp"
+
+namespace deployhook {
+namespace {
+
+// A temporary directory holding deployhook.toml and its secret files.
+struct ConfigDir {
+  testing::TempDir dir;
+
+  std::filesystem::path Write(std::string_view name, std::string_view content) const {
+    std::filesystem::path path = dir / name;
+    testing::WriteText(path, content);
+    return path;
+  }
+
+  Config Load(std::string_view toml, ConfigEnvironment env = {}) const {
+    return LoadConfig(Write("deployhook.toml", toml), env);
+  }
+
+  // Returns what() of the ConfigError loading `toml` throws; fails the test when none is thrown.
+  std::string Error(std::string_view toml, ConfigEnvironment env = {}) const {
+    try {
+      Load(toml, env);
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    BOOST_ERROR("no ConfigError for:\n" << toml);
+    return {};
+  }
+
+  // Returns the "FILE:LINE:" an error about line `line` of deployhook.toml starts with.
+  std::string At(int line) const {
+    return (dir / "deployhook.toml").string() + ":" + std::to_string(line) + ":";
+  }
+};
+
+ConfigEnvironment WithSecret(std::string secret) { return {std::move(secret)}; }
+
+// Checks that `error` begins at FILE:LINE and names `key`.
+void CheckNames(const std::string& error, const std::string& where, std::string_view key) {
+  BOOST_TEST(error.starts_with(where), error);
+  BOOST_TEST(error.find(key) != std::string::npos, error);
+  BOOST_TEST(error.find('\n') == std::string::npos, error);
+}
+
+constexpr std::string_view MINIMAL_TARGET = R"([[target]]
+name = "web"
+repository = "octo/app"
+branch = "main"
+project_dir = "/srv/web"
+)";
+
+std::string Minimal(std::string_view top = "") {
+  return std::string(top) + std::string(MINIMAL_TARGET);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(config)
+
+BOOST_FIXTURE_TEST_CASE(loads_every_key_with_its_value, ConfigDir) {
+  Write("secret", "global-secret\n");
+  Write("worker.secret", "worker-secret\n");
+  Config config = Load(R"(listen = "127.0.0.1:9000"
+socket_mode = "0640"
+socket_group = "www-data"
+state_dir = "/var/lib/deployhook-test"
+secret_file = "secret"
+max_body_bytes = 1048576
+threads = 8
+
+[[target]]
+name = "web"
+repository = "Octo/App"
+branch = "main"
+project_dir = "/srv/web"
+services = ["app", "db"]
+compose = ["docker-compose"]
+compose_files = ["compose.yaml", "compose.prod.yaml"]
+pull_timeout = 60
+up_timeout = 30
+health_timeout = 0
+rollback = false
+
+[[target]]
+name = "worker_2"
+repository = "octo/worker"
+branch = "release/v2"
+project_dir = "worker"
+secret_file = "worker.secret"
+)");
+  BOOST_TEST(config.listen.value_or("") == "127.0.0.1:9000");
+  BOOST_TEST(config.socket_mode.value_or(0) == 0640u);
+  BOOST_TEST(config.socket_group.value_or("") == "www-data");
+  BOOST_TEST(config.state_dir == "/var/lib/deployhook-test");
+  BOOST_TEST(config.secret_file.value_or("") == dir / "secret");
+  BOOST_TEST(config.secret_source == "secret_file " + (dir / "secret").string());
+  BOOST_TEST(config.max_body_bytes == 1048576u);
+  BOOST_TEST(config.threads == 8);
+  BOOST_TEST_REQUIRE(config.targets.size() == 2u);
+
+  const Target& web = config.targets[0];
+  BOOST_TEST(web.name == "web");
+  BOOST_TEST(web.repository == "Octo/App");
+  BOOST_TEST(web.branch == "main");
+  BOOST_TEST(web.project_dir == "/srv/web");
+  BOOST_TEST(web.services == (std::vector<std::string>{"app", "db"}));
+  BOOST_TEST(web.compose == std::vector<std::string>{"docker-compose"});
+  BOOST_TEST(web.compose_files == (std::vector<std::string>{"compose.yaml", "compose.prod.yaml"}));
+  BOOST_TEST(web.pull_timeout == 60);
+  BOOST_TEST(web.up_timeout == 30);
+  BOOST_TEST(web.health_timeout == 0);
+  BOOST_TEST(web.rollback == false);
+  BOOST_TEST(!web.secret_file);
+  BOOST_TEST(web.secret == "global-secret");
+
+  const Target& worker = config.targets[1];
+  BOOST_TEST(worker.name == "worker_2");
+  BOOST_TEST(worker.branch == "release/v2");
+  BOOST_TEST(worker.project_dir == dir / "worker");  // relative to the config file
+  BOOST_TEST(worker.secret_file.value_or("") == dir / "worker.secret");
+  BOOST_TEST(worker.secret == "worker-secret");
+  BOOST_TEST(config.Secrets() == (std::vector<std::string>{"global-secret", "worker-secret"}));
+}
+
+BOOST_FIXTURE_TEST_CASE(applies_defaults_for_optional_keys, ConfigDir) {
+  Config config = Load(Minimal(), WithSecret("env-secret"));
+  BOOST_TEST(!config.listen);
+  BOOST_TEST(!config.socket_mode);
+  BOOST_TEST(!config.socket_group);
+  BOOST_TEST(config.state_dir == "/var/lib/deployhook");
+  BOOST_TEST(!config.secret_file);
+  BOOST_TEST(config.max_body_bytes == 26214400u);
+  BOOST_TEST(config.threads == 4);
+  BOOST_TEST_REQUIRE(config.targets.size() == 1u);
+  const Target& target = config.targets[0];
+  BOOST_TEST(target.services.empty());
+  BOOST_TEST(target.compose.empty());
+  BOOST_TEST(target.compose_files.empty());
+  BOOST_TEST(target.pull_timeout == 600);
+  BOOST_TEST(target.up_timeout == 300);
+  BOOST_TEST(target.health_timeout == 120);
+  BOOST_TEST(target.rollback == true);
+}
+
+BOOST_FIXTURE_TEST_CASE(rejects_unknown_top_level_key, ConfigDir) {
+  std::string error = Error("threads = 2\nlisten_adress = \"127.0.0.1:9000\"\n" + Minimal(),
+                            WithSecret("s"));
+  CheckNames(error, At(2), "listen_adress");
+  BOOST_TEST(error.find("unknown key") != std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(rejects_unknown_target_key, ConfigDir) {
+  std::string error = Error(Minimal() + "servics = [\"app\"]\n", WithSecret("s"));
+  CheckNames(error, At(6), "target[0].servics");
+  BOOST_TEST(error.find("unknown key") != std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(rejects_value_of_wrong_type, ConfigDir) {
+  CheckNames(Error("threads = \"4\"\n" + Minimal(), WithSecret("s")), At(1), "threads");
+  CheckNames(Error(Minimal() + "services = \"app\"\n", WithSecret("s")), At(6),
+             "target[0].services");
+  CheckNames(Error(Minimal() + "rollback = \"yes\"\n", WithSecret("s")), At(6),
+             "target[0].rollback");
+  CheckNames(Error(Minimal() + "services = [\"app\", 1]\n", WithSecret("s")), At(6),
+             "target[0].services");
+  CheckNames(Error(Minimal() + "pull_timeout = 1.5\n", WithSecret("s")), At(6),
+             "target[0].pull_timeout");
+  CheckNames(Error("state_dir = 5\n" + Minimal(), WithSecret("s")), At(1), "state_dir");
+}
+
+BOOST_FIXTURE_TEST_CASE(rejects_value_out_of_range, ConfigDir) {
+  CheckNames(Error("threads = 0\n" + Minimal(), WithSecret("s")), At(1), "threads");
+  CheckNames(Error(Minimal() + "health_timeout = -1\n", WithSecret("s")), At(6),
+             "target[0].health_timeout");
+  CheckNames(Error(Minimal() + "up_timeout = 0\n", WithSecret("s")), At(6),
+             "target[0].up_timeout");
+}
+
+BOOST_FIXTURE_TEST_CASE(rejects_target_missing_a_required_key, ConfigDir) {
+  const std::string lines[] = {"name = \"web\"\n", "repository = \"octo/app\"\n",
+                               "branch = \"main\"\n", "project_dir = \"/srv/web\"\n"};
+  const std::string keys[] = {"name", "repository", "branch", "project_dir"};
+  for (std::size_t missing = 0; missing < 4; ++missing) {
+    std::string toml = "threads = 2\n\n[[target]]\n";
+    for (std::size_t i = 0; i < 4; ++i) toml += i == missing ? "" : lines[i];
+    BOOST_TEST_CONTEXT(keys[missing]) {
+      // Reported at the [[target]] header of the table that lacks it.
+      std::string error = Error(toml, WithSecret("s"));
+      CheckNames(error, At(3), "target[0]." + keys[missing]);
+      BOOST_TEST(error.find("missing") != std::string::npos, error);
+    }
+  }
+}
+
+BOOST_FIXTURE_TEST_CASE(rejects_empty_required_string, ConfigDir) {
+  CheckNames(Error("[[target]]\nname = \"web\"\nrepository = \"octo/app\"\nbranch = \"\"\n"
+                   "project_dir = \"/srv\"\n",
+                   WithSecret("s")),
+             At(4), "target[0].branch");
+}
+
+BOOST_FIXTURE_TEST_CASE(rejects_target_name_outside_its_charset, ConfigDir) {
+  for (std::string name : {"Web", "web app", "web.app", "wéb", "web/app"}) {
+    BOOST_TEST_CONTEXT(name) {
+      std::string toml = "[[target]]\nname = \"" + name +
+                         "\"\nrepository = \"octo/app\"\nbranch = \"main\"\nproject_dir = \"/srv\"\n";
+      CheckNames(Error(toml, WithSecret("s")), At(2), "target[0].name");
+    }
+  }
+}
+
+BOOST_FIXTURE_TEST_CASE(rejects_repository_without_owner, ConfigDir) {
+  CheckNames(Error("[[target]]\nname = \"web\"\nrepository = \"app\"\nbranch = \"main\"\n"
+                   "project_dir = \"/srv\"\n",
+                   WithSecret("s")),
+             At(3), "target[0].repository");
+}
+
+BOOST_FIXTURE_TEST_CASE(rejects_duplicate_target_name, ConfigDir) {
+  std::string error = Error(Minimal() + "\n" + Minimal(), WithSecret("s"));
+  CheckNames(error, At(8), "target[1].name");
+  BOOST_TEST(error.find("duplicate") != std::string::npos, error);
+}
+
+BOOST_FIXTURE_TEST_CASE(rejects_config_without_targets, ConfigDir) {
+  std::string error = Error("threads = 2\n", WithSecret("s"));
+  BOOST_TEST(error.find("target") != std::string::npos, error);
+}
+
+BOOST_FIXTURE_TEST_CASE(rejects_empty_secret_file, ConfigDir) {
+  for (std::string content : {"", "\n"}) {
+    BOOST_TEST_CONTEXT("content of " << content.size() << " bytes") {
+      Write("secret", content);
+      std::string error = Error("threads = 2\nsecret_file = \"secret\"\n" + Minimal());
+      CheckNames(error, At(2), "secret_file");
+      BOOST_TEST(error.find("empty") != std::string::npos, error);
+    }
+  }
+}
+
+BOOST_FIXTURE_TEST_CASE(rejects_unreadable_secret_file, ConfigDir) {
+  std::string error = Error("secret_file = \"no-such-secret\"\n" + Minimal());
+  CheckNames(error, At(1), "secret_file");
+  BOOST_TEST(error.find("cannot read") != std::string::npos, error);
+}
+
+BOOST_FIXTURE_TEST_CASE(rejects_config_without_any_secret, ConfigDir) {
+  for (ConfigEnvironment env : {ConfigEnvironment{}, WithSecret("")}) {
+    std::string error = Error(Minimal(), env);
+    BOOST_TEST(error.find("secret_file") != std::string::npos, error);
+    BOOST_TEST(error.find("WEBHOOK_SECRET") != std::string::npos, error);
+  }
+}
+
+BOOST_FIXTURE_TEST_CASE(uses_webhook_secret_when_no_secret_file, ConfigDir) {
+  Config config = Load(Minimal(), WithSecret("from-the-environment"));
+  BOOST_TEST(config.secret_source == "WEBHOOK_SECRET");
+  BOOST_TEST(config.targets.at(0).secret == "from-the-environment");
+}
+
+BOOST_FIXTURE_TEST_CASE(prefers_secret_file_over_webhook_secret, ConfigDir) {
+  Write("secret", "from-the-file");
+  Config config = Load("secret_file = \"secret\"\n" + Minimal(), WithSecret("from-the-environment"));
+  BOOST_TEST(config.targets.at(0).secret == "from-the-file");
+}
+
+BOOST_FIXTURE_TEST_CASE(strips_secret_files_trailing_newline, ConfigDir) {
+  for (auto [content, secret] : {std::pair{"s3cret\n", "s3cret"}, {"s3cret\r\n", "s3cret"},
+                                 {"s3cret", "s3cret"}, {" s3 cret \n", " s3 cret "}}) {
+    BOOST_TEST_CONTEXT(secret) {
+      Write("secret", content);
+      BOOST_TEST(Load("secret_file = \"secret\"\n" + Minimal()).targets.at(0).secret == secret);
+      BOOST_TEST(ReadSecretFile(dir / "secret") == secret);
+    }
+  }
+}
+
+BOOST_FIXTURE_TEST_CASE(reads_per_target_secret_file, ConfigDir) {
+  Write("web.secret", "web-secret\n");
+  // No global secret is needed when every target has its own.
+  Config config = Load(Minimal() + "secret_file = \"web.secret\"\n");
+  BOOST_TEST(config.targets.at(0).secret == "web-secret");
+  BOOST_TEST(config.secret_source == "");
+  BOOST_TEST(config.Secrets() == std::vector<std::string>{"web-secret"});
+}
+
+BOOST_FIXTURE_TEST_CASE(rejects_empty_per_target_secret_file, ConfigDir) {
+  Write("web.secret", "\n");
+  CheckNames(Error(Minimal() + "secret_file = \"web.secret\"\n", WithSecret("s")), At(6),
+             "target[0].secret_file");
+}
+
+BOOST_FIXTURE_TEST_CASE(lists_each_distinct_secret_once, ConfigDir) {
+  Write("other.secret", "shared\n");
+  Config config = Load(Minimal() + "\n[[target]]\nname = \"b\"\nrepository = \"o/b\"\n"
+                                   "branch = \"main\"\nproject_dir = \"/srv/b\"\n"
+                                   "secret_file = \"other.secret\"\n",
+                       WithSecret("shared"));
+  BOOST_TEST(config.Secrets() == std::vector<std::string>{"shared"});
+}
+
+BOOST_FIXTURE_TEST_CASE(rejects_bad_listen_address, ConfigDir) {
+  for (std::string listen : {"localhost", "unix:relative.sock", "127.0.0.1:99999", ""}) {
+    BOOST_TEST_CONTEXT(listen) {
+      CheckNames(Error("threads = 2\nlisten = \"" + listen + "\"\n" + Minimal(), WithSecret("s")),
+                 At(2), "listen");
+    }
+  }
+}
+
+BOOST_FIXTURE_TEST_CASE(accepts_socket_mode_with_or_without_leading_zero, ConfigDir) {
+  BOOST_TEST(Load("socket_mode = \"660\"\n" + Minimal(), WithSecret("s")).socket_mode.value_or(0) ==
+             0660u);
+  BOOST_TEST(Load("socket_mode = \"0600\"\n" + Minimal(), WithSecret("s")).socket_mode.value_or(0) ==
+             0600u);
+}
+
+BOOST_FIXTURE_TEST_CASE(rejects_bad_socket_mode, ConfigDir) {
+  for (std::string mode : {"0999", "rw-rw----", "66", "00660", "0x1b0"}) {
+    BOOST_TEST_CONTEXT(mode) {
+      CheckNames(Error("threads = 2\nsocket_mode = \"" + mode + "\"\n" + Minimal(), WithSecret("s")),
+                 At(2), "socket_mode");
+    }
+  }
+  // An integer is the wrong type: 0660 in TOML would be decimal 660.
+  CheckNames(Error("socket_mode = 660\n" + Minimal(), WithSecret("s")), At(1), "socket_mode");
+}
+
+BOOST_FIXTURE_TEST_CASE(reports_toml_syntax_error_with_its_line, ConfigDir) {
+  std::string error = Error("threads = 2\nstate_dir = \"/x\"\nlisten = = \"a\"\n" + Minimal(),
+                            WithSecret("s"));
+  BOOST_TEST(error.starts_with(At(3)), error);
+}
+
+BOOST_FIXTURE_TEST_CASE(rejects_missing_config_file, ConfigDir) {
+  BOOST_CHECK_THROW(LoadConfig(dir / "absent.toml", WithSecret("s")), ConfigError);
+}
+
+BOOST_AUTO_TEST_CASE(resolves_config_path_from_flag_then_environment_then_default) {
+  BOOST_TEST(ResolveConfigPath(std::string("/a.toml"), "/b.toml") == "/a.toml");
+  BOOST_TEST(ResolveConfigPath(std::nullopt, "/b.toml") == "/b.toml");
+  BOOST_TEST(ResolveConfigPath(std::nullopt, "") == "/etc/deployhook/deployhook.toml");
+  BOOST_TEST(ResolveConfigPath(std::nullopt, nullptr) == "/etc/deployhook/deployhook.toml");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace deployhook

@@ -1,0 +1,147 @@
+// What docker inspect says of the service containers, and the health gate's verdict.
+
+#include <boost/test/unit_test.hpp>
+
+#include "container_state.hpp"
+#include "unit_support.hpp"
+
+namespace deployhook {
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr std::string_view STARTED = "2026-11-26T21:05:01.123456789Z";
+
+ContainerState State(std::string status, std::string health, std::string restarts = "0",
+                     std::string started_at = std::string(STARTED)) {
+  return {std::move(status), std::move(health), std::move(started_at), std::move(restarts)};
+}
+
+struct Judged {
+  GateVerdict verdict;
+  std::string reason;
+};
+
+Judged Judge(const std::vector<ContainerState>& first, const std::vector<ContainerState>& now,
+             milliseconds observed = milliseconds(0)) {
+  std::string reason;
+  GateVerdict verdict = JudgeHealth(first, now, observed, reason);
+  return {verdict, reason};
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(container_state)
+
+BOOST_AUTO_TEST_CASE(parses_image_lines) {
+  std::vector<ContainerImage> images = ParseImageLines(
+      "sha256:aaa|registry.local/app:latest|app\n"
+      "sha256:bbb|redis:7|cache\r\n");
+  BOOST_TEST_REQUIRE(images.size() == 2u);
+  BOOST_TEST(images[0].image_id == "sha256:aaa");
+  BOOST_TEST(images[0].reference == "registry.local/app:latest");
+  BOOST_TEST(images[0].service == "app");
+  BOOST_TEST(images[1].service == "cache");  // the CR of a CRLF line is not part of it
+}
+
+BOOST_AUTO_TEST_CASE(skips_image_lines_without_three_fields) {
+  std::vector<ContainerImage> images = ParseImageLines(
+      "\n"
+      "Error: No such object: c9\n"
+      "sha256:aaa|app:1\n"
+      "|app:1|app\n"
+      "sha256:aaa|app:1|app|extra\n"
+      "sha256:ccc|app:1|app");
+  BOOST_TEST_REQUIRE(images.size() == 1u);
+  BOOST_TEST(images[0].image_id == "sha256:ccc");
+}
+
+BOOST_AUTO_TEST_CASE(parses_state_lines_with_and_without_health) {
+  std::vector<ContainerState> states = ParseStateLines(
+      "running|healthy|2026-11-26T21:05:01Z|0\n"
+      "running||2026-11-26T21:05:02Z|3\n"
+      "exited|unhealthy\n");
+  BOOST_TEST_REQUIRE(states.size() == 2u);
+  BOOST_TEST(states[0].status == "running");
+  BOOST_TEST(states[0].health == "healthy");
+  BOOST_TEST(states[0].started_at == "2026-11-26T21:05:01Z");
+  BOOST_TEST(states[0].restarts == "0");
+  BOOST_TEST(states[1].health == "");
+  BOOST_TEST(states[1].restarts == "3");
+}
+
+BOOST_AUTO_TEST_CASE(parses_container_ids) {
+  BOOST_TEST(ParseIdLines("abc123\ndef456\n\n") == (std::vector<std::string>{"abc123", "def456"}));
+  BOOST_TEST(ParseIdLines("").empty());
+}
+
+BOOST_AUTO_TEST_CASE(judges_healthy_when_every_healthcheck_passes) {
+  std::vector<ContainerState> now = {State("running", "healthy"), State("running", "healthy")};
+  BOOST_TEST(Judge(now, now).verdict == GateVerdict::Healthy);
+}
+
+BOOST_AUTO_TEST_CASE(waits_while_a_healthcheck_is_starting) {
+  std::vector<ContainerState> now = {State("running", "healthy"), State("running", "starting")};
+  BOOST_TEST(Judge(now, now, milliseconds(60000)).verdict == GateVerdict::Waiting);
+}
+
+BOOST_AUTO_TEST_CASE(fails_on_an_unhealthy_container) {
+  std::vector<ContainerState> first = {State("running", "starting")};
+  Judged judged = Judge(first, {State("running", "unhealthy")});
+  BOOST_TEST(judged.verdict == GateVerdict::Failed);
+  BOOST_TEST(judged.reason == "a container is unhealthy");
+}
+
+BOOST_AUTO_TEST_CASE(fails_on_an_exited_or_dead_container) {
+  for (std::string status : {"exited", "dead"}) {
+    BOOST_TEST_CONTEXT(status) {
+      Judged judged = Judge({State("running", "")}, {State(status, "")});
+      BOOST_TEST(judged.verdict == GateVerdict::Failed);
+      BOOST_TEST(judged.reason == "a container " + status);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(fails_on_a_restarted_container) {
+  // Restarted by its restart policy between two looks: the count or the start time moved.
+  Judged by_count = Judge({State("running", "")}, {State("running", "", "1")});
+  BOOST_TEST(by_count.verdict == GateVerdict::Failed);
+  BOOST_TEST(by_count.reason == "a container restarted");
+  Judged by_time =
+      Judge({State("running", "healthy")}, {State("running", "healthy", "0", "2026-11-26T21:06:00Z")});
+  BOOST_TEST(by_time.verdict == GateVerdict::Failed);
+}
+
+BOOST_AUTO_TEST_CASE(waits_for_a_container_without_healthcheck_to_settle) {
+  std::vector<ContainerState> now = {State("running", "")};
+  BOOST_TEST(Judge(now, now, SETTLE_TIME - milliseconds(1)).verdict == GateVerdict::Waiting);
+  BOOST_TEST(Judge(now, now, SETTLE_TIME).verdict == GateVerdict::Healthy);
+}
+
+BOOST_AUTO_TEST_CASE(waits_for_a_restarting_container_without_healthcheck) {
+  std::vector<ContainerState> now = {State("restarting", "")};
+  BOOST_TEST(Judge(now, now, SETTLE_TIME * 10).verdict == GateVerdict::Waiting);
+}
+
+BOOST_AUTO_TEST_CASE(judges_mixed_containers_by_their_own_rule) {
+  std::vector<ContainerState> now = {State("running", "healthy"), State("running", "")};
+  BOOST_TEST(Judge(now, now, milliseconds(0)).verdict == GateVerdict::Waiting);
+  BOOST_TEST(Judge(now, now, SETTLE_TIME).verdict == GateVerdict::Healthy);
+}
+
+BOOST_AUTO_TEST_CASE(fails_when_no_container_is_there) {
+  Judged judged = Judge({}, {});
+  BOOST_TEST(judged.verdict == GateVerdict::Failed);
+  BOOST_TEST(judged.reason == "no service container");
+}
+
+BOOST_AUTO_TEST_CASE(fails_when_the_set_of_containers_changes) {
+  Judged judged = Judge({State("running", "healthy")},
+                        {State("running", "healthy"), State("running", "healthy")});
+  BOOST_TEST(judged.verdict == GateVerdict::Failed);
+  BOOST_TEST(judged.reason == "the set of containers changed");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace deployhook

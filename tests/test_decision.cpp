@@ -1,0 +1,160 @@
+// Which targets a verified delivery deploys: the decision table.
+
+#include <boost/test/unit_test.hpp>
+
+#include "decision.hpp"
+#include "unit_support.hpp"
+
+namespace deployhook {
+namespace {
+
+using testing::MakeTarget;
+
+constexpr std::string_view COMMIT = "366701fde727cb7a9e7f21eb88264f59f6f9b89c";
+
+PushPayload Push(std::string ref, std::string repository = "octo/app",
+                 std::string after = std::string(COMMIT), bool deleted = false) {
+  return {std::move(ref), std::move(repository), std::move(after), deleted};
+}
+
+// One target, "web", deploying octo/app's main branch.
+const std::vector<Target>& OneTarget() {
+  static const std::vector<Target> targets = {MakeTarget("web", "octo/app", "main")};
+  return targets;
+}
+
+Decision DecidePush(const PushPayload& push, std::span<const Target> targets,
+                    const std::vector<bool>& verified) {
+  return Decide("push", &push, targets, verified);
+}
+
+Decision DecidePush(const PushPayload& push) { return DecidePush(push, OneTarget(), {true}); }
+
+void CheckIgnored(const Decision& decision, std::string_view reason) {
+  BOOST_TEST(decision.verdict == Verdict::Ignored);
+  BOOST_TEST(decision.reason == reason);
+  BOOST_TEST(decision.targets.empty());
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(decision)
+
+BOOST_AUTO_TEST_CASE(deploys_push_to_configured_branch) {
+  Decision decision = DecidePush(Push("refs/heads/main"));
+  BOOST_TEST(decision.verdict == Verdict::Deploy);
+  BOOST_TEST(decision.reason.empty());
+  BOOST_TEST(decision.targets == std::vector<std::size_t>{0});
+}
+
+BOOST_AUTO_TEST_CASE(compares_repository_ignoring_case) {
+  for (std::string repository : {"Octo/App", "OCTO/APP", "octo/app"}) {
+    BOOST_TEST_CONTEXT(repository) {
+      BOOST_TEST(DecidePush(Push("refs/heads/main", repository)).verdict == Verdict::Deploy);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(compares_branch_exactly) {
+  for (std::string ref : {"refs/heads/Main", "refs/heads/main2", "refs/heads/mai",
+                          "refs/heads/main/x", "refs/heads/ main"}) {
+    BOOST_TEST_CONTEXT(ref) { CheckIgnored(DecidePush(Push(ref)), "branch is not a deploy branch"); }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(ignores_push_to_other_branch) {
+  CheckIgnored(DecidePush(Push("refs/heads/develop")), "branch is not a deploy branch");
+}
+
+BOOST_AUTO_TEST_CASE(ignores_tag_push) {
+  // A tag named like the deploy branch is still a tag.
+  CheckIgnored(DecidePush(Push("refs/tags/main")), "push is a tag");
+  CheckIgnored(DecidePush(Push("refs/tags/v1.0.0")), "push is a tag");
+}
+
+BOOST_AUTO_TEST_CASE(ignores_ref_that_is_not_a_branch) {
+  for (std::string ref : {"main", "refs/pull/1/head", "refs/notes/commits", "heads/main", ""}) {
+    BOOST_TEST_CONTEXT(ref) { CheckIgnored(DecidePush(Push(ref)), "ref is not a branch"); }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(ignores_unknown_repository) {
+  CheckIgnored(DecidePush(Push("refs/heads/main", "octo/other")), "repository is not configured");
+  CheckIgnored(DecidePush(Push("refs/heads/main", "octo/app2")), "repository is not configured");
+}
+
+BOOST_AUTO_TEST_CASE(ignores_push_that_deletes_the_ref) {
+  CheckIgnored(DecidePush(Push("refs/heads/main", "octo/app", "", true)), "push deletes the ref");
+  CheckIgnored(DecidePush(Push("refs/heads/main", "octo/app", std::string(COMMIT), true)),
+               "push deletes the ref");
+}
+
+BOOST_AUTO_TEST_CASE(ignores_push_whose_after_is_all_zeros) {
+  // Forges that send no "deleted" field mark a deletion by the null commit alone.
+  CheckIgnored(DecidePush(Push("refs/heads/main", "octo/app", std::string(40, '0'))),
+               "push deletes the ref");
+  CheckIgnored(DecidePush(Push("refs/heads/main", "octo/app", std::string(64, '0'))),
+               "push deletes the ref");
+}
+
+BOOST_AUTO_TEST_CASE(deploys_push_without_after) {
+  BOOST_TEST(DecidePush(Push("refs/heads/main", "octo/app", "")).verdict == Verdict::Deploy);
+}
+
+BOOST_AUTO_TEST_CASE(chooses_every_target_on_the_same_repository_and_branch) {
+  std::vector<Target> targets = {MakeTarget("web", "octo/app", "main"),
+                                 MakeTarget("docs", "octo/app", "gh-pages"),
+                                 MakeTarget("worker", "Octo/App", "main"),
+                                 MakeTarget("other", "octo/other", "main")};
+  Decision decision = DecidePush(Push("refs/heads/main"), targets, {true, true, true, true});
+  BOOST_TEST(decision.verdict == Verdict::Deploy);
+  BOOST_TEST(decision.targets == (std::vector<std::size_t>{0, 2}));
+}
+
+BOOST_AUTO_TEST_CASE(never_chooses_target_whose_secret_did_not_verify) {
+  std::vector<Target> targets = {MakeTarget("web", "octo/app", "main", "web-secret"),
+                                 MakeTarget("worker", "octo/app", "main", "worker-secret")};
+  Decision decision = DecidePush(Push("refs/heads/main"), targets, {false, true});
+  BOOST_TEST(decision.verdict == Verdict::Deploy);
+  BOOST_TEST(decision.targets == std::vector<std::size_t>{1});
+}
+
+BOOST_AUTO_TEST_CASE(ignores_push_when_only_unverified_targets_match) {
+  // Signed for another repository's target: as far as that signer may know, not configured.
+  std::vector<Target> targets = {MakeTarget("web", "octo/app", "main", "web-secret"),
+                                 MakeTarget("blog", "octo/blog", "main", "blog-secret")};
+  CheckIgnored(DecidePush(Push("refs/heads/main"), targets, {false, true}),
+               "repository is not configured");
+}
+
+BOOST_AUTO_TEST_CASE(answers_ping_with_pong) {
+  Decision decision = Decide("ping", nullptr, OneTarget(), {true});
+  BOOST_TEST(decision.verdict == Verdict::Pong);
+  BOOST_TEST(decision.targets.empty());
+}
+
+BOOST_AUTO_TEST_CASE(ignores_events_other_than_push) {
+  for (std::string_view event : {"release", "create", "Push", "push "}) {
+    BOOST_TEST_CONTEXT(event) {
+      CheckIgnored(Decide(event, nullptr, OneTarget(), {true}), "event is not push");
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(ignores_delivery_without_event_header) {
+  CheckIgnored(Decide("", nullptr, OneTarget(), {true}), "no X-GitHub-Event header");
+}
+
+BOOST_AUTO_TEST_CASE(equals_ignore_case_folds_ascii_only) {
+  BOOST_TEST(EqualsIgnoreCase("Octo/App", "octo/app"));
+  BOOST_TEST(!EqualsIgnoreCase("octo/app", "octo/ap"));
+  BOOST_TEST(!EqualsIgnoreCase("octo/app", "octo/app "));
+  // '@' and '`' sit next to 'A' and 'a'; they are not letters.
+  BOOST_TEST(!EqualsIgnoreCase("@", "`"));
+  BOOST_TEST(!EqualsIgnoreCase("\xc3\x89", "\xc3\xa9"));  // É and é: bytes compared as they are
+  BOOST_TEST(EqualsIgnoreCase("", ""));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace deployhook

@@ -1,0 +1,123 @@
+// state_dir/deployments.jsonl: one run per line, read back newest first.
+
+#include <boost/test/unit_test.hpp>
+
+#include <fstream>
+
+#include "history.hpp"
+#include "unit_support.hpp"
+
+namespace deployhook {
+namespace {
+
+RunRecord MakeRun(std::string id, std::string result = "succeeded") {
+  RunRecord run;
+  run.id = std::move(id);
+  run.target = "web";
+  run.deliveries = {"delivery-1", "delivery-2"};
+  run.after = "366701fde727cb7a9e7f21eb88264f59f6f9b89c";
+  run.queued_at = "2026-11-26T21:05:01.123Z";
+  run.started_at = "2026-11-26T21:05:02.000Z";
+  run.finished_at = "2026-11-26T21:05:40.500Z";
+  run.result = std::move(result);
+  run.steps = {{"pull", {"docker", "compose", "pull", "app"}, 0, 12.25},
+               {"up", {"docker", "compose", "up", "-d", "app"}, 1, 3.5}};
+  run.log = "/var/lib/deployhook/logs/" + run.id + ".log";
+  return run;
+}
+
+std::vector<std::string> Ids(const std::vector<RunRecord>& runs) {
+  std::vector<std::string> ids;
+  for (const RunRecord& run : runs) ids.push_back(run.id);
+  return ids;
+}
+
+void AppendLine(const std::filesystem::path& state_dir, std::string_view line) {
+  std::ofstream out(HistoryPath(state_dir), std::ios::app);
+  out << line << '\n';
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(history)
+
+BOOST_AUTO_TEST_CASE(serialize_then_parse_round_trips) {
+  RunRecord run = MakeRun("20261126T210501123Z-1a2b3c4d", "rolled_back");
+  std::string line = SerializeRun(run);
+  BOOST_TEST(line.find('\n') == std::string::npos);
+  std::optional<RunRecord> parsed = ParseRun(line);
+  BOOST_TEST_REQUIRE(parsed.has_value());
+  BOOST_TEST(parsed->id == run.id);
+  BOOST_TEST(parsed->target == run.target);
+  BOOST_TEST(parsed->deliveries == run.deliveries);
+  BOOST_TEST(parsed->after == run.after);
+  BOOST_TEST(parsed->queued_at == run.queued_at);
+  BOOST_TEST(parsed->started_at == run.started_at);
+  BOOST_TEST(parsed->finished_at == run.finished_at);
+  BOOST_TEST(parsed->result == run.result);
+  BOOST_TEST(parsed->log == run.log);
+  BOOST_TEST_REQUIRE(parsed->steps.size() == 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    BOOST_TEST(parsed->steps[i].name == run.steps[i].name);
+    BOOST_TEST(parsed->steps[i].argv == run.steps[i].argv);
+    BOOST_TEST(parsed->steps[i].exit_code == run.steps[i].exit_code);
+    BOOST_TEST(parsed->steps[i].seconds == run.steps[i].seconds);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(round_trips_a_run_without_steps_or_deliveries) {
+  RunRecord run = MakeRun("1", "failed");
+  run.steps.clear();
+  run.deliveries.clear();
+  std::optional<RunRecord> parsed = ParseRun(SerializeRun(run));
+  BOOST_TEST_REQUIRE(parsed.has_value());
+  BOOST_TEST(parsed->steps.empty());
+  BOOST_TEST(parsed->deliveries.empty());
+}
+
+BOOST_AUTO_TEST_CASE(rejects_lines_that_are_not_runs) {
+  std::string good = SerializeRun(MakeRun("1"));
+  const std::string not_runs[] = {
+      "",
+      good.substr(0, good.size() - 1),  // cut off
+      "[]",
+      R"({"id": "1"})",                 // fields missing
+      // deliveries is a string, not an array
+      std::string(good).replace(good.find("\"deliveries\":["), 14, "\"deliveries\":\"x\",\"_\":["),
+  };
+  for (const std::string& line : not_runs) {
+    BOOST_TEST_CONTEXT(line) { BOOST_TEST(!ParseRun(line).has_value()); }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(reads_history_newest_first) {
+  testing::TempDir state;
+  for (std::string id : {"1", "2", "3"}) AppendHistory(state.Path(), MakeRun(id));
+  BOOST_TEST(Ids(ReadHistory(state.Path(), 10)) == (std::vector<std::string>{"3", "2", "1"}));
+}
+
+BOOST_AUTO_TEST_CASE(reads_at_most_limit_runs) {
+  testing::TempDir state;
+  for (std::string id : {"1", "2", "3", "4"}) AppendHistory(state.Path(), MakeRun(id));
+  BOOST_TEST(Ids(ReadHistory(state.Path(), 2)) == (std::vector<std::string>{"4", "3"}));
+  BOOST_TEST(ReadHistory(state.Path(), 0).empty());
+}
+
+BOOST_AUTO_TEST_CASE(skips_unparsable_lines) {
+  testing::TempDir state;
+  AppendHistory(state.Path(), MakeRun("1"));
+  AppendLine(state.Path(), "not json at all");
+  AppendLine(state.Path(), R"({"id": "half", "target": "web")");  // a line cut by a crash
+  AppendLine(state.Path(), "");
+  AppendHistory(state.Path(), MakeRun("2"));
+  BOOST_TEST(Ids(ReadHistory(state.Path(), 10)) == (std::vector<std::string>{"2", "1"}));
+}
+
+BOOST_AUTO_TEST_CASE(reads_no_runs_when_there_is_no_history) {
+  testing::TempDir state;
+  BOOST_TEST(ReadHistory(state.Path(), 10).empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace deployhook

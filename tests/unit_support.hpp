@@ -1,0 +1,126 @@
+#pragma once
+// What several unit suites share: fixture files, temporary directories, targets and configs,
+// a capturing logger, a recording JobSink, and a Handler wired to them.
+
+#include <filesystem>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config.hpp"
+#include "container_state.hpp"
+#include "decision.hpp"
+#include "delivery_memory.hpp"
+#include "handler.hpp"
+#include "job_queue.hpp"
+#include "log.hpp"
+#include "signature.hpp"
+
+namespace deployhook {
+
+// Names for the result enums, so a failed BOOST_TEST shows "Ignored" rather than nothing.
+std::ostream& operator<<(std::ostream& out, SignatureCheck check);
+std::ostream& operator<<(std::ostream& out, Verdict verdict);
+std::ostream& operator<<(std::ostream& out, Outcome outcome);
+std::ostream& operator<<(std::ostream& out, Claim claim);
+std::ostream& operator<<(std::ostream& out, GateVerdict verdict);
+
+}  // namespace deployhook
+
+namespace deployhook::testing {
+
+// Returns the path of tests/fixtures/<relative>.
+std::filesystem::path FixturePath(std::string_view relative);
+
+// Returns the exact bytes of tests/fixtures/<relative>; throws std::runtime_error when missing.
+std::string ReadFixture(std::string_view relative);
+
+// Writes `content` to `path`, creating its parent directories.
+void WriteText(const std::filesystem::path& path, std::string_view content);
+
+// A fresh directory under the system's temporary directory, removed with its contents when the
+// object goes.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::filesystem::path& Path() const { return path_; }
+  std::filesystem::path operator/(std::string_view name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Returns a target with the given identity, deploying services ["app"] from /srv/<name>.
+Target MakeTarget(std::string name, std::string repository, std::string branch,
+                  std::string secret = "secret");
+
+// Returns "sha256=<hex>" for `body` under `secret`, as GitHub would send it.
+std::string Sign(std::string_view secret, std::string_view body);
+
+// Returns `text` encoded as a form value: unreserved bytes kept, everything else %XX.
+std::string FormEncode(std::string_view text);
+
+// A Logger whose lines are kept in memory.
+class LogCapture {
+ public:
+  LogCapture();
+  const Logger& logger() const { return logger_; }
+  const std::vector<std::string>& lines() const { return *lines_; }
+  // Returns true when some line contains `text`.
+  bool Contains(std::string_view text) const;
+
+ private:
+  std::shared_ptr<std::vector<std::string>> lines_;
+  Logger logger_;
+};
+
+// A JobSink that keeps what it is given, or refuses like a full disk when told to.
+class RecordingJobSink final : public JobSink {
+ public:
+  void Enqueue(const std::vector<Job>& jobs) override;
+
+  std::vector<Job> jobs;
+  bool refuse = false;  // throw StorageError instead of storing
+};
+
+// One request as the FastCGI loop would hand it over: owns the strings a RequestHead views.
+struct Delivery {
+  std::string body;
+  std::optional<std::string> signature;
+  std::string event = "push";
+  std::string delivery = "72d3162e-cc78-11e3-81ab-4c9367dc0958";
+  std::string content_type = "application/json";
+  std::string method = "POST";
+  std::optional<std::string> content_length;  // CONTENT_LENGTH; absent: not sent
+
+  RequestHead Head() const;
+};
+
+// Returns a push delivery of `body` signed with `secret`, its CONTENT_LENGTH the body's size.
+Delivery SignedPush(std::string body, std::string_view secret);
+
+// A Handler with a real DeliveryMemory in a temporary state_dir, a RecordingJobSink and a
+// capturing logger.
+class HandlerBench {
+ public:
+  explicit HandlerBench(std::vector<Target> targets);
+
+  // Runs the head checks and, when they pass, the body path, as the accept loop does.
+  Response Post(const Delivery& delivery);
+
+  TempDir state;
+  Config config;
+  RecordingJobSink sink;
+  DeliveryMemory memory;
+  LogCapture log;
+  Handler handler;
+};
+
+}  // namespace deployhook::testing
