@@ -32,8 +32,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "tests" / "lib"), str(REPO / "tests" / "proxy")]
 
-from docker_env import (DockerEnv, Engine, Registry, Timings, remove_tree, require_tool,  # noqa: E402
-                        run, write_compose_project)
+from docker_env import (DockerEnv, Engine, Registry, Timings, remove_tree,  # noqa: E402
+                        require_tool, run, write_compose_project)
 from front_doors import Nginx, make_tls  # noqa: E402
 from worker import config_text, fastcgi_request, target, wait_until  # noqa: E402
 
@@ -77,6 +77,7 @@ def say(message):
 # -- pid files ---------------------------------------------------------------------------------
 
 def write_pid(name, pid):
+    """Record the pid of a process start started, for stop."""
     PIDS.mkdir(parents=True, exist_ok=True)
     (PIDS / f"{name}.pid").write_text(f"{pid}\n")
 
@@ -254,7 +255,11 @@ def wait_for_run(delivery):
 # -- commands ------------------------------------------------------------------------------------
 
 def start(binary, port):
+    """Stop what runs, then start everything afresh (only the secret is kept); return the
+    exit status of the first delivery."""
     stop()
+    for old in ("state", "deliveries", "logs"):  # history of a registry that is gone
+        shutil.rmtree(STATE / old, ignore_errors=True)
     for directory in (STATE, LOGS):
         directory.mkdir(parents=True, exist_ok=True)
     RUNTIME.mkdir(parents=True, exist_ok=True)
@@ -279,6 +284,7 @@ def start(binary, port):
 
 
 def print_next_steps(stack):
+    """Say where everything is and how to go on."""
     send = (f"scripts/send-delivery --url {stack['url']} --cacert {stack['ca']} "
             f"--secret-file {SECRET} FILE.json")
     print(f"""

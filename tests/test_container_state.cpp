@@ -71,8 +71,21 @@ BOOST_AUTO_TEST_CASE(parses_state_lines_with_and_without_health) {
 }
 
 BOOST_AUTO_TEST_CASE(parses_container_ids) {
-  BOOST_TEST(ParseIdLines("abc123\ndef456\n\n") == (std::vector<std::string>{"abc123", "def456"}));
+  std::string full(64, 'f');
+  BOOST_TEST(ParseIdLines("3f4e5d6c7b8a\n0123456789ab\n\n" + full + "\n") ==
+             (std::vector<std::string>{"3f4e5d6c7b8a", "0123456789ab", full}));
   BOOST_TEST(ParseIdLines("").empty());
+}
+
+BOOST_AUTO_TEST_CASE(skips_lines_that_are_not_container_ids) {
+  // compose prints warnings on the same stream as the ids.
+  std::vector<std::string> ids = ParseIdLines(
+      "WARN[0000] /srv/web/compose.yaml: `version` is obsolete\n"
+      "3f4e5d6c7b8a\n"
+      "3F4E5D6C7B8A\n"   // not as docker prints ids
+      "3f4e5d6c7b8\n"    // too short
+      "no such service: app\n");
+  BOOST_TEST(ids == std::vector<std::string>{"3f4e5d6c7b8a"});
 }
 
 BOOST_AUTO_TEST_CASE(judges_healthy_when_every_healthcheck_passes) {

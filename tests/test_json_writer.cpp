@@ -7,6 +7,7 @@
 #include <random>
 
 #include "json_writer.hpp"
+#include "unit_support.hpp"
 
 namespace deployhook {
 namespace {
@@ -33,7 +34,7 @@ BOOST_AUTO_TEST_CASE(escapes_quotes_backslashes_and_control_characters) {
 BOOST_AUTO_TEST_CASE(keeps_valid_utf8_as_is) {
   for (std::string_view text : {"caf\xc3\xa9", "\xe2\x99\xa5", "\xf0\x9f\x98\x80", "\xef\xbf\xbf",
                                 "\xf4\x8f\xbf\xbf"}) {
-    BOOST_TEST_CONTEXT(text) {
+    BOOST_TEST_CONTEXT(testing::Printable(text)) {
       BOOST_TEST(JsonQuote(text) == "\"" + std::string(text) + "\"");
     }
   }

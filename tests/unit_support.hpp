@@ -38,6 +38,10 @@ std::filesystem::path FixturePath(std::string_view relative);
 // Returns the exact bytes of tests/fixtures/<relative>; throws std::runtime_error when missing.
 std::string ReadFixture(std::string_view relative);
 
+// Returns `bytes` with everything but printable ASCII written as \xHH: safe to print into the
+// JUnit report, whose XML must not receive control bytes or arbitrary UTF-8.
+std::string Printable(std::string_view bytes);
+
 // Writes `content` to `path`, creating its parent directories.
 void WriteText(const std::filesystem::path& path, std::string_view content);
 

@@ -39,6 +39,17 @@ bool ReadSome(int fd, std::chrono::milliseconds wait, std::string& output, std::
   return true;
 }
 
+// Runs in the child between fork and exec: its own process group, and none of the worker's
+// signal settings (the stop signals blocked for sigwait, SIGPIPE ignored), which exec would keep
+// and which would make the step deaf to the SIGTERM that asks it to stop.
+void PrepareStepProcess() noexcept {
+  ::setpgid(0, 0);
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  ::signal(SIGPIPE, SIG_DFL);
+}
+
 int ExitStatus(int native) {
   if (WIFEXITED(native)) return WEXITSTATUS(native);
   if (WIFSIGNALED(native)) return 128 + WTERMSIG(native);
@@ -95,7 +106,7 @@ ProcessResult RunProcess(const ProcessSpec& spec) {
   bp::child child(exe, bp::args(std::vector<std::string>(spec.argv.begin() + 1, spec.argv.end())),
                   bp::start_dir(spec.cwd.string()), env, bp::std_in<bp::null,
                   (bp::std_out & bp::std_err) > pipe,
-                  bp::extend::on_exec_setup([](auto&) { ::setpgid(0, 0); }), error);
+                  bp::extend::on_exec_setup([](auto&) { PrepareStepProcess(); }), error);
   ::close(fds[1]);
   pipe.assign_sink(-1);
   pipe.assign_source(-1);  // read_end owns it

@@ -32,22 +32,24 @@ def published_signature(relative):
 # given): the first failing check in SPEC's order must answer.
 _UNSIGNED_TEXT = {"content_type": "text/plain", "signature": False}
 VIOLATIONS = {
-    "method": (dict(method="GET", content_length=False, **_UNSIGNED_TEXT), 405),
-    "length": (dict(content_length=False, **_UNSIGNED_TEXT), 411),
-    "size": (dict(content_length=SHARED_MAX_BODY + 1, **_UNSIGNED_TEXT), 413),
-    "type": (dict(content_length=len(fixture(PUSH)) + 1, **_UNSIGNED_TEXT), 415),
-    "short": (dict(content_length=len(fixture(PUSH)) + 1, signature=False), 400),
-    "signature": (dict(body=b"not json", signature=sign(b"other")), 401),
-    "payload": (dict(body=b"not json"), 400),
+    "method": (dict(method="GET", content_length=False, **_UNSIGNED_TEXT),
+               405, "method_not_allowed"),
+    "length": (dict(content_length=False, **_UNSIGNED_TEXT), 411, "length_required"),
+    "size": (dict(content_length=SHARED_MAX_BODY + 1, **_UNSIGNED_TEXT), 413, "too_large"),
+    "type": (dict(content_length=len(fixture(PUSH)) + 1, **_UNSIGNED_TEXT),
+             415, "unsupported_media_type"),
+    "short": (dict(content_length=len(fixture(PUSH)) + 1, signature=False), 400, "bad_request"),
+    "signature": (dict(body=b"not json", signature=sign(b"other")), 401, "invalid_signature"),
+    "payload": (dict(body=b"not json"), 400, "bad_payload"),
 }
 
 
 @pytest.mark.parametrize("first_failing", list(VIOLATIONS))
 def test_the_first_failing_check_in_spec_order_answers(shared_worker, first_failing):
-    options, status = VIOLATIONS[first_failing]
+    options, status, name = VIOLATIONS[first_failing]
     options = dict(options)
     reply = shared_worker.deliver(options.pop("body", fixture(PUSH)), **options)
-    assert reply.status == status, reply.body
+    assert_answer(reply, status, name)
 
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "DELETE", "PATCH"])

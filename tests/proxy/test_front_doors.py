@@ -7,7 +7,7 @@ Every test runs once behind each front door (the `door` fixture).
 import json
 import urllib.parse
 
-from conftest import OTHER_PUSH, PING, PUSH, sha256
+from held_worker import OTHER_PUSH, PING, PUSH, sha256
 from worker import fixture
 
 MAX_BODY = 25 * 1024 * 1024  # max_body_bytes' default and the snippet's client_max_body_size
@@ -28,8 +28,8 @@ def big_push(min_size):
     template = push["commits"][0]
     size, n = len(fixture(PUSH)), 0
     while size < min_size:
-        commit = dict(template, id=f"{n:040x}",
-                      message=f"Commit {n}: caf\u00e9 \u2713 \"quoted\" \\ tab\tCRLF\r\n" + "x" * 900)
+        message = f"Commit {n}: caf\u00e9 \u2713 \"quoted\" \\ tab\tCRLF\r\n" + "x" * 900
+        commit = dict(template, id=f"{n:040x}", message=message)
         push["commits"].append(commit)
         size += len(json.dumps(commit, ensure_ascii=False).encode()) + 4
         n += 1

@@ -4,7 +4,7 @@ worker's socket with cgi-fcgi or to an HTTPS URL with curl, and prints the statu
 import json
 import subprocess
 
-from conftest import OTHER_PUSH, PING, PUSH, TARGET, held_worker, sha256
+from held_worker import OTHER_PUSH, PING, PUSH, TARGET, held_worker, sha256
 from front_doors import REPO, Nginx
 from worker import FIXTURES, fixture
 

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from conftest import held_worker
+from held_worker import held_worker
 from front_doors import is_root
 
 

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from conftest import (PUSH, TARGET, holding_target_lock, push_over_fastcgi, queued_job, sha256,
+from held_worker import (PUSH, TARGET, holding_target_lock, push_over_fastcgi, queued_job, sha256,
                       write_inherited_socket_config)
 from front_doors import give_to, is_root
 from worker import binary, fixture, wait_until
@@ -36,7 +36,8 @@ def spawned(workdir):
         try:
             wait_until(lambda: path.is_socket() or process.poll() is not None, 10, "the socket")
             if process.poll() is not None:
-                raise RuntimeError(f"spawn-fcgi exited {process.returncode}: {log_path.read_text()}")
+                raise RuntimeError(f"spawn-fcgi exited {process.returncode}: "
+                                   f"{log_path.read_text()}")
             yield process, path, state, log_path
         finally:
             process.terminate()

@@ -7,7 +7,7 @@ import shlex
 import socket
 import subprocess
 
-from conftest import (PUSH, holding_target_lock, push_over_fastcgi, queued_job, sha256,
+from held_worker import (PUSH, holding_target_lock, push_over_fastcgi, queued_job, sha256,
                       write_inherited_socket_config)
 from front_doors import REPO
 from worker import binary, fixture

@@ -1,0 +1,311 @@
+// One deployment run, through a StepExecutor that answers from a script and records every step.
+
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <deque>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <map>
+#include <thread>
+
+#include "deployment.hpp"
+#include "unit_support.hpp"
+
+namespace deployhook {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr std::string_view CONTAINER = "3f4e5d6c7b8a";
+constexpr std::string_view OLD_IMAGES = "sha256:0ld|registry.local/app:latest|app\n";
+
+ProcessResult Exit(int code, std::string output = {}) {
+  ProcessResult result;
+  result.exit_code = code;
+  result.output = std::move(output);
+  result.seconds = 0.25;
+  return result;
+}
+
+ProcessResult TimedOut() {
+  ProcessResult result = Exit(128 + 9);
+  result.timed_out = true;
+  return result;
+}
+
+std::string StateLine(std::string_view health) {
+  return "running|" + std::string(health) + "|2026-11-26T21:05:01.1Z|0\n";
+}
+
+// Answers each argv from its script (answers used in turn, the last one repeating; exit 0 for
+// argv nobody scripted) and records what ran. Pause does not sleep unless told to.
+class ScriptedExecutor final : public StepExecutor {
+ public:
+  void Answer(const Argv& argv, std::vector<ProcessResult> results) {
+    script_[argv] = std::deque<ProcessResult>(results.begin(), results.end());
+  }
+
+  ProcessResult Run(const ProcessSpec& spec) override {
+    ran.push_back(spec);
+    auto found = script_.find(spec.argv);
+    if (found == script_.end()) return Exit(0);
+    ProcessResult result = found->second.front();
+    if (found->second.size() > 1) found->second.pop_front();
+    return result;
+  }
+
+  bool Pause(milliseconds) override {
+    ++pauses;
+    if (pause_sleep.count() > 0) std::this_thread::sleep_for(pause_sleep);
+    return on_pause ? on_pause() : true;
+  }
+
+  // Returns how often `argv` ran.
+  std::size_t Count(const Argv& argv) const {
+    return static_cast<std::size_t>(std::count_if(ran.begin(), ran.end(),
+                                                  [&](const ProcessSpec& s) { return s.argv == argv; }));
+  }
+
+  // Returns the position of the first run of `argv`; fails the test when it never ran.
+  std::size_t First(const Argv& argv) const {
+    auto found = std::find_if(ran.begin(), ran.end(), [&](const ProcessSpec& s) { return s.argv == argv; });
+    BOOST_TEST((found != ran.end()), "never ran: " << argv.front() << " ... " << argv.back());
+    return static_cast<std::size_t>(found - ran.begin());
+  }
+
+  std::vector<ProcessSpec> ran;
+  int pauses = 0;
+  milliseconds pause_sleep{0};
+  std::function<bool()> on_pause;
+
+ private:
+  std::map<Argv, std::deque<ProcessResult>> script_;
+};
+
+// A target "web" whose one container ran sha256:0ld and comes up healthy after `up`, unless a
+// test scripts otherwise.
+struct DeployBench {
+  testing::TempDir dir;
+  Target target = testing::MakeTarget("web", "octo/app", "main");
+  Argv compose = {"docker", "compose"};
+  std::map<std::string, std::string> env = {{"PATH", "/usr/bin:/bin"}, {"HOME", "/home/ops"}};
+  std::atomic<bool> stopping{false};
+  testing::LogCapture log;
+  ScriptedExecutor executor;
+
+  DeployBench() {
+    executor.Answer(Plan().ps, {Exit(0, std::string(CONTAINER) + "\n")});
+    executor.Answer(ImagesArgv(), {Exit(0, std::string(OLD_IMAGES))});
+    Health({StateLine("healthy")});
+  }
+
+  StepPlan Plan() const { return PlanSteps(target, compose); }
+  static Argv ImagesArgv() { return InspectImagesArgv({std::string(CONTAINER)}); }
+  static Argv StateArgv() { return InspectStateArgv({std::string(CONTAINER)}); }
+
+  // Scripts what the health inspection prints, look after look.
+  void Health(const std::vector<std::string>& lines) {
+    std::vector<ProcessResult> results;
+    for (const std::string& line : lines) results.push_back(Exit(0, line));
+    executor.Answer(StateArgv(), results);
+  }
+
+  DeploymentOutcome Deploy() {
+    RunLog run_log(dir / "run.log");
+    DeploymentSetup setup{target, compose, env, stopping, log.logger(), "run-1"};
+    return RunDeployment(setup, executor, run_log);
+  }
+
+  std::string RunLogText() const {
+    std::ifstream in(dir / "run.log");
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  }
+};
+
+std::vector<std::string> StepNames(const DeploymentOutcome& outcome) {
+  std::vector<std::string> names;
+  for (const StepRecord& step : outcome.steps) names.push_back(step.name);
+  return names;
+}
+
+using Names = std::vector<std::string>;
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(deployment)
+
+BOOST_FIXTURE_TEST_CASE(pulls_then_ups_then_gates_on_health, DeployBench) {
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "succeeded");
+  BOOST_TEST(!outcome.interrupted);
+  BOOST_TEST(StepNames(outcome) == (Names{"pull", "up", "health"}));
+  BOOST_TEST(outcome.steps[0].argv == Plan().pull);
+  BOOST_TEST(outcome.steps[1].argv == Plan().up);
+  // The images are noted before the pull, the health is looked at after the up.
+  BOOST_TEST(executor.First(ImagesArgv()) < executor.First(Plan().pull));
+  BOOST_TEST(executor.First(Plan().pull) < executor.First(Plan().up));
+  BOOST_TEST(executor.First(Plan().up) < executor.First(StateArgv()));
+  BOOST_TEST(executor.Count(Plan().up) == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(runs_every_step_in_the_project_dir_with_the_given_environment, DeployBench) {
+  Deploy();
+  BOOST_TEST_REQUIRE(!executor.ran.empty());
+  for (const ProcessSpec& spec : executor.ran) {
+    BOOST_TEST(spec.cwd == target.project_dir);
+    BOOST_TEST((spec.env == env));
+  }
+  BOOST_TEST((executor.ran[executor.First(Plan().pull)].timeout == seconds(target.pull_timeout)));
+  BOOST_TEST((executor.ran[executor.First(Plan().up)].timeout == seconds(target.up_timeout)));
+}
+
+BOOST_FIXTURE_TEST_CASE(writes_each_step_and_the_result_to_the_run_log, DeployBench) {
+  executor.Answer(Plan().pull, {Exit(0, "app Pulled\n")});
+  Deploy();
+  std::string text = RunLogText();
+  BOOST_TEST(text.find("$ docker compose pull app\napp Pulled\n[pull: exit 0]") != std::string::npos, text);
+  BOOST_TEST(text.find("[result: succeeded]") != std::string::npos, text);
+  BOOST_TEST(log.Contains("step=pull"));
+  BOOST_TEST(log.Contains("step=up"));
+}
+
+BOOST_FIXTURE_TEST_CASE(fails_when_pull_fails_and_never_runs_up, DeployBench) {
+  executor.Answer(Plan().pull, {Exit(1, "pull access denied\n")});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "failed");
+  BOOST_TEST(StepNames(outcome) == Names{"pull"});
+  BOOST_TEST(outcome.steps[0].exit_code == 1);
+  BOOST_TEST(executor.Count(Plan().up) == 0u);
+}
+
+BOOST_FIXTURE_TEST_CASE(times_out_when_pull_times_out_and_never_runs_up, DeployBench) {
+  executor.Answer(Plan().pull, {TimedOut()});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "timed_out");
+  BOOST_TEST(executor.Count(Plan().up) == 0u);
+  BOOST_TEST(RunLogText().find("[pull: timed out, process group killed]") != std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(fails_when_up_fails_and_skips_the_health_gate, DeployBench) {
+  executor.Answer(Plan().up, {Exit(1)});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "failed");
+  BOOST_TEST(StepNames(outcome) == (Names{"pull", "up"}));
+  BOOST_TEST(executor.Count(StateArgv()) == 0u);
+}
+
+BOOST_FIXTURE_TEST_CASE(times_out_when_up_times_out, DeployBench) {
+  executor.Answer(Plan().up, {TimedOut()});
+  BOOST_TEST(Deploy().result == "timed_out");
+  BOOST_TEST(executor.Count(StateArgv()) == 0u);
+}
+
+BOOST_FIXTURE_TEST_CASE(rolls_back_to_the_previous_image_when_unhealthy, DeployBench) {
+  Health({StateLine("starting"), StateLine("unhealthy")});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "rolled_back");
+  BOOST_TEST(StepNames(outcome) == (Names{"pull", "up", "health", "rollback-tag", "rollback-up"}));
+  BOOST_TEST(outcome.steps[2].exit_code == 1);
+  BOOST_TEST(outcome.steps[3].argv == TagArgv("sha256:0ld", "registry.local/app:latest"));
+  BOOST_TEST(outcome.steps[4].argv == Plan().up);
+  BOOST_TEST(executor.Count(Plan().up) == 2u);
+  BOOST_TEST(RunLogText().find("[health: a container is unhealthy]") != std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(tags_each_previous_reference_once, DeployBench) {
+  std::string id2 = "0123456789ab";
+  executor.Answer(Plan().ps, {Exit(0, std::string(CONTAINER) + "\n" + id2 + "\n")});
+  executor.Answer(InspectImagesArgv({std::string(CONTAINER), id2}),
+                  {Exit(0, "sha256:0ld|registry.local/app:latest|app\n"
+                           "sha256:0ld|registry.local/app:latest|app\n"
+                           "sha256:cache|redis:7|cache\n")});
+  executor.Answer(InspectStateArgv({std::string(CONTAINER), id2}),
+                  {Exit(0, StateLine("healthy") + StateLine("unhealthy"))});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "rolled_back");
+  BOOST_TEST(executor.Count(TagArgv("sha256:0ld", "registry.local/app:latest")) == 1u);
+  BOOST_TEST(executor.Count(TagArgv("sha256:cache", "redis:7")) == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(fails_when_the_rollback_fails, DeployBench) {
+  Health({StateLine("unhealthy")});
+  executor.Answer(Plan().up, {Exit(0), Exit(1)});  // the new containers start; the old do not
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "failed");
+  BOOST_TEST(StepNames(outcome).back() == "rollback-up");
+}
+
+BOOST_FIXTURE_TEST_CASE(fails_without_rollback_when_rollback_is_off, DeployBench) {
+  target.rollback = false;
+  Health({StateLine("unhealthy")});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "failed");
+  BOOST_TEST(StepNames(outcome) == (Names{"pull", "up", "health"}));
+  BOOST_TEST(executor.Count(Plan().up) == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(fails_without_rollback_when_nothing_ran_before, DeployBench) {
+  // The first deployment of a project: no containers to note, so nothing to go back to.
+  executor.Answer(Plan().ps, {Exit(0, ""), Exit(0, std::string(CONTAINER) + "\n")});
+  Health({StateLine("unhealthy")});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "failed");
+  BOOST_TEST(StepNames(outcome) == (Names{"pull", "up", "health"}));
+  BOOST_TEST(RunLogText().find("no previous containers") != std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(rolls_back_when_health_does_not_come_by_the_deadline, DeployBench) {
+  target.health_timeout = 1;
+  executor.pause_sleep = milliseconds(50);
+  Health({StateLine("starting")});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "rolled_back");
+  BOOST_TEST(executor.pauses >= 2);
+  BOOST_TEST(RunLogText().find("[health: did not become healthy in time]") != std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(skips_the_health_gate_when_health_timeout_is_zero, DeployBench) {
+  target.health_timeout = 0;
+  Health({StateLine("unhealthy")});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "succeeded");
+  BOOST_TEST(StepNames(outcome) == (Names{"pull", "up"}));
+  BOOST_TEST(executor.Count(StateArgv()) == 0u);
+  BOOST_TEST(executor.pauses == 0);
+}
+
+BOOST_FIXTURE_TEST_CASE(stops_after_the_running_step_when_the_worker_is_stopping, DeployBench) {
+  stopping = true;
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.interrupted);
+  BOOST_TEST(StepNames(outcome) == Names{"pull"});
+  BOOST_TEST(executor.Count(Plan().up) == 0u);
+  BOOST_TEST(RunLogText().find("[interrupted") != std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(stops_waiting_for_health_when_the_worker_is_stopping, DeployBench) {
+  Health({StateLine("starting")});
+  executor.on_pause = [this] {
+    stopping = true;
+    return false;
+  };
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.interrupted);
+  BOOST_TEST(executor.Count(TagArgv("sha256:0ld", "registry.local/app:latest")) == 0u);
+  BOOST_TEST(executor.Count(Plan().up) == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(fails_at_once_without_a_compose_command, DeployBench) {
+  compose.clear();
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "failed");
+  BOOST_TEST(executor.ran.empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace deployhook
