@@ -130,11 +130,14 @@ DeploymentOutcome Run::Execute() {
   std::vector<ContainerImage> previous = ParseImageLines(InspectContainers("snapshot", InspectImagesArgv));
 
   ProcessResult pull = Step("pull", plan_.pull, std::chrono::seconds(target.pull_timeout), true);
+  // Killed at the end of the stop grace: not a result of the run; the jobs stay queued.
+  if (pull.timed_out && setup_.stopping) return Interrupted();
   if (pull.timed_out) return Finish("timed_out");
   if (pull.exit_code != 0) return Finish("failed");
   if (setup_.stopping) return Interrupted();
 
   ProcessResult up = Step("up", plan_.up, std::chrono::seconds(target.up_timeout), true);
+  if (up.timed_out && setup_.stopping) return Interrupted();
   if (up.timed_out) return Finish("timed_out");
   if (up.exit_code != 0) return Finish("failed");
   if (target.health_timeout == 0) return Finish("succeeded");

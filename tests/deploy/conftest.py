@@ -7,6 +7,7 @@ two_runs    (per module) a stopped worker whose history holds two runs: failed, 
 push_body   make_push_body: a real GitHub push payload (fixture github/push/woodpecker-push.json)
             re-serialised with after, ref and commit messages changed
 deliver     deliver_push: posts a signed push and asserts it was queued
+only_run    waits for a worker's single recorded run of one delivery and returns it
 """
 
 import json
@@ -115,6 +116,22 @@ def push_body():
 def deliver():
     """Return deliver_push."""
     return deliver_push
+
+
+@pytest.fixture
+def only_run():
+    """Return a function (worker, delivery) that waits until a run is recorded and its job has
+    left the queue (removed just after the record), checks it is the only run and covers
+    exactly `delivery`, and returns it."""
+
+    def wait(worker, delivery, timeout=60):
+        runs = wait_until(lambda: not worker.queued(TARGET) and worker.history(), timeout,
+                          "a recorded run and an empty queue")
+        assert len(runs) == 1
+        assert runs[0]["deliveries"] == [delivery]
+        return runs[0]
+
+    return wait
 
 
 @pytest.fixture(scope="module")

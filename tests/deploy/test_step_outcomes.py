@@ -1,6 +1,8 @@
 """What each step's failure makes of a run: failed, timed_out, rolled_back; and which steps
 never run after it."""
 
+import signal
+
 import pytest
 
 from fake_docker_control import live_processes_in_group
@@ -13,19 +15,13 @@ UNHEALTHY = "running|unhealthy|2024-05-01T12:00:00.000000000Z|0\n"
 KILL_GRACE = 5  # seconds between SIGTERM and SIGKILL to a timed-out step's group
 
 
-def only_run(worker, delivery, timeout=60):
-    """Wait for the first recorded run, check it covers exactly `delivery`, and return it."""
-    runs = wait_until(worker.history, timeout, "a recorded run")
-    assert len(runs) == 1
-    assert runs[0]["deliveries"] == [delivery]
-    return runs[0]
-
-
 def step_names(run):
+    """Return the names of the recorded steps of a run, in order."""
     return [step["name"] for step in run["steps"]]
 
 
-def test_failed_pull_is_recorded_failed_and_up_never_runs(workers, fake, push_body, deliver):
+def test_failed_pull_is_recorded_failed_and_up_never_runs(workers, fake, push_body, deliver,
+                                                          only_run):
     fake.set(pull={"exit": 1, "output": "manifest unknown\n"})
     worker = workers()
     run = only_run(worker, deliver(worker, push_body(AFTER)))
@@ -35,7 +31,8 @@ def test_failed_pull_is_recorded_failed_and_up_never_runs(workers, fake, push_bo
     assert fake.calls("pull") and not fake.calls("up")
 
 
-def test_failed_up_is_recorded_failed_without_health_gate(workers, fake, push_body, deliver):
+def test_failed_up_is_recorded_failed_without_health_gate(workers, fake, push_body, deliver,
+                                                         only_run):
     fake.set(up={"exit": 17})
     worker = workers()
     run = only_run(worker, deliver(worker, push_body(AFTER)))
@@ -47,7 +44,7 @@ def test_failed_up_is_recorded_failed_without_health_gate(workers, fake, push_bo
 
 
 def test_unhealthy_deployment_is_rolled_back_to_the_previous_image(
-        workers, fake, push_body, deliver):
+        workers, fake, push_body, deliver, only_run):
     fake.set(**{"inspect-images": {"output": f"{PREVIOUS_IMAGE}|{PREVIOUS_REFERENCE}|app\n"},
                 "inspect-state": {"output": UNHEALTHY}})
     worker = workers()
@@ -67,7 +64,7 @@ def test_unhealthy_deployment_is_rolled_back_to_the_previous_image(
 
 
 def test_unhealthy_deployment_without_rollback_fails_and_tags_nothing(
-        workers, fake, push_body, deliver):
+        workers, fake, push_body, deliver, only_run):
     fake.set(**{"inspect-state": {"output": UNHEALTHY}})
     worker = workers(rollback=False)
     run = only_run(worker, deliver(worker, push_body(AFTER)))
@@ -77,7 +74,8 @@ def test_unhealthy_deployment_without_rollback_fails_and_tags_nothing(
     assert len(fake.calls("up")) == 1
 
 
-def test_zero_health_timeout_skips_the_health_gate(workers, fake, push_body, deliver):
+def test_zero_health_timeout_skips_the_health_gate(workers, fake, push_body, deliver,
+                                                  only_run):
     fake.set(**{"inspect-state": {"output": UNHEALTHY}})
     worker = workers(health_timeout=0)
     run = only_run(worker, deliver(worker, push_body(AFTER)))
@@ -87,9 +85,12 @@ def test_zero_health_timeout_skips_the_health_gate(workers, fake, push_body, del
     assert fake.calls("inspect-images")  # the snapshot before the pull still happens
 
 
-@pytest.mark.parametrize("ignore_term, least_seconds", [("child", 2), ("all", 2 + KILL_GRACE)])
+@pytest.mark.parametrize("ignore_term, exit_code, least_seconds", [
+    ("child", 128 + signal.SIGTERM, 2),             # the pull itself stops at SIGTERM
+    ("all", 128 + signal.SIGKILL, 2 + KILL_GRACE),  # only SIGKILL, KILL_GRACE later, stops it
+], ids=["pull-heeds-sigterm", "pull-ignores-sigterm"])
 def test_hung_pull_is_killed_with_its_children_at_the_pull_timeout(
-        workers, fake, push_body, deliver, ignore_term, least_seconds):
+        workers, fake, push_body, deliver, only_run, ignore_term, exit_code, least_seconds):
     """ignore_term: which of the hung pull and its child shrug off SIGTERM, so SIGKILL must
     reach them through their process group."""
     fake.set(pull={"hang": True, "ignore_term": ignore_term})
@@ -97,6 +98,7 @@ def test_hung_pull_is_killed_with_its_children_at_the_pull_timeout(
     run = only_run(worker, deliver(worker, push_body(AFTER)))
     assert run["result"] == "timed_out"
     assert step_names(run) == ["pull"]
+    assert run["steps"][0]["exit_code"] == exit_code
     assert least_seconds <= run["steps"][0]["seconds"] < least_seconds + 10
     assert not fake.calls("up")
 

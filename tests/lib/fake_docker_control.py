@@ -34,7 +34,7 @@ class FakeDocker:
 
     def worker_env(self, **extra):
         """Return a small environment for a worker whose steps find this fake as docker."""
-        env = {"PATH": f"{self.bin}:{SYSTEM_PATH}", "HOME": os.environ.get("HOME", "/root"),
+        env = {"PATH": f"{self.bin}:{SYSTEM_PATH}", "HOME": str(Path.home()),
                "DOCKER_FAKE_RECORD": str(self.record), "DOCKER_FAKE_CONTROL": str(self.control)}
         env.update(extra)
         return env
@@ -74,7 +74,6 @@ class FakeDocker:
                         os.killpg(call["pgid"], signal.SIGKILL)
                     except ProcessLookupError:
                         pass
-
 
     def is_running(self, pid):
         """Return True when pid is a live (not zombie) process of this installation's fake."""

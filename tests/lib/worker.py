@@ -226,4 +226,10 @@ class Worker:
         directory = self.state_dir / "queue" / target_name
         if not directory.is_dir():
             return []
-        return [json.loads(p.read_text()) for p in sorted(directory.glob("*.json"))]
+        jobs = []
+        for path in sorted(directory.glob("*.json")):
+            try:
+                jobs.append(json.loads(path.read_text()))
+            except FileNotFoundError:
+                continue  # the runner removed it between the listing and the read
+        return jobs
