@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 
 namespace deployhook {
@@ -17,6 +18,21 @@ std::optional<std::string_view> Param(const char* name, FCGX_ParamArray envp) {
   const char* value = FCGX_GetParam(name, envp);
   if (value == nullptr) return std::nullopt;
   return std::string_view(value);
+}
+
+// Returns every value of a parameter, joined with ", " when it is repeated. nginx before 1.23
+// passes a header sent twice as two parameters, of which FCGX_GetParam would see only the
+// first; nginx 1.23+ and Caddy join them. Joining here too makes a doubled signature header
+// malformed (401) behind any proxy, rather than letting its first copy win.
+std::optional<std::string> JoinedParam(const char* name, FCGX_ParamArray envp) {
+  std::optional<std::string> joined;
+  std::size_t name_length = std::strlen(name);
+  for (char** entry = envp; *entry != nullptr; ++entry) {
+    if (std::strncmp(*entry, name, name_length) != 0 || (*entry)[name_length] != '=') continue;
+    const char* value = *entry + name_length + 1;
+    joined = joined ? *joined + ", " + value : std::string(value);
+  }
+  return joined;
 }
 
 // Reads up to `length` bytes; fewer when the client went away. Grows with what arrives rather
@@ -40,13 +56,19 @@ void Answer(FCGX_Request& request, Handler& handler) {
   head.method = Param("REQUEST_METHOD", request.envp).value_or("");
   head.content_length = Param("CONTENT_LENGTH", request.envp);
   head.content_type = Param("CONTENT_TYPE", request.envp).value_or("");
-  head.signature = Param("HTTP_X_HUB_SIGNATURE_256", request.envp);
+  std::optional<std::string> signature = JoinedParam("HTTP_X_HUB_SIGNATURE_256", request.envp);
+  if (signature) head.signature = *signature;
   head.event = Param("HTTP_X_GITHUB_EVENT", request.envp).value_or("");
   head.delivery = Param("HTTP_X_GITHUB_DELIVERY", request.envp).value_or("");
 
-  HeadCheck check = handler.CheckHead(head);
-  Response response = check.rejection ? MakeResponse(*check.rejection)
-                                      : handler.HandleBody(head, check, ReadBody(request.in, check.length));
+  Response response;
+  try {
+    HeadCheck check = handler.CheckHead(head);
+    response = check.rejection ? MakeResponse(*check.rejection)
+                               : handler.HandleBody(head, check, ReadBody(request.in, check.length));
+  } catch (const std::exception& e) {
+    response = handler.Fail(head, e.what());  // reading the body failed (out of memory, say)
+  }
   std::string text = FormatCgiResponse(response);
   FCGX_PutStr(text.data(), static_cast<int>(text.size()), request.out);
 }

@@ -1,5 +1,6 @@
 #include "config.hpp"
 
+#include <grp.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -259,6 +260,9 @@ Config LoadConfig(const std::filesystem::path& path, const ConfigEnvironment& en
     config.socket_mode = static_cast<unsigned>(std::stoul(*mode, nullptr, 8));
   }
   config.socket_group = reader.String("socket_group");
+  if (config.socket_group && ::getgrnam(config.socket_group->c_str()) == nullptr) {
+    reader.Fail(reader.Find("socket_group"), "socket_group", "no such group on this host");
+  }
   if (std::optional<std::string> state_dir = reader.String("state_dir")) {
     config.state_dir = RelativeTo(path, *state_dir);
   }

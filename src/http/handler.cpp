@@ -60,11 +60,16 @@ Response Handler::HandleBody(const RequestHead& head, const HeadCheck& head_chec
   try {
     return Handle(head, head_check, body);
   } catch (const std::exception& e) {
-    log_.Log(LogLevel::Error, "request",
-             {{"delivery", head.delivery}, {"decision", "error"}, {"reason", e.what()}});
+    return Fail(head, e.what());
   } catch (...) {
-    log_.Log(LogLevel::Error, "request", {{"delivery", head.delivery}, {"decision", "error"}});
+    return Fail(head, "unknown exception");
   }
+}
+
+Response Handler::Fail(const RequestHead& head, std::string_view reason) const noexcept {
+  log_.Log(LogLevel::Error, "request",
+           {{"delivery", head.delivery}, {"event", head.event}, {"decision", "error"},
+            {"reason", reason}});
   return MakeResponse(Outcome::Error);
 }
 

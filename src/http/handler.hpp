@@ -34,6 +34,9 @@ class Handler {
   Response HandleBody(const RequestHead& head, const HeadCheck& head_check,
                       std::string_view body) noexcept;
 
+  // Logs a failure outside HandleBody (reading the body, say) and returns the 500 answer.
+  Response Fail(const RequestHead& head, std::string_view reason) const noexcept;
+
  private:
   Response Handle(const RequestHead& head, const HeadCheck& head_check, std::string_view body);
   Response Queue(const RequestHead& head, std::string_view body, const PushPayload& push,

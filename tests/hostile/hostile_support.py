@@ -16,7 +16,6 @@ Needs tests/lib and tests/proxy on sys.path (worker.py, front_doors.py, held_wor
 
 import contextlib
 import http.client
-import io
 import json
 import re
 import socket
@@ -92,20 +91,15 @@ def github_headers(body, event="push", delivery=None, signature=None, secret=DEF
     ]
 
 
-class _Received(io.BytesIO):
-    """What a server sent, shaped as the socket http.client.HTTPResponse reads from."""
-
-    def makefile(self, *args, **kwargs):
-        return self
-
-
-def parse_reply(raw):
-    """Return the first HTTP response in raw as a Reply, or None when raw holds none."""
-    if not raw:
+def read_reply(connection):
+    """Read one HTTP response from connection; return it as a Reply, or None when the server
+    closed without answering or no answer came within the connection's timeout."""
+    response = http.client.HTTPResponse(connection)
+    try:
+        response.begin()
+        body = response.read()
+    except (http.client.HTTPException, OSError):
         return None
-    response = http.client.HTTPResponse(_Received(raw))
-    response.begin()
-    body = response.read()
     try:
         parsed = json.loads(body)
     except ValueError:
@@ -136,23 +130,7 @@ class Front:
                 return None  # the server refused the rest and closed; nothing to read
             if close_after_send:
                 return None
-            return parse_reply(self._read_response(connection))
-
-    @staticmethod
-    def _read_response(connection):
-        """Read until the server closes or one whole response (by its Content-Length) is in."""
-        received = b""
-        with contextlib.suppress(OSError, ssl.SSLError):
-            while True:
-                chunk = connection.recv(65536)
-                if not chunk:
-                    break
-                received += chunk
-                head, separator, body = received.partition(b"\r\n\r\n")
-                match = re.search(rb"(?im)^content-length:\s*(\d+)", head)
-                if separator and match and len(body) >= int(match.group(1)):
-                    break
-        return received
+            return read_reply(connection)
 
     def send(self, headers, body=b"", method="POST", path=PATH, timeout=ANSWER_TIMEOUT):
         """Send one request with exactly these headers; return the Reply (None: no answer)."""
