@@ -31,7 +31,8 @@ struct MemoryDir {
   }
 };
 
-std::string Body(int n) { return Sha256Hex("body " + std::to_string(n)); }
+// The memory key of a numbered body accepted for target "app".
+std::string Body(int n) { return DeliveryKey(Sha256Hex("body " + std::to_string(n)), "app"); }
 
 }  // namespace
 
@@ -69,6 +70,14 @@ BOOST_FIXTURE_TEST_CASE(forget_makes_a_body_claimable_again, MemoryDir) {
   // Forgetting what is not there, or is not a digest, is harmless.
   memory.Forget(Body(9));
   memory.Forget("../../etc/passwd");
+  memory.Forget(Sha256Hex("body 1") + "./../x");
+}
+
+BOOST_FIXTURE_TEST_CASE(keys_the_same_body_per_target, MemoryDir) {
+  std::string digest = Sha256Hex("one body");
+  BOOST_TEST(memory.TryClaim(DeliveryKey(digest, "web")) == Claim::New);
+  BOOST_TEST(memory.TryClaim(DeliveryKey(digest, "worker")) == Claim::New);
+  BOOST_TEST(memory.TryClaim(DeliveryKey(digest, "web")) == Claim::Duplicate);
 }
 
 BOOST_FIXTURE_TEST_CASE(reclaims_a_stale_claim, MemoryDir) {

@@ -4,6 +4,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "delivery_memory.hpp"
 #include "sha256.hpp"
 #include "unit_support.hpp"
 
@@ -97,7 +98,7 @@ BOOST_FIXTURE_TEST_CASE(answers_503_when_the_job_cannot_be_stored_and_releases_t
 BOOST_FIXTURE_TEST_CASE(queues_redelivery_whose_earlier_run_failed, WebBench) {
   Delivery delivery = FixturePush();
   BOOST_TEST(Post(delivery).status == 202);
-  memory.Forget(Sha256Hex(delivery.body));  // what the runner does when the run fails
+  memory.Forget(DeliveryKey(Sha256Hex(delivery.body), "web"));  // as the runner does on failure
   BOOST_TEST(Post(delivery).status == 202);
   BOOST_TEST(sink.jobs.size() == 2u);
 }
@@ -242,6 +243,19 @@ BOOST_FIXTURE_TEST_CASE(queues_only_the_target_whose_secret_signed, TwoSecretsBe
   BOOST_TEST(Field(response, "target") == "worker");
   BOOST_TEST_REQUIRE(sink.jobs.size() == 1u);
   BOOST_TEST(sink.jobs[0].target == "worker");
+}
+
+// Two webhooks on one repository, each with its target's secret, send the same body.
+BOOST_FIXTURE_TEST_CASE(same_body_signed_by_each_hook_queues_each_target_once, TwoSecretsBench) {
+  std::string body = ReadFixture(PUSH_FIXTURE);
+  BOOST_TEST(Post(SignedPush(body, "web-secret")).status == 202);
+  Response second_hook = Post(SignedPush(body, "worker-secret"));
+  BOOST_TEST(second_hook.status == 202);
+  BOOST_TEST(Field(second_hook, "target") == "worker");
+  BOOST_TEST(Post(SignedPush(body, "worker-secret")).status == 200);  // a real duplicate
+  BOOST_TEST_REQUIRE(sink.jobs.size() == 2u);
+  BOOST_TEST(sink.jobs[0].target == "web");
+  BOOST_TEST(sink.jobs[1].target == "worker");
 }
 
 BOOST_FIXTURE_TEST_CASE(answers_head_rejections_before_the_body, WebBench) {

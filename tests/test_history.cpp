@@ -78,9 +78,9 @@ BOOST_AUTO_TEST_CASE(round_trips_a_run_without_steps_or_deliveries) {
 BOOST_AUTO_TEST_CASE(rejects_lines_that_are_not_runs) {
   std::string good = SerializeRun(MakeRun("1"));
   const std::string not_runs[] = {
-      "",
+      "",                               // empty
       good.substr(0, good.size() - 1),  // cut off
-      "[]",
+      "[]",                             // not an object
       R"({"id": "1"})",                 // fields missing
       // deliveries is a string, not an array
       std::string(good).replace(good.find("\"deliveries\":["), 14, "\"deliveries\":\"x\",\"_\":["),

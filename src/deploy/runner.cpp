@@ -161,7 +161,9 @@ void Runner::Record(const Target& target, const std::vector<Job>& jobs, RunRecor
   // Forgotten before the failure is recorded, so a redelivery sent by someone who saw the
   // recorded failure is never answered `duplicate`.
   if (run.result != "succeeded") {
-    for (const Job& job : jobs) memory_.Forget(job.body_sha256);  // a redelivery may retry
+    for (const Job& job : jobs) {
+      memory_.Forget(DeliveryKey(job.body_sha256, job.target));  // a redelivery may retry
+    }
   }
   AppendHistory(config_.state_dir, run);
   queue_.Remove(jobs);

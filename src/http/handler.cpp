@@ -143,36 +143,48 @@ Response Handler::Queue(const RequestHead& head, std::string_view body, const Pu
   };
 
   std::string body_sha256 = Sha256Hex(body);
+  std::vector<std::string> claimed;  // memory keys, parallel to jobs
   std::vector<Job> jobs;
+  auto release = [&] {
+    for (const std::string& key : claimed) memory_.Forget(key);
+  };
   try {
-    if (memory_.TryClaim(body_sha256) == Claim::Duplicate) {
-      log_decision(Outcome::Duplicate, "this exact body was accepted before");
-      return MakeResponse(Outcome::Duplicate);
-    }
     SystemTime now = clock_();
     for (const std::string& name : names) {
+      std::string key = DeliveryKey(body_sha256, name);
+      if (memory_.TryClaim(key) == Claim::Duplicate) continue;
+      claimed.push_back(std::move(key));
       jobs.push_back({NewId(now), name, delivery, push.repository, push.ref, push.after,
                       body_sha256, FormatRfc3339(now)});
     }
+    if (jobs.empty()) {
+      log_decision(Outcome::Duplicate, "this exact body was accepted before");
+      return MakeResponse(Outcome::Duplicate);
+    }
     sink_.Enqueue(jobs);
   } catch (const StorageError& e) {
-    memory_.Forget(body_sha256);
+    release();
     log_decision(Outcome::Unavailable, e.what());
     return MakeResponse(Outcome::Unavailable);
+  } catch (...) {
+    release();  // a claim without its job would turn a redelivery into a false duplicate
+    throw;
   }
 
   std::vector<std::string> ids;
   std::vector<std::string> listed;
-  for (const Job& job : jobs) {
-    ids.push_back(job.id);
-    listed.push_back(JsonObject().Add("target", job.target).Add("id", job.id).Str());
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    ids.push_back(jobs[i].id);
+    listed.push_back(JsonObject().Add("target", jobs[i].target).Add("id", jobs[i].id).Str());
+    try {
+      memory_.Confirm(claimed[i], {jobs[i].id});
+    } catch (const StorageError& e) {
+      // The job is queued; only duplicate detection for this body is weakened.
+      log_.Log(LogLevel::Warning, "memory", {{"delivery", delivery}, {"reason", e.what()}});
+    }
   }
-  try {
-    memory_.Confirm(body_sha256, ids);
-  } catch (const StorageError& e) {
-    // The jobs are queued; only duplicate detection for this body is weakened.
-    log_.Log(LogLevel::Warning, "memory", {{"delivery", delivery}, {"reason", e.what()}});
-  }
+  names.clear();
+  for (const Job& job : jobs) names.push_back(job.target);
   log_decision(Outcome::Queued, {}, Joined(ids));
   JsonObject answer = StatusObject(Outcome::Queued);
   answer.Add("target", jobs.front().target)

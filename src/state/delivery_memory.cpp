@@ -18,26 +18,38 @@ namespace {
 constexpr std::string_view CLAIMING = "claiming\n";
 constexpr std::chrono::minutes PRUNE_EVERY{10};
 
-bool IsHex64(std::string_view text) {
-  return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+constexpr std::size_t DIGEST_HEX = 64;
+
+// True for "<64 lowercase hex>.<target name>": nothing else may become a file name here.
+bool IsKey(std::string_view key) {
+  if (key.size() < DIGEST_HEX + 2 || key[DIGEST_HEX] != '.') return false;
+  std::string_view digest = key.substr(0, DIGEST_HEX);
+  std::string_view target = key.substr(DIGEST_HEX + 1);
+  return std::all_of(digest.begin(), digest.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }) &&
+         std::all_of(target.begin(), target.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
          });
 }
 
 }  // namespace
 
+std::string DeliveryKey(std::string_view body_sha256, std::string_view target) {
+  return std::string(body_sha256) + "." + std::string(target);
+}
+
 DeliveryMemory::DeliveryMemory(std::filesystem::path state_dir)
     : directory_(std::move(state_dir) / "seen") {}
 
-std::filesystem::path DeliveryMemory::EntryPath(std::string_view body_sha256) const {
-  assert(IsHex64(body_sha256));
-  return directory_ / std::string(body_sha256);
+std::filesystem::path DeliveryMemory::EntryPath(std::string_view key) const {
+  assert(IsKey(key));
+  return directory_ / std::string(key);
 }
 
-Claim DeliveryMemory::TryClaim(std::string_view body_sha256) {
+Claim DeliveryMemory::TryClaim(std::string_view key) {
   PruneOccasionally();
   EnsureDirectory(directory_);
-  std::filesystem::path path = EntryPath(body_sha256);
+  std::filesystem::path path = EntryPath(key);
   for (int attempt = 0; attempt < 2; ++attempt) {
     UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640));
     if (fd) {
@@ -63,16 +75,16 @@ Claim DeliveryMemory::TryClaim(std::string_view body_sha256) {
   return Claim::Duplicate;
 }
 
-void DeliveryMemory::Confirm(std::string_view body_sha256, const std::vector<std::string>& ids) {
+void DeliveryMemory::Confirm(std::string_view key, const std::vector<std::string>& ids) {
   std::string content = "queued";
   for (const std::string& id : ids) content += " " + id;
-  WriteFileDurably(EntryPath(body_sha256), content + "\n");
+  WriteFileDurably(EntryPath(key), content + "\n");
 }
 
-void DeliveryMemory::Forget(std::string_view body_sha256) noexcept {
-  if (!IsHex64(body_sha256)) return;
+void DeliveryMemory::Forget(std::string_view key) noexcept {
+  if (!IsKey(key)) return;
   std::error_code error;
-  std::filesystem::remove(EntryPath(body_sha256), error);
+  std::filesystem::remove(EntryPath(key), error);
 }
 
 std::size_t DeliveryMemory::Prune(std::filesystem::file_time_type now, std::size_t max_entries) {

@@ -3,7 +3,6 @@
 // "empty-secret"). WEBHOOK_SECRET is set unless the text starts with "#noenv".
 
 #include <fstream>
-#include <regex>
 #include <set>
 
 #include "config.hpp"
@@ -28,14 +27,15 @@ void Write(const std::filesystem::path& path, std::string_view text) {
 
 // What a loaded configuration promises the rest of the worker.
 void CheckValid(const Config& config) {
-  static const std::regex NAME("[a-z0-9_-]+");
   FUZZ_REQUIRE(!config.targets.empty());
   FUZZ_REQUIRE(config.threads >= 1 && config.threads <= 256);
   FUZZ_REQUIRE(config.max_body_bytes >= 1 && config.max_body_bytes <= (1ULL << 30));
   std::set<std::string> names;
   for (const Target& target : config.targets) {
     FUZZ_REQUIRE(names.insert(target.name).second);
-    FUZZ_REQUIRE(std::regex_match(target.name, NAME));
+    FUZZ_REQUIRE(!target.name.empty() &&
+                 target.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") ==
+                     std::string::npos);
     FUZZ_REQUIRE(std::count(target.repository.begin(), target.repository.end(), '/') == 1);
     FUZZ_REQUIRE(!target.branch.empty() && !target.project_dir.empty());
     FUZZ_REQUIRE(!target.secret.empty());

@@ -57,11 +57,15 @@ Request ReadRequest(std::string_view input) {
 }
 
 // Every answer is a JSON object with a status; nothing the client sends makes it a 5xx when the
-// disk is fine.
+// disk is fine, or reaches the CGI head (the body, which echoes the delivery id, is one line).
 void CheckResponse(const Response& response) {
   FUZZ_REQUIRE(response.status < 500);
   FUZZ_REQUIRE(CheckJsonObject(response.body).empty());
   FUZZ_REQUIRE(response.body.find("\"status\"") != std::string::npos);
+  std::string cgi = FormatCgiResponse(response);
+  std::size_t blank = cgi.find("\r\n\r\n");
+  FUZZ_REQUIRE(blank != std::string::npos && cgi.substr(blank + 4) == response.body);
+  FUZZ_REQUIRE(response.body.find_first_of("\r\n") == response.body.size() - 1);
 }
 
 // A queued job belongs to a target whose repository and branch the push names and whose secret

@@ -46,10 +46,11 @@ def shared_front(runtime, tls):
 
 @pytest.fixture
 def front(shared_front):
-    """Yield the shared Front with front.mark taken now; afterwards assert that the worker
+    """Yield the shared Front, idle, with front.mark taken now; afterwards assert that the worker
     process is still the same one, still answers a signed ping with 200, and that every line
     it logged is still a well-formed log line."""
     pid = shared_front.worker.process.pid
+    shared_front.wait_idle()  # a job a failed test left queued is run now, not blamed on this one
     shared_front.mark = Mark(shared_front)
     yield shared_front
     assert shared_front.worker.process.poll() is None, shared_front.worker.log()[-2000:]

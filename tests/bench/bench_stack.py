@@ -1,0 +1,145 @@
+"""What scripts/bench measures against: one nginx over TLS (the shipped site and snippet) with two
+more locations, and adnanh/webhook as the peer behind it.
+
+    https://127.0.0.1:PORT/webhook/deploy   deployhook, through nginx/deployhook.conf as shipped
+    https://127.0.0.1:PORT/ceiling          nginx answering `return 202` itself: the ceiling
+    https://127.0.0.1:PORT/hooks/deploy     adnanh/webhook on 127.0.0.1, via proxy_pass
+
+Needs tests/lib and tests/proxy on sys.path (worker.py, front_doors.py, docker_env.py).
+"""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from docker_env import free_port, log_tail, terminate
+from front_doors import Nginx, accepts_connections, substitute
+from worker import wait_until
+
+START_TIMEOUT = 15.0
+CEILING_PATH = "/ceiling"
+PEER_PATH = "/hooks/deploy"
+
+
+class BenchNginx(Nginx):
+    """The shipped nginx site with the ceiling and the peer's location added, and room for
+    benchmark concurrency (each client connection may hold a connection upstream too)."""
+
+    WORKER_CONNECTIONS = 1024
+
+    def __init__(self, directory, socket_path, tls, peer_port):
+        super().__init__(directory, socket_path, tls)
+        self.peer_port = peer_port
+
+    def url_for(self, path):
+        """Return this server's URL for path."""
+        return f"https://127.0.0.1:{self.port}{path}"
+
+    def write_config(self):
+        conf = super().write_config()
+        conf.write_text(substitute(conf.read_text(), {
+            "worker_connections 64;": f"worker_connections {self.WORKER_CONNECTIONS};"}))
+        # The peer gets the same body limits as deployhook's snippet; nginx buffers its body too.
+        extra = (
+            f"    location = {CEILING_PATH} {{\n"
+            "        default_type application/json;\n"
+            "        return 202 '{\"status\":\"queued\"}\\n';\n"
+            "    }\n"
+            f"    location = {PEER_PATH} {{\n"
+            "        client_max_body_size 25m;\n"
+            "        client_body_buffer_size 1m;\n"
+            f"        proxy_pass http://127.0.0.1:{self.peer_port};\n"
+            "    }\n")
+        site = self.directory / "site.conf"
+        include = "    include snippets/deployhook.conf;\n"
+        site.write_text(substitute(site.read_text(), {include: include + extra}))
+        return conf
+
+
+def peer_hooks(secret, repository, branch, command, workdir):
+    """Return adnanh/webhook's hooks for deployhook's decision: a valid X-Hub-Signature-256
+    (payload-hmac-sha256), the repository and refs/heads/<branch>; 202 when it runs command,
+    200 when a rule does not match."""
+    def payload_value(name, value):
+        return {"match": {"type": "value", "value": value,
+                          "parameter": {"source": "payload", "name": name}}}
+
+    return [{
+        "id": "deploy",
+        "execute-command": str(command),
+        "command-working-directory": str(workdir),
+        "http-methods": ["POST"],
+        "response-message": '{"status":"queued"}',
+        "success-http-response-code": 202,
+        "trigger-rule-mismatch-http-response-code": 200,
+        "trigger-rule": {"and": [
+            {"match": {"type": "payload-hmac-sha256", "secret": secret,
+                       "parameter": {"source": "header", "name": "X-Hub-Signature-256"}}},
+            payload_value("repository.full_name", repository),
+            payload_value("ref", f"refs/heads/{branch}"),
+        ]},
+    }]
+
+
+class Peer:
+    """adnanh/webhook (Debian's /usr/bin/webhook) on 127.0.0.1 with the equivalent hook. Its
+    command appends a line to a file per run, so runs() counts them."""
+
+    def __init__(self, directory, secret, repository, branch):
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.runs_file = self.directory / "runs"
+        self.log_path = self.directory / "webhook.log"
+        command = self.directory / "deploy.sh"
+        command.write_text(f"#!/bin/sh\necho run >> '{self.runs_file}'\n")
+        command.chmod(0o755)
+        self.hooks = self.directory / "hooks.json"
+        self.hooks.write_text(json.dumps(peer_hooks(secret, repository, branch, command,
+                                                    self.directory), indent=2))
+        self.process = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    @property
+    def pid(self):
+        return self.process.pid
+
+    def start(self):
+        """Start webhook; return self once its port accepts connections."""
+        webhook = shutil.which("webhook") or "/usr/bin/webhook"
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                [webhook, "-hooks", str(self.hooks), "-ip", "127.0.0.1", "-port", str(self.port),
+                 "-nopanic"], stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")})
+
+        def ready():
+            if self.process.poll() is not None:
+                raise RuntimeError(f"webhook exited {self.process.returncode}:\n"
+                                   f"{log_tail(self.log_path)}")
+            return accepts_connections(self.port)
+
+        try:
+            wait_until(ready, START_TIMEOUT, f"webhook on port {self.port}")
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self):
+        if self.process is not None:
+            terminate(self.process)
+            self.process = None
+
+    def runs(self):
+        """Return how many times the hook's command has run."""
+        if not self.runs_file.exists():
+            return 0
+        return self.runs_file.read_bytes().count(b"\n")
