@@ -268,7 +268,8 @@ Config LoadConfig(const std::filesystem::path& path, const ConfigEnvironment& en
   }
   config.socket_group = reader.String("socket_group");
   if (config.socket_group && ::getgrnam(config.socket_group->c_str()) == nullptr) {
-    reader.Fail(reader.Find("socket_group"), "socket_group", "no such group on this host");
+    reader.Fail(reader.Find("socket_group"), "socket_group",
+                "no group \"" + *config.socket_group + "\" on this host");
   }
   if (std::optional<std::string> state_dir = reader.String("state_dir")) {
     config.state_dir = RelativeTo(path, *state_dir);

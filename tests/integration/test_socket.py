@@ -27,8 +27,9 @@ def test_creates_the_socket_with_socket_mode_and_socket_group(start_worker, mode
 def test_refuses_to_serve_with_a_socket_group_that_does_not_exist(tmp_path):
     worker = Worker(tmp_path, [noop_target()], settings={"socket_group": "no-such-group-x"})
     done = worker.command("serve")
-    assert done.returncode != 0
+    assert done.returncode == 2
     assert "no-such-group-x" in done.stderr
+    assert "deployhook.toml:" in done.stderr and "socket_group" in done.stderr
     assert not worker.socket.exists()
 
 
