@@ -271,6 +271,31 @@ BOOST_FIXTURE_TEST_CASE(prefers_secret_file_over_webhook_secret, ConfigDir) {
   BOOST_TEST(config.targets.at(0).secret == "from-the-file");
 }
 
+BOOST_FIXTURE_TEST_CASE(rejects_secret_file_longer_than_4096_bytes, ConfigDir) {
+  Write("secret", std::string(5000, 's'));
+  CheckNames(Error("secret_file = \"secret\"\n" + Minimal()), At(1), "secret_file");
+  Write("secret", std::string(4096, 's') + "\n");  // the newline is not part of it
+  BOOST_TEST(Load("secret_file = \"secret\"\n" + Minimal()).targets.at(0).secret.size() == 4096u);
+}
+
+// toml++ quotes the newline it stumbled on; the error must still be one line.
+BOOST_FIXTURE_TEST_CASE(keeps_a_toml_error_about_a_newline_on_one_line, ConfigDir) {
+  std::string error = Error(Minimal() + "rollback = tru\n", WithSecret("s"));
+  BOOST_TEST(error.find('\n') == std::string::npos, error);
+  BOOST_TEST(error.find("deployhook.toml:") != std::string::npos, error);
+}
+
+// std::regex recursed once per character and crashed on names this long.
+BOOST_FIXTURE_TEST_CASE(checks_a_very_long_target_name_without_crashing, ConfigDir) {
+  std::string name(60000, 'a');
+  std::string toml = "[[target]]\nname = \"" + name +
+                     "\"\nrepository = \"o/a\"\nbranch = \"main\"\nproject_dir = \"/srv\"\n";
+  BOOST_TEST(Load(toml, WithSecret("s")).targets.at(0).name.size() == name.size());
+  std::string upper = "[[target]]\nname = \"" + std::string(60000, 'A') +
+                      "\"\nrepository = \"o/a\"\nbranch = \"main\"\nproject_dir = \"/srv\"\n";
+  CheckNames(Error(upper, WithSecret("s")), At(2), "name");
+}
+
 BOOST_FIXTURE_TEST_CASE(strips_secret_files_trailing_newline, ConfigDir) {
   for (auto [content, secret] : {std::pair{"s3cret\n", "s3cret"}, {"s3cret\r\n", "s3cret"},
                                  {"s3cret", "s3cret"}, {" s3 cret \n", " s3 cret "}}) {

@@ -164,6 +164,12 @@ BOOST_DATA_TEST_CASE(accepts_other_event_and_decides_it, data::make(OTHER_EVENTS
   if (fixture.verdict == Verdict::Ignored) BOOST_TEST(decision.reason == "event is not push");
 }
 
+// An empty view may carry a null pointer; parsing must not hand it to memcpy (UBSan).
+BOOST_AUTO_TEST_CASE(rejects_empty_view_without_data) {
+  BOOST_TEST(!ParsePushPayload(std::string_view{}).ok);
+  BOOST_TEST(!CheckJsonObject(std::string_view{}).empty());
+}
+
 BOOST_AUTO_TEST_CASE(rejects_malformed_json) {
   // Cut off mid-object.
   BOOST_TEST(Rejected(R"({"ref": "refs/heads/main", "repository": {"full_name": "o/r"})"));

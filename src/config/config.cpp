@@ -15,6 +15,7 @@ namespace deployhook {
 namespace {
 
 constexpr const char* DEFAULT_CONFIG = "/etc/deployhook/deployhook.toml";
+constexpr std::size_t MAX_SECRET_BYTES = 4096;
 
 // Returns `text` with control characters written as \xHH: an error stays one line even when it
 // quotes a key or value (or toml++ quotes the text) with a newline in it.
@@ -234,9 +235,16 @@ std::vector<std::string> Config::Secrets() const {
 std::string ReadSecretFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError("cannot read secret file " + path.string());
-  std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Reads a little past the cap, so a longer file (or /dev/zero) is refused, not swallowed.
+  std::string secret(MAX_SECRET_BYTES + 3, '\0');
+  in.read(secret.data(), static_cast<std::streamsize>(secret.size()));
+  secret.resize(static_cast<std::size_t>(in.gcount()));
   if (!secret.empty() && secret.back() == '\n') secret.pop_back();
   if (!secret.empty() && secret.back() == '\r') secret.pop_back();
+  if (secret.size() > MAX_SECRET_BYTES) {
+    throw ConfigError("secret file " + path.string() + " is longer than " +
+                      std::to_string(MAX_SECRET_BYTES) + " bytes");
+  }
   if (secret.empty()) throw ConfigError("secret file " + path.string() + " is empty");
   return secret;
 }

@@ -9,6 +9,7 @@
 // no header, anything else is sent as the header itself.
 
 #include <algorithm>
+#include <set>
 #include <string>
 
 #include "decision.hpp"
@@ -70,14 +71,20 @@ void CheckResponse(const Response& response) {
 
 // A queued job belongs to a target whose repository and branch the push names and whose secret
 // signed it, and carries the delivery and body it came from.
-void CheckJobs(const Config& config, const Request& request, BodyFormat format,
-               const std::vector<Job>& jobs) {
-  FUZZ_REQUIRE(!jobs.empty());
+// Returns the push the handler reads from the body (a form's payload field, else the body).
+PayloadResult ParsedPush(const Request& request, BodyFormat format) {
   std::optional<std::string> json = format == BodyFormat::Form
                                         ? FormField(request.body, "payload")
                                         : std::string(request.body);
-  FUZZ_REQUIRE(json.has_value());
-  PayloadResult push = ParsePushPayload(*json);
+  return json ? ParsePushPayload(*json) : PayloadResult{};
+}
+
+void CheckJobs(const Config& config, const Request& request, BodyFormat format,
+               const std::vector<Job>& jobs) {
+  FUZZ_REQUIRE(!jobs.empty());
+  std::set<std::string> targets;
+  for (const Job& job : jobs) FUZZ_REQUIRE(targets.insert(job.target).second);  // one job each
+  PayloadResult push = ParsedPush(request, format);
   std::string body_sha256 = Sha256Hex(request.body);
   for (const Job& job : jobs) {
     auto target = std::find_if(config.targets.begin(), config.targets.end(),
@@ -93,12 +100,16 @@ void CheckJobs(const Config& config, const Request& request, BodyFormat format,
   }
 }
 
-// Log lines stay single printable lines and never carry a secret the request did not contain.
-void CheckLog(const Config& config, std::string_view input, const std::vector<std::string>& lines) {
+// Log lines stay single printable lines and never carry a secret the request did not contain,
+// raw or in the payload fields the log quotes once decoded.
+void CheckLog(const Config& config, const Request& request, BodyFormat format,
+              std::string_view input, const std::vector<std::string>& lines) {
+  PushPayload push = ParsedPush(request, format).push;
+  std::string sent = std::string(input) + '\n' + push.ref + '\n' + push.repository + '\n' + push.after;
   for (const std::string& line : lines) {
     FUZZ_REQUIRE(fuzz::IsPrintable(line));
     for (const Target& target : config.targets) {
-      if (input.find(target.secret) == std::string_view::npos) {
+      if (sent.find(target.secret) == std::string::npos) {
         FUZZ_REQUIRE(line.find(target.secret) == std::string::npos);
       }
     }
@@ -121,7 +132,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   HeadCheck head_check = handler.CheckHead(request.head);
   if (head_check.rejection) {
     FUZZ_REQUIRE(*head_check.rejection == Outcome::UnsupportedMediaType);
-    CheckLog(config, input, lines);
+    CheckLog(config, request, head_check.format, input, lines);
     return 0;
   }
   Response first = handler.HandleBody(request.head, head_check, request.body);
@@ -133,9 +144,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Response again = handler.HandleBody(request.head, head_check, request.body);
     FUZZ_REQUIRE(again.status == 200 && again.body.find("\"duplicate\"") != std::string::npos);
     FUZZ_REQUIRE(sink.jobs.size() == queued);
-    memory.Forget(Sha256Hex(request.body));
+    // Forgotten again, so the next input starts from an empty memory whatever it repeats.
+    for (const Job& job : sink.jobs) memory.Forget(DeliveryKey(Sha256Hex(request.body), job.target));
   } else {
-    FUZZ_REQUIRE(sink.jobs.empty());
+    // Each input starts from an empty memory, so nothing is a duplicate the first time.
+    FUZZ_REQUIRE(sink.jobs.empty() && first.body.find("\"duplicate\"") == std::string::npos);
   }
   // A body one byte short of what was announced is refused before its signature is checked.
   if (!request.body.empty()) {
@@ -143,6 +156,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                              request.body.substr(0, request.body.size() - 1));
     FUZZ_REQUIRE(short_body.status == 400);
   }
-  CheckLog(config, input, lines);
+  CheckLog(config, request, head_check.format, input, lines);
   return 0;
 }
