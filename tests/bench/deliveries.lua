@@ -131,7 +131,9 @@ function done(summary, latency)
     end
   end
   local counts = {}
-  for status, count in pairs(totals) do counts[#counts + 1] = string.format('"%d": %d', status, count) end
+  for status, count in pairs(totals) do
+    counts[#counts + 1] = string.format('"%d": %d', status, count)
+  end
   local e = summary.errors
   io.write(string.format(
     'WRK-RESULT {"requests": %d, "duration_us": %d, "statuses": {%s}, ' ..

@@ -108,6 +108,10 @@ class Wrk:
         except subprocess.TimeoutExpired:
             self.process.kill()
             output, _ = self.process.communicate(timeout=10)
+        except BaseException:  # interrupted: leave no load generator behind
+            self.process.kill()
+            self.process.wait(10)
+            raise
         finally:
             shutil.rmtree(self.scratch, ignore_errors=True)
         return parse_wrk_output(output)

@@ -60,9 +60,10 @@ def front(shared_front):
 
 
 def pytest_configure(config):
-    """Refuse early, with a reason, when nginx or the worker's helpers are missing."""
-    missing = [tool for tool in ("openssl", "cgi-fcgi") if not shutil.which(tool)]
+    """Refuse early, with a reason, when nginx, wrk or the worker's helpers are missing."""
+    missing = [tool for tool in ("openssl", "cgi-fcgi", "wrk") if not shutil.which(tool)]
     if not (shutil.which("nginx") or os.path.exists("/usr/sbin/nginx")):
         missing.append("nginx")
     if missing:
-        raise pytest.UsageError(f"tests/hostile needs {', '.join(missing)}: run scripts/install-deps")
+        raise pytest.UsageError(
+            f"tests/hostile needs {', '.join(missing)}: run scripts/install-deps")
