@@ -9,7 +9,6 @@ front       the shared Front, with a Mark taken at the test's start (front.mark)
 import os
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,23 +17,8 @@ HERE = Path(__file__).resolve().parent
 TESTS = HERE.parent
 sys.path[:0] = [str(TESTS / "lib"), str(TESTS / "proxy"), str(TESTS / "bench"), str(HERE)]
 
-from front_doors import make_tls  # noqa: E402
+from session_fixtures import runtime, tls  # noqa: E402,F401
 from hostile_support import Mark, assert_answer, assert_log_well_formed, front_stack  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def runtime():
-    """Yield a directory everyone may traverse (pytest's tmp_path is 0700); removed at the end."""
-    path = Path(tempfile.mkdtemp(prefix="dhh-"))
-    path.chmod(0o755)
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
-
-
-@pytest.fixture(scope="session")
-def tls(runtime):
-    """The CA and server certificate every front door of the session uses."""
-    return make_tls(runtime / "tls")
 
 
 @pytest.fixture(scope="session")

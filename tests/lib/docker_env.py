@@ -55,6 +55,8 @@ import urllib.error
 import urllib.request
 import uuid
 
+import worker  # noqa: E402  (tests/lib is on sys.path wherever docker_env is)
+
 HEALTH_INTERVAL = "1s"
 COMMAND_TIMEOUT = 120.0
 ENGINE_START_TIMEOUT = 60.0
@@ -74,16 +76,8 @@ def wait_until(predicate, timeout, what, interval=POLL_INTERVAL):
     """Call predicate() until it returns a true value; return that value.
 
     Raises DockerEnvError naming ``what`` if timeout seconds pass first.
-    Exceptions from predicate propagate.
     """
-    deadline = time.monotonic() + timeout
-    while True:
-        result = predicate()
-        if result:
-            return result
-        if time.monotonic() >= deadline:
-            raise DockerEnvError(f"timed out after {timeout:.1f}s waiting for {what}")
-        time.sleep(interval)
+    return worker.wait_until(predicate, timeout, what, interval, error=DockerEnvError)
 
 
 def run(args, env=None, cwd=None, input=None, timeout=COMMAND_TIMEOUT, check=True):

@@ -26,7 +26,7 @@ DEFAULT_SECRET = "It's a Secret to Everybody"
 
 def binary():
     """Return the path of the deployhook executable under test ($DEPLOYHOOK_BIN or build/)."""
-    path = Path(os.environ.get("DEPLOYHOOK_BIN", REPO / "build" / "src" / "deployhook"))
+    path = Path(os.environ.get("DEPLOYHOOK_BIN", REPO / "build" / "src" / "deployhook")).resolve()
     if not path.is_file():
         raise FileNotFoundError(f"{path} not built: run meson compile -C build")
     return path
@@ -42,15 +42,16 @@ def sign(body, secret=DEFAULT_SECRET):
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def wait_until(predicate, timeout=10.0, what="condition", interval=0.05):
-    """Poll predicate until it returns a true value (returned) or raise TimeoutError."""
+def wait_until(predicate, timeout=10.0, what="condition", interval=0.05, error=TimeoutError):
+    """Poll predicate until it returns a true value (returned) or raise `error` at the deadline.
+    Exceptions from predicate propagate."""
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
         if value:
             return value
         if time.monotonic() >= deadline:
-            raise TimeoutError(f"timed out after {timeout}s waiting for {what}")
+            raise error(f"timed out after {timeout:.1f}s waiting for {what}")
         time.sleep(interval)
 
 

@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "lib"))
 sys.path.insert(0, str(HERE))
 
-from front_doors import Caddy, Nginx, https_request, make_tls  # noqa: E402
+from front_doors import Caddy, Nginx, https_request  # noqa: E402
+from session_fixtures import runtime, tls  # noqa: E402,F401
 from held_worker import TARGET, held_worker, log_fields  # noqa: E402
 from worker import sign  # noqa: E402
 
@@ -30,21 +30,6 @@ SOCKET_GROUPS = {"nginx": "www-data", "caddy": "caddy"}
 SERVERS = {"nginx": Nginx, "caddy": Caddy}
 
 _numbers = itertools.count(1)
-
-
-@pytest.fixture(scope="session")
-def runtime():
-    """Yield a directory everyone may traverse (and only root may write); removed at the end."""
-    path = Path(tempfile.mkdtemp(prefix="dhp-"))
-    path.chmod(0o755)
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
-
-
-@pytest.fixture(scope="session")
-def tls(runtime):
-    """The CA and server certificate every front door of the session uses."""
-    return make_tls(runtime / "tls")
 
 
 @pytest.fixture
