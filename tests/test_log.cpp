@@ -42,7 +42,14 @@ BOOST_AUTO_TEST_CASE(escapes_control_bytes_so_a_value_cannot_break_the_line) {
   std::string value = "one\ntwo\r<3>forged\x01\x1b[31m\x7f";
   std::string formatted = FormatLogValue(value);
   BOOST_TEST(formatted == "\"one\\x0atwo\\x0d<3>forged\\x01\\x1b[31m\\x7f\"");
-  for (char c : formatted) BOOST_TEST((static_cast<unsigned char>(c) >= 0x20 && c != 0x7f));
+  for (char c : formatted) {
+    BOOST_TEST((static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f));
+  }
+}
+
+// A delivery id may carry any bytes, valid UTF-8 or not; the line stays printable ASCII.
+BOOST_AUTO_TEST_CASE(escapes_bytes_outside_ascii) {
+  BOOST_TEST(FormatLogValue("caf\xc3\xa9\xff") == "\"caf\\xc3\\xa9\\xff\"");
 }
 
 BOOST_AUTO_TEST_CASE(truncates_a_long_value) {

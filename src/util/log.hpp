@@ -14,7 +14,8 @@ enum class LogLevel { Error = 3, Warning = 4, Notice = 5, Info = 6, Debug = 7 };
 using LogField = std::pair<std::string_view, std::string_view>;
 
 // Returns `value` made safe for one key=value field: bare when it is a plain token, otherwise
-// double-quoted with quotes, backslashes and control bytes escaped; cut to MAX_FIELD_BYTES.
+// double-quoted with quotes, backslashes, control and non-ASCII bytes escaped as \xNN; cut to
+// MAX_FIELD_BYTES.
 std::string FormatLogValue(std::string_view value);
 
 // Returns the whole line (without newline) for an event and its fields; empty values are skipped.
