@@ -76,9 +76,17 @@ Claim DeliveryMemory::TryClaim(std::string_view key) {
 }
 
 void DeliveryMemory::Confirm(std::string_view key, const std::vector<std::string>& ids) {
+  // Rewritten in place and not synced: a reader seeing it half-written still counts it as held,
+  // and a confirmation lost to a crash only turns into a stale claim. The job itself is what
+  // must survive, and the queue syncs it; sparing two fsyncs here shortens every 202.
   std::string content = "queued";
   for (const std::string& id : ids) content += " " + id;
-  WriteFileDurably(EntryPath(key), content + "\n");
+  content += "\n";
+  std::filesystem::path path = EntryPath(key);
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
+  if (!fd || ::write(fd.get(), content.data(), content.size()) != static_cast<ssize_t>(content.size())) {
+    throw StorageError("cannot write " + path.string() + ": " + std::strerror(errno));
+  }
 }
 
 void DeliveryMemory::Forget(std::string_view key) noexcept {
