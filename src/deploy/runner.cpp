@@ -1,5 +1,7 @@
 #include "runner.hpp"
 
+#include <functional>
+
 #include "clock.hpp"
 #include "coalesce.hpp"
 #include "compose_command.hpp"
@@ -13,9 +15,10 @@ namespace {
 // Runs steps for real; a stop request cuts pauses short and, past the grace, kills the step.
 class ProcessExecutor final : public StepExecutor {
  public:
-  ProcessExecutor(const std::atomic<bool>& stopping, const std::atomic<bool>& abort,
-                  std::mutex& mutex, std::condition_variable& wake)
-      : stopping_(stopping), abort_(abort), mutex_(mutex), wake_(wake) {}
+  using Sleep = std::function<bool(std::chrono::milliseconds)>;
+
+  ProcessExecutor(const std::atomic<bool>& abort, Sleep sleep)
+      : abort_(abort), sleep_(std::move(sleep)) {}
 
   ProcessResult Run(const ProcessSpec& spec) override {
     ProcessSpec bounded = spec;
@@ -23,16 +26,11 @@ class ProcessExecutor final : public StepExecutor {
     return RunProcess(bounded);
   }
 
-  bool Pause(std::chrono::milliseconds duration) override {
-    std::unique_lock lock(mutex_);
-    return !wake_.wait_for(lock, duration, [&] { return stopping_.load(); });
-  }
+  bool Pause(std::chrono::milliseconds duration) override { return sleep_(duration); }
 
  private:
-  const std::atomic<bool>& stopping_;
   const std::atomic<bool>& abort_;
-  std::mutex& mutex_;
-  std::condition_variable& wake_;
+  Sleep sleep_;
 };
 
 }  // namespace
@@ -135,7 +133,7 @@ void Runner::RunOnce(const Target& target) {
             {"deliveries", std::to_string(jobs.size())}});
 
   RunLog output(run.log);
-  ProcessExecutor executor(stopping_, abort_, mutex_, wake_);
+  ProcessExecutor executor(abort_, [this](auto duration) { return SleepUnlessStopping(duration); });
   DeploymentOutcome outcome;
   try {
     DeploymentSetup setup{target, ChooseComposeCommand(target.compose).argv, StepEnvironment(),

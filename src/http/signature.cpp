@@ -6,6 +6,8 @@
 
 #include <cassert>
 
+#include "sha256.hpp"
+
 namespace deployhook {
 namespace {
 
@@ -32,13 +34,7 @@ Digest HmacSha256(std::string_view key, std::string_view data) noexcept {
 }
 
 std::string FormatSignature(const Digest& digest) {
-  static constexpr char HEX[] = "0123456789abcdef";
-  std::string out(PREFIX);
-  for (std::uint8_t b : digest) {
-    out += HEX[b >> 4];
-    out += HEX[b & 0xf];
-  }
-  return out;
+  return std::string(PREFIX) + HexEncode(digest.data(), digest.size());
 }
 
 std::optional<Digest> ParseSignatureHeader(std::string_view header) noexcept {

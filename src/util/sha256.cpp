@@ -6,17 +6,22 @@
 
 namespace deployhook {
 
-std::string Sha256Hex(std::string_view data) {
+std::string HexEncode(const unsigned char* bytes, std::size_t size) {
   static constexpr char HEX[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * size);
+  for (std::size_t i = 0; i < size; ++i) {
+    out += HEX[bytes[i] >> 4];
+    out += HEX[bytes[i] & 0xf];
+  }
+  return out;
+}
+
+std::string Sha256Hex(std::string_view data) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
   EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr);
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += HEX[digest[i] >> 4];
-    out += HEX[digest[i] & 0xf];
-  }
-  return out;
+  return HexEncode(digest.data(), length);
 }
 
 }  // namespace deployhook
