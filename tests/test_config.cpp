@@ -87,6 +87,8 @@ pull_timeout = 60
 up_timeout = 30
 health_timeout = 0
 rollback = false
+image_timeout = 0
+image_poll = 5
 
 [[target]]
 name = "worker_2"
@@ -117,6 +119,8 @@ secret_file = "worker.secret"
   BOOST_TEST(web.up_timeout == 30);
   BOOST_TEST(web.health_timeout == 0);
   BOOST_TEST(web.rollback == false);
+  BOOST_TEST(web.image_timeout == 0);
+  BOOST_TEST(web.image_poll == 5);
   BOOST_TEST(!web.secret_file);
   BOOST_TEST(web.secret == "global-secret");
 
@@ -147,6 +151,12 @@ BOOST_FIXTURE_TEST_CASE(applies_defaults_for_optional_keys, ConfigDir) {
   BOOST_TEST(target.up_timeout == 300);
   BOOST_TEST(target.health_timeout == 120);
   BOOST_TEST(target.rollback == true);
+  BOOST_TEST(target.image_timeout == 1800);
+  BOOST_TEST(target.image_poll == 15);
+}
+
+BOOST_FIXTURE_TEST_CASE(rejects_an_image_poll_of_zero, ConfigDir) {
+  CheckNames(Error(Minimal() + "image_poll = 0\n", WithSecret("s")), At(6), "target[0].image_poll");
 }
 
 BOOST_FIXTURE_TEST_CASE(rejects_unknown_top_level_key, ConfigDir) {

@@ -9,7 +9,6 @@
 #include <functional>
 #include <iterator>
 #include <map>
-#include <thread>
 
 #include "deployment.hpp"
 #include "unit_support.hpp"
@@ -22,6 +21,10 @@ using std::chrono::seconds;
 
 constexpr std::string_view CONTAINER = "3f4e5d6c7b8a";
 constexpr std::string_view OLD_IMAGES = "sha256:0ld|registry.local/app:latest|app\n";
+constexpr std::string_view REFERENCE = "registry.local/app:latest";
+const std::string COMMIT_A = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
+const std::string COMMIT_B = "b1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
+const std::string COMMIT_C = "c1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
 
 ProcessResult Exit(int code, std::string output = {}) {
   ProcessResult result;
@@ -42,7 +45,7 @@ std::string StateLine(std::string_view health) {
 }
 
 // Answers each argv from its script (answers used in turn, the last one repeating; exit 0 for
-// argv nobody scripted) and records what ran. Pause does not sleep unless told to.
+// argv nobody scripted) and records what ran. Its clock is fake: a pause moves it on at once.
 class ScriptedExecutor final : public StepExecutor {
  public:
   void Answer(const Argv& argv, std::vector<ProcessResult> results) {
@@ -58,11 +61,14 @@ class ScriptedExecutor final : public StepExecutor {
     return result;
   }
 
-  bool Pause(milliseconds) override {
+  bool Pause(milliseconds duration) override {
     ++pauses;
-    if (pause_sleep.count() > 0) std::this_thread::sleep_for(pause_sleep);
+    paused += duration;
+    now += duration;
     return on_pause ? on_pause() : true;
   }
+
+  std::chrono::steady_clock::time_point Now() override { return now; }
 
   // Returns how often `argv` ran.
   std::size_t Count(const Argv& argv) const {
@@ -79,7 +85,8 @@ class ScriptedExecutor final : public StepExecutor {
 
   std::vector<ProcessSpec> ran;
   int pauses = 0;
-  milliseconds pause_sleep{0};
+  milliseconds paused{0};
+  std::chrono::steady_clock::time_point now{};
   std::function<bool()> on_pause;
 
  private:
@@ -96,6 +103,8 @@ struct DeployBench {
   std::atomic<bool> stopping{false};
   testing::LogCapture log;
   ScriptedExecutor executor;
+  std::string commit;
+  std::function<std::optional<std::string>()> newer_commit;
 
   DeployBench() {
     executor.Answer(Plan().ps, {Exit(0, std::string(CONTAINER) + "\n")});
@@ -114,9 +123,16 @@ struct DeployBench {
     executor.Answer(StateArgv(), results);
   }
 
+  // Scripts what `docker image inspect` says of the app's reference, look after look.
+  void Pulled(const std::vector<std::string>& lines) {
+    std::vector<ProcessResult> results;
+    for (const std::string& line : lines) results.push_back(Exit(0, line + "\n"));
+    executor.Answer(ImageInspectArgv(std::string(REFERENCE)), results);
+  }
+
   DeploymentOutcome Deploy() {
     RunLog run_log(dir / "run.log");
-    DeploymentSetup setup{target, compose, env, stopping, log.logger(), "run-1"};
+    DeploymentSetup setup{target, compose, env, stopping, log.logger(), "run-1", commit, newer_commit};
     return RunDeployment(setup, executor, run_log);
   }
 
@@ -259,12 +275,11 @@ BOOST_FIXTURE_TEST_CASE(fails_without_rollback_when_nothing_ran_before, DeployBe
 }
 
 BOOST_FIXTURE_TEST_CASE(rolls_back_when_health_does_not_come_by_the_deadline, DeployBench) {
-  target.health_timeout = 1;
-  executor.pause_sleep = milliseconds(50);
+  target.health_timeout = 5;
   Health({StateLine("starting")});
   DeploymentOutcome outcome = Deploy();
   BOOST_TEST(outcome.result == "rolled_back");
-  BOOST_TEST(executor.pauses >= 2);
+  BOOST_TEST(executor.pauses == 5);
   BOOST_TEST(RunLogText().find("[health: did not become healthy in time]") != std::string::npos);
 }
 
@@ -304,6 +319,197 @@ BOOST_FIXTURE_TEST_CASE(fails_at_once_without_a_compose_command, DeployBench) {
   DeploymentOutcome outcome = Deploy();
   BOOST_TEST(outcome.result == "failed");
   BOOST_TEST(executor.ran.empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The run aims at a commit and deploys only that commit's image.
+BOOST_AUTO_TEST_SUITE(deployment_built_image)
+
+std::string Labelled(std::string_view id, std::string_view revision) {
+  return std::string(id) + "|" + std::string(revision);
+}
+
+BOOST_FIXTURE_TEST_CASE(deploys_at_once_when_the_pulled_image_is_the_commits_build, DeployBench) {
+  commit = COMMIT_B;
+  Pulled({Labelled("sha256:b", COMMIT_B)});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "succeeded");
+  BOOST_TEST(outcome.commit == COMMIT_B);
+  BOOST_TEST(StepNames(outcome) == (Names{"pull", "up", "health"}));
+  BOOST_TEST_REQUIRE(outcome.images.size() == 1u);
+  BOOST_TEST(outcome.images[0].service == "app");
+  BOOST_TEST(outcome.images[0].reference == REFERENCE);
+  BOOST_TEST(outcome.images[0].before == "sha256:0ld");
+  BOOST_TEST(outcome.images[0].after == "sha256:b");
+  BOOST_TEST(outcome.images[0].revision.value_or("") == COMMIT_B);
+}
+
+BOOST_FIXTURE_TEST_CASE(waits_for_the_commits_image_and_recreates_nothing_meanwhile, DeployBench) {
+  commit = COMMIT_B;
+  target.image_poll = 15;
+  // CI publishes the commit's image after the third look.
+  Pulled({Labelled("sha256:0ld", COMMIT_A), Labelled("sha256:0ld", COMMIT_A),
+          Labelled("sha256:0ld", COMMIT_A), Labelled("sha256:b", COMMIT_B)});
+  std::size_t ups_while_waiting = 0;
+  executor.on_pause = [&] {
+    ups_while_waiting += executor.Count(Plan().up);
+    return true;
+  };
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "succeeded");
+  BOOST_TEST(executor.Count(Plan().pull) == 4u);
+  BOOST_TEST(ups_while_waiting == 0u);
+  BOOST_TEST(executor.paused.count() == 3 * 15000);
+  BOOST_TEST(StepNames(outcome) == (Names{"pull", "wait-image", "up", "health"}));
+  BOOST_TEST(outcome.steps[1].exit_code == 0);
+  BOOST_TEST(outcome.steps[1].seconds == 45.0);
+  BOOST_TEST(outcome.images[0].after == "sha256:b");
+  BOOST_TEST(log.Contains("waiting for the commit's image"));
+}
+
+BOOST_FIXTURE_TEST_CASE(is_stale_when_the_image_never_comes_and_never_runs_up, DeployBench) {
+  commit = COMMIT_B;
+  target.image_timeout = 60;
+  target.image_poll = 15;
+  Pulled({Labelled("sha256:0ld", COMMIT_A)});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "stale");
+  BOOST_TEST(executor.Count(Plan().up) == 0u);
+  BOOST_TEST(executor.Count(TagArgv("sha256:0ld", std::string(REFERENCE))) == 0u);
+  BOOST_TEST(executor.paused.count() == 60000);
+  BOOST_TEST(executor.Count(Plan().pull) == 5u);
+  BOOST_TEST(StepNames(outcome) == (Names{"pull", "wait-image"}));
+  BOOST_TEST(outcome.steps[1].exit_code == 1);
+  BOOST_TEST(outcome.images[0].revision.value_or("") == COMMIT_A);
+  BOOST_TEST(RunLogText().find("within image_timeout") != std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(the_last_pause_ends_at_the_deadline, DeployBench) {
+  commit = COMMIT_B;
+  target.image_timeout = 20;
+  target.image_poll = 15;
+  Pulled({Labelled("sha256:0ld", COMMIT_A)});
+  BOOST_TEST(Deploy().result == "stale");
+  BOOST_TEST(executor.paused.count() == 20000);
+}
+
+BOOST_FIXTURE_TEST_CASE(is_stale_at_once_when_the_wait_is_disabled, DeployBench) {
+  commit = COMMIT_B;
+  target.image_timeout = 0;
+  Pulled({Labelled("sha256:0ld", COMMIT_A)});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "stale");
+  BOOST_TEST(executor.pauses == 0);
+  BOOST_TEST(executor.Count(Plan().up) == 0u);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_newer_push_replaces_the_awaited_commit, DeployBench) {
+  commit = COMMIT_B;
+  target.image_timeout = 30;
+  target.image_poll = 15;
+  int asked = 0;
+  newer_commit = [&]() -> std::optional<std::string> {
+    ++asked;
+    if (asked == 1) return COMMIT_C;
+    return std::nullopt;
+  };
+  // B is never built (C superseded it); C's image comes after two more looks.
+  Pulled({Labelled("sha256:0ld", COMMIT_A), Labelled("sha256:0ld", COMMIT_A),
+          Labelled("sha256:0ld", COMMIT_A), Labelled("sha256:c", COMMIT_C)});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "succeeded");
+  BOOST_TEST(outcome.commit == COMMIT_C);
+  BOOST_TEST(outcome.images[0].after == "sha256:c");
+  // C's own image_timeout started when it replaced B: 45 s in all is past B's 30 s.
+  BOOST_TEST(executor.paused.count() == 45000);
+  BOOST_TEST(RunLogText().find("a newer push replaces the awaited commit") != std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(stops_waiting_for_an_image_when_the_worker_is_stopping, DeployBench) {
+  commit = COMMIT_B;
+  Pulled({Labelled("sha256:0ld", COMMIT_A)});
+  executor.on_pause = [this] {
+    stopping = true;
+    return false;
+  };
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.interrupted);
+  BOOST_TEST(executor.Count(Plan().up) == 0u);
+}
+
+BOOST_FIXTURE_TEST_CASE(matches_a_commit_in_either_case, DeployBench) {
+  commit = "B1B2C3D4E5F60718293A4B5C6D7E8F9012345678";
+  Pulled({Labelled("sha256:b", COMMIT_B)});
+  BOOST_TEST(Deploy().result == "succeeded");
+  BOOST_TEST(executor.pauses == 0);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_label_that_is_not_a_commit_sha_is_treated_as_absent, DeployBench) {
+  commit = COMMIT_B;
+  Pulled({Labelled("sha256:b", "v1.2.3")});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "succeeded");
+  BOOST_TEST(executor.pauses == 0);
+  BOOST_TEST(!outcome.images[0].revision.has_value());
+  BOOST_TEST(RunLogText().find("not a commit SHA") != std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_run_without_a_commit_does_not_wait, DeployBench) {
+  // `deployhook deploy` names no commit: it deploys what the registry holds.
+  Pulled({Labelled("sha256:b", COMMIT_A)});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "succeeded");
+  BOOST_TEST(executor.pauses == 0);
+}
+
+BOOST_FIXTURE_TEST_CASE(is_unchanged_when_the_pull_keeps_every_image_and_still_runs_up, DeployBench) {
+  commit = COMMIT_B;
+  Pulled({"sha256:0ld|"});  // unlabelled, the image the container runs
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "unchanged");
+  BOOST_TEST(executor.Count(Plan().up) == 1u);
+  BOOST_TEST(!outcome.images[0].revision.has_value());
+}
+
+BOOST_FIXTURE_TEST_CASE(an_unchanged_run_that_turns_unhealthy_fails_without_rollback, DeployBench) {
+  Pulled({"sha256:0ld|"});
+  Health({StateLine("unhealthy")});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "failed");
+  BOOST_TEST(executor.Count(TagArgv("sha256:0ld", std::string(REFERENCE))) == 0u);
+}
+
+BOOST_FIXTURE_TEST_CASE(is_not_unchanged_when_an_image_cannot_be_inspected, DeployBench) {
+  executor.Answer(ImageInspectArgv(std::string(REFERENCE)), {Exit(1, "No such image\n")});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "succeeded");
+  BOOST_TEST(outcome.images[0].after.empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(takes_references_from_the_compose_file_for_the_targets_services, DeployBench) {
+  target.services = {"app"};
+  executor.Answer(Plan().config, {Exit(0, "services:\n  app:\n    image: registry.local/app:2\n"
+                                          "  db:\n    image: postgres:16\nversion: '2.4'\n")});
+  executor.Answer(ImageInspectArgv("registry.local/app:2"), {Exit(0, Labelled("sha256:b", COMMIT_B))});
+  commit = COMMIT_B;
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "succeeded");
+  BOOST_TEST_REQUIRE(outcome.images.size() == 1u);
+  BOOST_TEST(outcome.images[0].reference == "registry.local/app:2");
+  BOOST_TEST(outcome.images[0].before == "sha256:0ld");
+  BOOST_TEST(executor.Count(ImageInspectArgv("postgres:16")) == 0u);
+}
+
+BOOST_FIXTURE_TEST_CASE(notes_the_local_image_of_a_service_without_a_container, DeployBench) {
+  executor.Answer(Plan().ps, {Exit(0, "")});
+  executor.Answer(Plan().config, {Exit(0, "services:\n  app:\n    image: registry.local/app:latest\n")});
+  Pulled({Labelled("sha256:0ld", COMMIT_A), Labelled("sha256:b", COMMIT_B)});
+  commit = COMMIT_B;
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST_REQUIRE(outcome.images.size() == 1u);
+  BOOST_TEST(outcome.images[0].before == "sha256:0ld");
+  BOOST_TEST(outcome.images[0].after == "sha256:b");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -65,6 +65,39 @@ BOOST_AUTO_TEST_CASE(serialize_then_parse_round_trips) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(records_the_commit_and_each_services_images) {
+  RunRecord run = MakeRun("1");
+  run.commit = "b1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
+  run.images = {{"app", "registry.local/app:latest", "sha256:0ld", "sha256:new", run.commit},
+                {"db", "postgres:16", "", "", std::nullopt}};
+  std::string line = SerializeRun(run);
+  BOOST_TEST(line.find(R"("commit":"b1b2c3d4e5f60718293a4b5c6d7e8f9012345678")") != std::string::npos);
+  BOOST_TEST(line.find(R"({"service":"db","reference":"postgres:16","before":null,"after":null,"revision":null})") !=
+             std::string::npos, line);
+  std::optional<RunRecord> parsed = ParseRun(line);
+  BOOST_TEST_REQUIRE(parsed.has_value());
+  BOOST_TEST(parsed->commit == run.commit);
+  BOOST_TEST_REQUIRE(parsed->images.size() == 2u);
+  BOOST_TEST(parsed->images[0].service == "app");
+  BOOST_TEST(parsed->images[0].reference == "registry.local/app:latest");
+  BOOST_TEST(parsed->images[0].before == "sha256:0ld");
+  BOOST_TEST(parsed->images[0].after == "sha256:new");
+  BOOST_TEST(parsed->images[0].revision.value_or("") == run.commit);
+  BOOST_TEST(parsed->images[1].before.empty());
+  BOOST_TEST(!parsed->images[1].revision.has_value());
+}
+
+BOOST_AUTO_TEST_CASE(reads_lines_written_before_runs_had_commits_and_images) {
+  std::string line = SerializeRun(MakeRun("1"));
+  line.replace(line.find(",\"images\":[]"), 12, "");
+  line.replace(line.find(",\"commit\":\"\""), 12, "");
+  BOOST_TEST(line.find("images") == std::string::npos);
+  BOOST_TEST(line.find("commit") == std::string::npos);
+  std::optional<RunRecord> parsed = ParseRun(line);
+  BOOST_TEST_REQUIRE(parsed.has_value());
+  BOOST_TEST(parsed->images.empty());
+}
+
 BOOST_AUTO_TEST_CASE(round_trips_a_run_without_steps_or_deliveries) {
   RunRecord run = MakeRun("1", "failed");
   run.steps.clear();

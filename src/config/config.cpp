@@ -161,6 +161,8 @@ Target ReadTarget(const toml::table& table, std::size_t index, const std::string
   target.health_timeout =
       static_cast<int>(reader.Integer("health_timeout", 0, DAY).value_or(120));
   target.rollback = reader.Boolean("rollback").value_or(true);
+  target.image_timeout = static_cast<int>(reader.Integer("image_timeout", 0, 7 * DAY).value_or(1800));
+  target.image_poll = static_cast<int>(reader.Integer("image_poll", 1, 3600).value_or(15));
   if (std::optional<std::string> secret_file = reader.String("secret_file")) {
     target.secret_file = RelativeTo(config_path, *secret_file);
     try {

@@ -29,6 +29,8 @@ struct Target {
   int up_timeout = 300;
   int health_timeout = 120;  // 0: no health gate and no rollback
   bool rollback = true;
+  int image_timeout = 1800;  // seconds to wait for the commit's image; 0: a mismatch is stale at once
+  int image_poll = 15;       // seconds between two pulls while waiting
   std::optional<std::filesystem::path> secret_file;  // this target's own secret
   std::string secret;  // the secret that verifies this target's deliveries
 };

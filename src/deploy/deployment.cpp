@@ -5,6 +5,7 @@
 #include <set>
 
 #include "container_state.hpp"
+#include "image_state.hpp"
 
 namespace deployhook {
 namespace {
@@ -18,18 +19,32 @@ std::string Quoted(const Argv& argv) {
   return out;
 }
 
+std::string Short(std::string_view commit) { return std::string(commit.substr(0, 12)); }
+
 class Run {
  public:
   Run(const DeploymentSetup& setup, StepExecutor& executor, RunLog& log)
-      : setup_(setup), executor_(executor), log_(log), plan_(PlanSteps(setup.target, setup.compose)) {}
+      : setup_(setup), executor_(executor), log_(log), plan_(PlanSteps(setup.target, setup.compose)) {
+    outcome_.commit = setup.commit;
+  }
 
   DeploymentOutcome Execute();
 
  private:
+  using TimePoint = std::chrono::steady_clock::time_point;
+
   ProcessResult Step(const std::string& name, const Argv& argv, std::chrono::seconds timeout,
                      bool record);
   // Returns what `inspect` prints for the service containers `ps -q` lists; empty on failure.
   std::string InspectContainers(const std::string& name, Argv (*inspect)(const std::vector<std::string>&));
+  std::optional<ImageInfo> InspectImage(const ImageRecord& image);
+  // Returns the services' images as they are before the pull: each reference the compose file
+  // names (or, failing that, the one its container was created from) and the image it runs.
+  std::vector<ImageRecord> NoteImages(const std::vector<ContainerImage>& containers);
+  void InspectPulledImages();
+  // Pulls until every labelled image is the commit's build. Returns the result that ends the
+  // run ("failed", "timed_out", "stale", or "" to go on); sets interrupted on a stop.
+  std::string PullBuiltImages();
   bool HealthGate();
   bool Rollback(const std::vector<ContainerImage>& previous);
   DeploymentOutcome Finish(std::string result);
@@ -77,20 +92,126 @@ std::string Run::InspectContainers(const std::string& name, Argv (*inspect)(cons
   return result.exit_code == 0 ? result.output : std::string{};
 }
 
+std::optional<ImageInfo> Run::InspectImage(const ImageRecord& image) {
+  ProcessResult result = Step("image", ImageInspectArgv(image.reference), INSPECT_TIMEOUT, false);
+  if (result.exit_code != 0) return std::nullopt;
+  std::optional<ImageInfo> info = ParseImageInspect(result.output);
+  if (info && !info->rejected_revision.empty()) {
+    log_.Append("[image: " + image.service + " has a revision label that is not a commit SHA; "
+                "treated as absent]\n");
+  }
+  return info;
+}
+
+std::vector<ImageRecord> Run::NoteImages(const std::vector<ContainerImage>& containers) {
+  ProcessResult config = Step("config", plan_.config, INSPECT_TIMEOUT, false);
+  std::map<std::string, std::string> references;
+  if (config.exit_code == 0) references = ParseComposeImages(config.output);
+  const std::vector<std::string>& wanted = setup_.target.services;
+  std::erase_if(references, [&](const auto& entry) {
+    return !wanted.empty() && std::find(wanted.begin(), wanted.end(), entry.first) == wanted.end();
+  });
+  for (const ContainerImage& container : containers) {
+    references.emplace(container.service, container.reference);  // keeps the compose file's
+  }
+  std::vector<ImageRecord> images;
+  for (const auto& [service, reference] : references) {
+    ImageRecord image{service, reference, {}, {}, std::nullopt};
+    auto running = std::find_if(containers.begin(), containers.end(),
+                                [&](const ContainerImage& c) { return c.service == service; });
+    if (running != containers.end()) {
+      image.before = running->image_id;
+    } else if (std::optional<ImageInfo> local = InspectImage(image)) {
+      image.before = local->id;
+    }
+    images.push_back(std::move(image));
+  }
+  return images;
+}
+
+void Run::InspectPulledImages() {
+  for (ImageRecord& image : outcome_.images) {
+    std::optional<ImageInfo> info = InspectImage(image);
+    image.after = info ? info->id : std::string{};
+    image.revision = info ? info->revision : std::nullopt;
+  }
+}
+
+std::string Run::PullBuiltImages() {
+  const Target& target = setup_.target;
+  auto wait = std::chrono::seconds(target.image_timeout);
+  TimePoint started = executor_.Now();
+  TimePoint deadline = started + wait;
+  std::optional<std::size_t> pull_step;
+  bool waited = false;
+  auto record_wait = [&](int exit_code) {
+    if (!waited) return;
+    double seconds = std::chrono::duration<double>(executor_.Now() - started).count();
+    outcome_.steps.push_back({"wait-image", {}, exit_code, seconds});
+  };
+  while (true) {
+    ProcessResult pull = Step("pull", plan_.pull, std::chrono::seconds(target.pull_timeout), !pull_step);
+    if (!pull_step) {
+      pull_step = outcome_.steps.size() - 1;
+    } else {  // one "pull" step in the history however often the wait pulled
+      outcome_.steps[*pull_step].exit_code = pull.exit_code;
+      outcome_.steps[*pull_step].seconds += pull.seconds;
+    }
+    if (pull.timed_out && setup_.stopping) return "interrupted";
+    if (pull.timed_out) return "timed_out";
+    if (pull.exit_code != 0) return "failed";
+    if (setup_.stopping) return "interrupted";
+
+    InspectPulledImages();
+    std::vector<std::string> awaited = AwaitedServices(outcome_.images, outcome_.commit);
+    if (awaited.empty()) {
+      record_wait(0);
+      return {};
+    }
+    std::string services;
+    for (const std::string& service : awaited) services += (services.empty() ? "" : ",") + service;
+    if (executor_.Now() >= deadline) {
+      log_.Append("[image: no image of " + Short(outcome_.commit) + " for " + services +
+                  " within image_timeout; nothing recreated]\n");
+      waited = true;
+      record_wait(1);
+      return "stale";
+    }
+    if (!waited) {
+      setup_.logger.Log(LogLevel::Notice, "run",
+                        {{"id", setup_.run_id}, {"target", target.name}, {"commit", outcome_.commit},
+                         {"reason", "waiting for the commit's image"}, {"services", services}});
+    }
+    waited = true;
+    log_.Append("[image: " + services + " not yet built from " + Short(outcome_.commit) +
+                "; pulling again in " + std::to_string(target.image_poll) + " s]\n");
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - executor_.Now());
+    if (!executor_.Pause(std::min<std::chrono::milliseconds>(std::chrono::seconds(target.image_poll), left))) {
+      return "interrupted";
+    }
+    if (!setup_.newer_commit) continue;
+    std::optional<std::string> newer = setup_.newer_commit();
+    if (newer && *newer != outcome_.commit) {
+      log_.Append("[image: a newer push replaces the awaited commit: " + Short(*newer) + "]\n");
+      outcome_.commit = *newer;
+      deadline = executor_.Now() + wait;  // the newer commit gets its own image_timeout
+    }
+  }
+}
+
 bool Run::HealthGate() {
-  using Clock = std::chrono::steady_clock;
-  auto started = Clock::now();
-  auto deadline = started + std::chrono::seconds(setup_.target.health_timeout);
+  TimePoint started = executor_.Now();
+  TimePoint deadline = started + std::chrono::seconds(setup_.target.health_timeout);
   std::vector<ContainerState> first = ParseStateLines(InspectContainers("health", InspectStateArgv));
   std::string reason = "did not become healthy in time";
   GateVerdict verdict = GateVerdict::Waiting;
   while (true) {
-    auto observed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+    auto observed = std::chrono::duration_cast<std::chrono::milliseconds>(executor_.Now() - started);
     verdict = JudgeHealth(first, ParseStateLines(InspectContainers("health", InspectStateArgv)), observed, reason);
-    if (verdict != GateVerdict::Waiting || Clock::now() >= deadline) break;
+    if (verdict != GateVerdict::Waiting || executor_.Now() >= deadline) break;
     if (!executor_.Pause(HEALTH_POLL)) return false;
   }
-  double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  double seconds = std::chrono::duration<double>(executor_.Now() - started).count();
   bool healthy = verdict == GateVerdict::Healthy;
   log_.Append("[health: " + std::string(healthy ? "healthy" : reason) + "]\n");
   outcome_.steps.push_back({"health", InspectStateArgv({}), healthy ? 0 : 1, seconds});
@@ -128,24 +249,29 @@ DeploymentOutcome Run::Execute() {
     return Finish("failed");
   }
   std::vector<ContainerImage> previous = ParseImageLines(InspectContainers("snapshot", InspectImagesArgv));
+  outcome_.images = NoteImages(previous);
 
-  ProcessResult pull = Step("pull", plan_.pull, std::chrono::seconds(target.pull_timeout), true);
-  // Killed at the end of the stop grace: not a result of the run; the jobs stay queued.
-  if (pull.timed_out && setup_.stopping) return Interrupted();
-  if (pull.timed_out) return Finish("timed_out");
-  if (pull.exit_code != 0) return Finish("failed");
-  if (setup_.stopping) return Interrupted();
+  std::string ended = PullBuiltImages();
+  if (ended == "interrupted") return Interrupted();
+  if (!ended.empty()) return Finish(ended);
+  // Every image stayed what ran before: a redelivery, or CI has not pushed a labelled image.
+  bool unchanged = ImagesUnchanged(outcome_.images);
 
   ProcessResult up = Step("up", plan_.up, std::chrono::seconds(target.up_timeout), true);
   if (up.timed_out && setup_.stopping) return Interrupted();
   if (up.timed_out) return Finish("timed_out");
   if (up.exit_code != 0) return Finish("failed");
-  if (target.health_timeout == 0) return Finish("succeeded");
+  const char* done = unchanged ? "unchanged" : "succeeded";
+  if (target.health_timeout == 0) return Finish(done);
   if (setup_.stopping) return Interrupted();
 
   bool healthy = HealthGate();
   if (!healthy && setup_.stopping) return Interrupted();
-  if (healthy) return Finish("succeeded");
+  if (healthy) return Finish(done);
+  if (unchanged) {
+    log_.Append("[rollback: the images did not change; nothing to go back to]\n");
+    return Finish("failed");
+  }
   if (!target.rollback || previous.empty()) {
     if (target.rollback) log_.Append("[rollback: no previous containers to go back to]\n");
     return Finish("failed");

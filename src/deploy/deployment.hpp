@@ -1,9 +1,13 @@
 #pragma once
-// One run for one target: snapshot, pull, up, health gate, rollback. Talks to the outside only
-// through a StepExecutor, so it is tested with a recording one.
+// One run for one target: snapshot, pull, wait for the commit's image, up, health gate,
+// rollback. Talks to the outside only through a StepExecutor (commands, pauses, the clock), so it
+// is tested with a scripted one and a fake clock.
 
 #include <atomic>
+#include <chrono>
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,13 +24,17 @@ class StepExecutor {
  public:
   virtual ~StepExecutor() = default;
   virtual ProcessResult Run(const ProcessSpec& spec) = 0;
-  // Waits between two health checks; returns early (false) when the run should stop.
+  // Waits between two health checks or pulls; returns early (false) when the run should stop.
   virtual bool Pause(std::chrono::milliseconds duration) = 0;
+  // The clock deadlines are measured on.
+  virtual std::chrono::steady_clock::time_point Now() { return std::chrono::steady_clock::now(); }
 };
 
 struct DeploymentOutcome {
-  std::string result;  // succeeded, failed, timed_out, rolled_back
+  std::string result;  // succeeded, unchanged, stale, failed, timed_out, rolled_back
+  std::string commit;  // the commit the run aimed at last (a newer job may have replaced it)
   std::vector<StepRecord> steps;
+  std::vector<ImageRecord> images;  // per service, as the last pull left them
   bool interrupted = false;  // the worker is stopping: not finished, leave the jobs queued
 };
 
@@ -37,6 +45,10 @@ struct DeploymentSetup {
   const std::atomic<bool>& stopping;        // checked between steps
   const Logger& logger;                     // one line per step
   std::string run_id;
+  std::string commit;  // the commit the run aims at; empty: none (a manual run)
+  // Asked while the run waits for an image: returns the commit of jobs that joined the run since
+  // it started (the newest push replaces the awaited commit), nothing when none did.
+  std::function<std::optional<std::string>()> newer_commit;
 };
 
 // Runs the deployment and returns its outcome; output goes to `log`. Never throws for a step's

@@ -134,10 +134,23 @@ void Runner::RunOnce(const Target& target) {
 
   RunLog output(run.log);
   ProcessExecutor executor(abort_, [this](auto duration) { return SleepUnlessStopping(duration); });
+  // Pushes that arrive while the run waits for an image join it, and the newest names the commit.
+  auto newer_commit = [&]() -> std::optional<std::string> {
+    std::vector<Job> pending = queue_.Pending(target.name);
+    if (pending.size() <= jobs.size()) return std::nullopt;
+    jobs = std::move(pending);
+    coalesced = Coalesce(jobs);
+    run.deliveries = coalesced.deliveries;
+    run.after = coalesced.after;
+    log_.Log(LogLevel::Info, "run", {{"id", run.id}, {"target", target.name}, {"after", run.after},
+                                     {"deliveries", std::to_string(jobs.size())}});
+    return coalesced.after;
+  };
   DeploymentOutcome outcome;
+  outcome.commit = coalesced.after;
   try {
-    DeploymentSetup setup{target, ChooseComposeCommand(target.compose).argv, StepEnvironment(),
-                          stopping_, log_, run.id};
+    DeploymentSetup setup{target,   ChooseComposeCommand(target.compose).argv, StepEnvironment(),
+                          stopping_, log_, run.id, coalesced.after, newer_commit};
     outcome = RunDeployment(setup, executor, output);
   } catch (const std::exception& e) {
     output.Append(std::string("[error: ") + e.what() + "]\n");
@@ -155,9 +168,11 @@ void Runner::Record(const Target& target, const std::vector<Job>& jobs, RunRecor
                     const DeploymentOutcome& outcome) {
   run.finished_at = FormatRfc3339(std::chrono::system_clock::now());
   run.result = outcome.result;
+  run.commit = outcome.commit;
   run.steps = outcome.steps;
-  // Forgotten before the failure is recorded, so a redelivery sent by someone who saw the
-  // recorded failure is never answered `duplicate`.
+  run.images = outcome.images;
+  // Forgotten before any result but success is recorded, so a redelivery sent by someone who
+  // saw it (stale: CI has since pushed the image) deploys instead of answering `duplicate`.
   if (run.result != "succeeded") {
     for (const Job& job : jobs) {
       memory_.Forget(DeliveryKey(job.body_sha256, job.target));  // a redelivery may retry

@@ -1,5 +1,7 @@
 #include "step_plan.hpp"
 
+#include "image_state.hpp"
+
 namespace deployhook {
 namespace {
 
@@ -34,7 +36,9 @@ StepPlan PlanSteps(const Target& target, const Argv& compose) {
     argv.insert(argv.end(), words.begin(), words.end());
     return WithServices(std::move(argv), target);
   };
-  return {command({"pull"}), command({"up", "-d"}), command({"ps", "-q"})};
+  Argv config = prefix;
+  config.push_back("config");
+  return {command({"pull"}), command({"up", "-d"}), command({"ps", "-q"}), std::move(config)};
 }
 
 Argv InspectImagesArgv(const std::vector<std::string>& ids) {
@@ -45,6 +49,11 @@ Argv InspectStateArgv(const std::vector<std::string>& ids) {
   return Inspect("{{.State.Status}}|{{if .State.Health}}{{.State.Health.Status}}{{end}}|"
                  "{{.State.StartedAt}}|{{.RestartCount}}",
                  ids);
+}
+
+Argv ImageInspectArgv(const std::string& reference) {
+  return {DOCKER, "image", "inspect", "--format",
+          "{{.Id}}|{{index .Config.Labels \"" + std::string(REVISION_LABEL) + "\"}}", reference};
 }
 
 Argv TagArgv(const std::string& image_id, const std::string& reference) {

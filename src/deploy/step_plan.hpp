@@ -15,6 +15,7 @@ struct StepPlan {
   Argv pull;  // <compose> [-f F]... pull <services>
   Argv up;    // <compose> [-f F]... up -d <services>
   Argv ps;    // <compose> [-f F]... ps -q <services>: the service containers' ids
+  Argv config;  // <compose> [-f F]... config: the normalised compose file (image references)
 };
 
 // Returns the plan for `target` with the compose argv prefix `compose`.
@@ -25,6 +26,9 @@ Argv InspectImagesArgv(const std::vector<std::string>& container_ids);
 
 // docker inspect of containers, one "status|health|started-at|restarts" line each.
 Argv InspectStateArgv(const std::vector<std::string>& container_ids);
+
+// docker image inspect of one reference: one "image-id|revision-label" line.
+Argv ImageInspectArgv(const std::string& reference);
 
 // docker tag IMAGE REFERENCE: puts a previous image back under its name.
 Argv TagArgv(const std::string& image_id, const std::string& reference);

@@ -17,6 +17,37 @@
 #include "unique_fd.hpp"
 
 namespace deployhook {
+namespace {
+
+// Reads a string member that may be null or absent (nothing); false when it is another type.
+bool ReadOptionalString(simdjson::dom::element item, const char* key, std::optional<std::string>& out) {
+  simdjson::dom::element value;
+  if (item[key].get(value) || value.is_null()) return true;
+  std::string_view text;
+  if (value.get_string().get(text)) return false;
+  out = std::string(text);
+  return true;
+}
+
+std::optional<ImageRecord> ParseImage(simdjson::dom::element item) {
+  ImageRecord image;
+  std::string_view service;
+  std::string_view reference;
+  std::optional<std::string> before;
+  std::optional<std::string> after;
+  if (item["service"].get_string().get(service) || item["reference"].get_string().get(reference) ||
+      !ReadOptionalString(item, "before", before) || !ReadOptionalString(item, "after", after) ||
+      !ReadOptionalString(item, "revision", image.revision)) {
+    return std::nullopt;
+  }
+  image.service = std::string(service);
+  image.reference = std::string(reference);
+  image.before = before.value_or("");
+  image.after = after.value_or("");
+  return image;
+}
+
+}  // namespace
 
 std::string SerializeRun(const RunRecord& run) {
   std::vector<std::string> steps;
@@ -28,16 +59,31 @@ std::string SerializeRun(const RunRecord& run) {
                         .Add("seconds", step.seconds)
                         .Str());
   }
+  std::vector<std::string> images;
+  auto id_or_null = [](const std::string& id) {
+    return id.empty() ? std::nullopt : std::optional<std::string>(id);
+  };
+  for (const ImageRecord& image : run.images) {
+    images.push_back(JsonObject()
+                         .Add("service", image.service)
+                         .Add("reference", image.reference)
+                         .AddNullable("before", id_or_null(image.before))
+                         .AddNullable("after", id_or_null(image.after))
+                         .AddNullable("revision", image.revision)
+                         .Str());
+  }
   return JsonObject()
       .Add("id", run.id)
       .Add("target", run.target)
       .Add("deliveries", run.deliveries)
       .Add("after", run.after)
+      .Add("commit", run.commit)
       .Add("queued_at", run.queued_at)
       .Add("started_at", run.started_at)
       .Add("finished_at", run.finished_at)
       .Add("result", run.result)
       .AddRaw("steps", JsonArrayOfRaw(steps))
+      .AddRaw("images", JsonArrayOfRaw(images))
       .Add("log", run.log)
       .Str();
 }
@@ -73,6 +119,17 @@ std::optional<RunRecord> ParseRun(std::string_view line) {
     step.exit_code = static_cast<int>(exit_code);
     step.seconds = seconds;
     run.steps.push_back(std::move(step));
+  }
+  // Lines written before runs aimed at a commit have neither "commit" nor "images".
+  std::string_view commit;
+  if (!object["commit"].get_string().get(commit)) run.commit = std::string(commit);
+  simdjson::dom::array images;
+  if (!object["images"].get_array().get(images)) {
+    for (simdjson::dom::element item : images) {
+      std::optional<ImageRecord> image = ParseImage(item);
+      if (!image) return std::nullopt;
+      run.images.push_back(std::move(*image));
+    }
   }
   return run;
 }

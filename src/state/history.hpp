@@ -16,16 +16,27 @@ struct StepRecord {
   double seconds = 0;
 };
 
+// One service's image across a run's pull.
+struct ImageRecord {
+  std::string service;
+  std::string reference;                // the image reference the compose file names
+  std::string before;                   // image id the service ran before; empty: none
+  std::string after;                    // image id the reference names after the pull; empty: none
+  std::optional<std::string> revision;  // the pulled image's revision label, a commit SHA
+};
+
 struct RunRecord {
   std::string id;
   std::string target;
   std::vector<std::string> deliveries;
-  std::string after;
+  std::string after;   // the newest pushed commit among the deliveries (kept for older readers)
+  std::string commit;  // the commit the run aimed at; empty for a manual run without one
   std::string queued_at;
   std::string started_at;
   std::string finished_at;
-  std::string result;  // succeeded, failed, timed_out, rolled_back
+  std::string result;  // succeeded, unchanged, stale, failed, timed_out, rolled_back
   std::vector<StepRecord> steps;
+  std::vector<ImageRecord> images;
   std::string log;  // path of the run's output
 };
 

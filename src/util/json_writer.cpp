@@ -92,6 +92,13 @@ JsonObject& JsonObject::Add(std::string_view key, bool value) {
   return *this;
 }
 
+JsonObject& JsonObject::AddNullable(std::string_view key, const std::optional<std::string>& value) {
+  if (value) return Add(key, std::string_view(*value));
+  Key(key);
+  body_ += "null";
+  return *this;
+}
+
 JsonObject& JsonObject::Add(std::string_view key, const std::vector<std::string>& values) {
   std::vector<std::string> quoted;
   quoted.reserve(values.size());

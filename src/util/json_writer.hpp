@@ -2,6 +2,7 @@
 // A minimal JSON writer for the few flat objects deployhook emits (responses, jobs, history).
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,8 @@ class JsonObject {
   JsonObject& Add(std::string_view key, double value);
   JsonObject& Add(std::string_view key, bool value);
   JsonObject& Add(std::string_view key, const std::vector<std::string>& values);
+  // Adds the string, or null when there is none.
+  JsonObject& AddNullable(std::string_view key, const std::optional<std::string>& value);
   // Adds `json` verbatim: it must already be valid JSON (an object or array built here).
   JsonObject& AddRaw(std::string_view key, std::string_view json);
   std::string Str() const { return body_ + "}"; }
