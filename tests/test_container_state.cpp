@@ -13,8 +13,16 @@ using std::chrono::milliseconds;
 constexpr std::string_view STARTED = "2026-11-26T21:05:01.123456789Z";
 
 ContainerState State(std::string status, std::string health, std::string restarts = "0",
-                     std::string started_at = std::string(STARTED)) {
-  return {std::move(status), std::move(health), std::move(started_at), std::move(restarts)};
+                     std::string started_at = std::string(STARTED), std::string id = "c1") {
+  return {std::move(id), "app", std::move(status), std::move(health), std::move(started_at),
+          std::move(restarts), "0", "always"};
+}
+
+// The same state for a second container.
+ContainerState Second(ContainerState state) {
+  state.id = "c2";
+  state.service = "worker";
+  return state;
 }
 
 struct Judged {
@@ -58,10 +66,14 @@ BOOST_AUTO_TEST_CASE(skips_image_lines_without_three_fields) {
 
 BOOST_AUTO_TEST_CASE(parses_state_lines_with_and_without_health) {
   std::vector<ContainerState> states = ParseStateLines(
-      "running|healthy|2026-11-26T21:05:01Z|0\n"
-      "running||2026-11-26T21:05:02Z|3\n"
-      "exited|unhealthy\n");
+      "c1|app|running|healthy|2026-11-26T21:05:01Z|0|0|always\n"
+      "c2|migrate|running||2026-11-26T21:05:02Z|3|0|no\n"
+      "c3|app|exited|unhealthy\n");
   BOOST_TEST_REQUIRE(states.size() == 2u);
+  BOOST_TEST(states[0].id == "c1");
+  BOOST_TEST(states[0].service == "app");
+  BOOST_TEST(states[0].restart_policy == "always");
+  BOOST_TEST(states[1].restart_policy == "no");
   BOOST_TEST(states[0].status == "running");
   BOOST_TEST(states[0].health == "healthy");
   BOOST_TEST(states[0].started_at == "2026-11-26T21:05:01Z");
@@ -89,12 +101,12 @@ BOOST_AUTO_TEST_CASE(skips_lines_that_are_not_container_ids) {
 }
 
 BOOST_AUTO_TEST_CASE(judges_healthy_when_every_healthcheck_passes) {
-  std::vector<ContainerState> now = {State("running", "healthy"), State("running", "healthy")};
+  std::vector<ContainerState> now = {State("running", "healthy"), Second(State("running", "healthy"))};
   BOOST_TEST(Judge(now, now).verdict == GateVerdict::Healthy);
 }
 
 BOOST_AUTO_TEST_CASE(waits_while_a_healthcheck_is_starting) {
-  std::vector<ContainerState> now = {State("running", "healthy"), State("running", "starting")};
+  std::vector<ContainerState> now = {State("running", "healthy"), Second(State("running", "starting"))};
   BOOST_TEST(Judge(now, now, milliseconds(60000)).verdict == GateVerdict::Waiting);
 }
 
@@ -102,7 +114,7 @@ BOOST_AUTO_TEST_CASE(fails_on_an_unhealthy_container) {
   std::vector<ContainerState> first = {State("running", "starting")};
   Judged judged = Judge(first, {State("running", "unhealthy")});
   BOOST_TEST(judged.verdict == GateVerdict::Failed);
-  BOOST_TEST(judged.reason == "a container is unhealthy");
+  BOOST_TEST(judged.reason == "the container of app is unhealthy");
 }
 
 BOOST_AUTO_TEST_CASE(fails_on_an_exited_or_dead_container) {
@@ -110,7 +122,7 @@ BOOST_AUTO_TEST_CASE(fails_on_an_exited_or_dead_container) {
     BOOST_TEST_CONTEXT(status) {
       Judged judged = Judge({State("running", "")}, {State(status, "")});
       BOOST_TEST(judged.verdict == GateVerdict::Failed);
-      BOOST_TEST(judged.reason == "a container " + status);
+      BOOST_TEST(judged.reason.starts_with("the container of app " + status));
     }
   }
 }
@@ -119,7 +131,7 @@ BOOST_AUTO_TEST_CASE(fails_on_a_restarted_container) {
   // Restarted by its restart policy between two looks: the count or the start time moved.
   Judged by_count = Judge({State("running", "")}, {State("running", "", "1")});
   BOOST_TEST(by_count.verdict == GateVerdict::Failed);
-  BOOST_TEST(by_count.reason == "a container restarted");
+  BOOST_TEST(by_count.reason == "the container of app restarted");
   Judged by_time =
       Judge({State("running", "healthy")}, {State("running", "healthy", "0", "2026-11-26T21:06:00Z")});
   BOOST_TEST(by_time.verdict == GateVerdict::Failed);
@@ -137,7 +149,7 @@ BOOST_AUTO_TEST_CASE(waits_for_a_restarting_container_without_healthcheck) {
 }
 
 BOOST_AUTO_TEST_CASE(judges_mixed_containers_by_their_own_rule) {
-  std::vector<ContainerState> now = {State("running", "healthy"), State("running", "")};
+  std::vector<ContainerState> now = {State("running", "healthy"), Second(State("running", ""))};
   BOOST_TEST(Judge(now, now, milliseconds(0)).verdict == GateVerdict::Waiting);
   BOOST_TEST(Judge(now, now, SETTLE_TIME).verdict == GateVerdict::Healthy);
 }
@@ -150,9 +162,46 @@ BOOST_AUTO_TEST_CASE(fails_when_no_container_is_there) {
 
 BOOST_AUTO_TEST_CASE(fails_when_the_set_of_containers_changes) {
   Judged judged = Judge({State("running", "healthy")},
-                        {State("running", "healthy"), State("running", "healthy")});
+                        {State("running", "healthy"), Second(State("running", "healthy"))});
   BOOST_TEST(judged.verdict == GateVerdict::Failed);
   BOOST_TEST(judged.reason == "the set of containers changed");
+}
+
+BOOST_AUTO_TEST_CASE(fails_when_a_container_was_replaced_by_another) {
+  ContainerState replaced = State("running", "healthy");
+  replaced.id = "c9";
+  BOOST_TEST(Judge({State("running", "healthy")}, {replaced}).verdict == GateVerdict::Failed);
+}
+
+BOOST_AUTO_TEST_CASE(matches_containers_by_id_not_by_position) {
+  // docker inspect lists them in another order than the first look did.
+  std::vector<ContainerState> first = {State("running", "healthy"), Second(State("running", "starting"))};
+  std::vector<ContainerState> now = {Second(State("running", "healthy")), State("running", "healthy")};
+  BOOST_TEST(Judge(first, now).verdict == GateVerdict::Healthy);
+}
+
+BOOST_AUTO_TEST_CASE(a_one_shot_service_that_exited_zero_is_done) {
+  ContainerState migrate = Second(State("exited", ""));
+  migrate.restart_policy = "no";
+  std::vector<ContainerState> now = {State("running", "healthy"), migrate};
+  BOOST_TEST(Judge(now, now).verdict == GateVerdict::Healthy);
+  migrate.restart_policy = "";
+  now[1] = migrate;
+  BOOST_TEST(Judge(now, now).verdict == GateVerdict::Healthy);
+}
+
+BOOST_AUTO_TEST_CASE(a_one_shot_service_that_failed_fails_the_gate) {
+  ContainerState migrate = Second(State("exited", ""));
+  migrate.restart_policy = "no";
+  migrate.exit_code = "3";
+  Judged judged = Judge({migrate}, {migrate});
+  BOOST_TEST(judged.verdict == GateVerdict::Failed);
+  BOOST_TEST(judged.reason == "the container of worker exited with code 3");
+}
+
+BOOST_AUTO_TEST_CASE(an_exit_zero_with_a_restart_policy_is_not_done) {
+  ContainerState stopped = State("exited", "");  // restart: always, yet it stopped
+  BOOST_TEST(Judge({stopped}, {stopped}).verdict == GateVerdict::Failed);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

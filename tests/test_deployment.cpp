@@ -40,8 +40,8 @@ ProcessResult TimedOut() {
   return result;
 }
 
-std::string StateLine(std::string_view health) {
-  return "running|" + std::string(health) + "|2026-11-26T21:05:01.1Z|0\n";
+std::string StateLine(std::string_view health, std::string_view id = CONTAINER) {
+  return std::string(id) + "|app|running|" + std::string(health) + "|2026-11-26T21:05:01.1Z|0|0|always\n";
 }
 
 // Answers each argv from its script (answers used in turn, the last one repeating; exit 0 for
@@ -229,7 +229,7 @@ BOOST_FIXTURE_TEST_CASE(rolls_back_to_the_previous_image_when_unhealthy, DeployB
   BOOST_TEST(outcome.steps[3].argv == TagArgv("sha256:0ld", "registry.local/app:latest"));
   BOOST_TEST(outcome.steps[4].argv == Plan().up);
   BOOST_TEST(executor.Count(Plan().up) == 2u);
-  BOOST_TEST(RunLogText().find("[health: a container is unhealthy]") != std::string::npos);
+  BOOST_TEST(RunLogText().find("[health: the container of app is unhealthy]") != std::string::npos);
 }
 
 BOOST_FIXTURE_TEST_CASE(tags_each_previous_reference_once, DeployBench) {
@@ -240,7 +240,7 @@ BOOST_FIXTURE_TEST_CASE(tags_each_previous_reference_once, DeployBench) {
                            "sha256:0ld|registry.local/app:latest|app\n"
                            "sha256:cache|redis:7|cache\n")});
   executor.Answer(InspectStateArgv({std::string(CONTAINER), id2}),
-                  {Exit(0, StateLine("healthy") + StateLine("unhealthy"))});
+                  {Exit(0, StateLine("healthy") + StateLine("unhealthy", id2))});
   DeploymentOutcome outcome = Deploy();
   BOOST_TEST(outcome.result == "rolled_back");
   BOOST_TEST(executor.Count(TagArgv("sha256:0ld", "registry.local/app:latest")) == 1u);
@@ -281,6 +281,23 @@ BOOST_FIXTURE_TEST_CASE(rolls_back_when_health_does_not_come_by_the_deadline, De
   BOOST_TEST(outcome.result == "rolled_back");
   BOOST_TEST(executor.pauses == 5);
   BOOST_TEST(RunLogText().find("[health: did not become healthy in time]") != std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(looks_again_when_one_inspection_fails, DeployBench) {
+  executor.Answer(StateArgv(), {Exit(1, "Error: No such object\n"), Exit(0, StateLine("starting")),
+                                Exit(0, StateLine("healthy"))});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "succeeded");
+  BOOST_TEST(executor.pauses == 2);
+}
+
+BOOST_FIXTURE_TEST_CASE(fails_the_gate_when_the_containers_cannot_be_inspected_by_the_deadline,
+                        DeployBench) {
+  target.health_timeout = 3;
+  executor.Answer(StateArgv(), {Exit(1, "Cannot connect to the Docker daemon\n")});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "rolled_back");
+  BOOST_TEST(RunLogText().find("[health: could not inspect the service containers]") != std::string::npos);
 }
 
 BOOST_FIXTURE_TEST_CASE(skips_the_health_gate_when_health_timeout_is_zero, DeployBench) {

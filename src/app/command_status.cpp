@@ -10,6 +10,17 @@ namespace {
 
 std::string Short(const std::string& sha) { return sha.substr(0, 12); }
 
+// The commit the run aimed at (older records name only the pushed `after`).
+std::string Commit(const RunRecord& run) { return Short(run.commit.empty() ? run.after : run.commit); }
+
+// The revision label of the images the run left in place: "-" when none carries one.
+std::string Revision(const RunRecord& run) {
+  for (const ImageRecord& image : run.images) {
+    if (image.revision) return Short(*image.revision);
+  }
+  return "-";
+}
+
 double TotalSeconds(const RunRecord& run) {
   double total = 0;
   for (const StepRecord& step : run.steps) total += step.seconds;
@@ -29,11 +40,11 @@ int RunStatus(const CommandLine& line) {
     std::printf("no deployments recorded in %s\n", HistoryPath(config.state_dir).c_str());
     return 0;
   }
-  std::printf("%-24s  %-16s  %-11s  %-12s  %10s  %8s  %s\n", "FINISHED", "TARGET", "RESULT",
-              "AFTER", "DELIVERIES", "SECONDS", "ID");
+  std::printf("%-24s  %-16s  %-11s  %-12s  %-12s  %10s  %8s  %s\n", "FINISHED", "TARGET",
+              "RESULT", "COMMIT", "REVISION", "DELIVERIES", "SECONDS", "ID");
   for (const RunRecord& run : runs) {
-    std::printf("%-24s  %-16s  %-11s  %-12s  %10zu  %8.1f  %s\n", run.finished_at.c_str(),
-                run.target.c_str(), run.result.c_str(), Short(run.after).c_str(),
+    std::printf("%-24s  %-16s  %-11s  %-12s  %-12s  %10zu  %8.1f  %s\n", run.finished_at.c_str(),
+                run.target.c_str(), run.result.c_str(), Commit(run).c_str(), Revision(run).c_str(),
                 run.deliveries.size(), TotalSeconds(run), run.id.c_str());
   }
   return 0;

@@ -34,7 +34,9 @@ std::vector<ContainerImage> ParseImageLines(std::string_view output) {
 
 std::vector<ContainerState> ParseStateLines(std::string_view output) {
   std::vector<ContainerState> states;
-  for (auto& row : SplitLines(output, 4)) states.push_back({row[0], row[1], row[2], row[3]});
+  for (auto& row : SplitLines(output, 8)) {
+    states.push_back({row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7]});
+  }
   return states;
 }
 
@@ -59,23 +61,34 @@ GateVerdict JudgeHealth(const std::vector<ContainerState>& first,
     reason = "no service container";
     return GateVerdict::Failed;
   }
-  if (now.size() != first.size()) {
+  auto by_id = [](const std::vector<ContainerState>& states, const std::string& id) {
+    return std::find_if(states.begin(), states.end(), [&](const ContainerState& s) { return s.id == id; });
+  };
+  bool same_set = now.size() == first.size() &&
+                  std::all_of(now.begin(), now.end(), [&](const ContainerState& state) {
+                    return by_id(first, state.id) != first.end();
+                  });
+  if (!same_set) {
     reason = "the set of containers changed";
     return GateVerdict::Failed;
   }
   bool all_up = true;
-  for (std::size_t i = 0; i < now.size(); ++i) {
-    const ContainerState& state = now[i];
+  for (const ContainerState& state : now) {
+    const ContainerState& before = *by_id(first, state.id);
+    bool one_shot_done = state.status == "exited" && state.exit_code == "0" &&
+                         (state.restart_policy.empty() || state.restart_policy == "no");
+    if (one_shot_done) continue;
+    std::string who = "the container of " + (state.service.empty() ? std::string("a service") : state.service);
     if (state.status == "exited" || state.status == "dead") {
-      reason = "a container " + state.status;
+      reason = who + " " + state.status + (state.status == "exited" ? " with code " + state.exit_code : "");
       return GateVerdict::Failed;
     }
     if (state.health == "unhealthy") {
-      reason = "a container is unhealthy";
+      reason = who + " is unhealthy";
       return GateVerdict::Failed;
     }
-    if (state.started_at != first[i].started_at || state.restarts != first[i].restarts) {
-      reason = "a container restarted";
+    if (state.started_at != before.started_at || state.restarts != before.restarts) {
+      reason = who + " restarted";
       return GateVerdict::Failed;
     }
     bool up = state.health.empty() ? state.status == "running" && observed >= SETTLE_TIME

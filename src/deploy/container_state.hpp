@@ -15,10 +15,14 @@ struct ContainerImage {
 };
 
 struct ContainerState {
+  std::string id;
+  std::string service;     // compose service label
   std::string status;      // running, restarting, exited, ...
   std::string health;      // healthy, unhealthy, starting; empty without a healthcheck
   std::string started_at;  // changes when the container restarts
   std::string restarts;
+  std::string exit_code;       // meaningful once exited
+  std::string restart_policy;  // no, always, on-failure, unless-stopped; empty means no
 };
 
 enum class GateVerdict { Healthy, Waiting, Failed };
@@ -29,15 +33,17 @@ constexpr std::chrono::seconds SETTLE_TIME{3};
 // Parses InspectImagesArgv output; lines that do not have three fields are skipped.
 std::vector<ContainerImage> ParseImageLines(std::string_view output);
 
-// Parses InspectStateArgv output; lines that do not have four fields are skipped.
+// Parses InspectStateArgv output; lines that do not have eight fields are skipped.
 std::vector<ContainerState> ParseStateLines(std::string_view output);
 
 // Returns the container ids `compose ps -q` printed (hex lines only; warnings are skipped).
 std::vector<std::string> ParseIdLines(std::string_view output);
 
-// Judges the containers `observed` after the gate first saw them as `first`: Failed when one
-// stopped, restarted or is unhealthy; Healthy when every one with a healthcheck is healthy and
-// every other has kept running for SETTLE_TIME; else Waiting. `reason` says why on Failed.
+// Judges the containers `observed` after the gate first saw them as `first`, matched by id:
+// Failed when one appeared or went away, stopped (but a one-shot service that exited 0 without a
+// restart policy is done), restarted or is unhealthy; Healthy when every one with a healthcheck
+// is healthy and every other has kept running for SETTLE_TIME; else Waiting. `reason` says why
+// on Failed.
 GateVerdict JudgeHealth(const std::vector<ContainerState>& first,
                         const std::vector<ContainerState>& now,
                         std::chrono::milliseconds observed, std::string& reason);

@@ -35,8 +35,10 @@ class Run {
 
   ProcessResult Step(const std::string& name, const Argv& argv, std::chrono::seconds timeout,
                      bool record);
-  // Returns what `inspect` prints for the service containers `ps -q` lists; empty on failure.
-  std::string InspectContainers(const std::string& name, Argv (*inspect)(const std::vector<std::string>&));
+  // Returns what `inspect` prints for the service containers `ps -q` lists ("" when it lists
+  // none); nothing when a command failed.
+  std::optional<std::string> InspectContainers(const std::string& name,
+                                               Argv (*inspect)(const std::vector<std::string>&));
   std::optional<ImageInfo> InspectImage(const ImageRecord& image);
   // Returns the services' images as they are before the pull: each reference the compose file
   // names (or, failing that, the one its container was created from) and the image it runs.
@@ -84,12 +86,15 @@ ProcessResult Run::Step(const std::string& name, const Argv& argv, std::chrono::
   return result;
 }
 
-std::string Run::InspectContainers(const std::string& name, Argv (*inspect)(const std::vector<std::string>&)) {
+std::optional<std::string> Run::InspectContainers(const std::string& name,
+                                                  Argv (*inspect)(const std::vector<std::string>&)) {
   ProcessResult ps = Step(name, plan_.ps, INSPECT_TIMEOUT, false);
+  if (ps.exit_code != 0) return std::nullopt;
   std::vector<std::string> ids = ParseIdLines(ps.output);
-  if (ps.exit_code != 0 || ids.empty()) return {};
+  if (ids.empty()) return std::string{};
   ProcessResult result = Step(name, inspect(ids), INSPECT_TIMEOUT, false);
-  return result.exit_code == 0 ? result.output : std::string{};
+  if (result.exit_code != 0) return std::nullopt;
+  return result.output;
 }
 
 std::optional<ImageInfo> Run::InspectImage(const ImageRecord& image) {
@@ -202,12 +207,21 @@ std::string Run::PullBuiltImages() {
 bool Run::HealthGate() {
   TimePoint started = executor_.Now();
   TimePoint deadline = started + std::chrono::seconds(setup_.target.health_timeout);
-  std::vector<ContainerState> first = ParseStateLines(InspectContainers("health", InspectStateArgv));
-  std::string reason = "did not become healthy in time";
+  std::optional<std::vector<ContainerState>> first;
+  std::string reason;
   GateVerdict verdict = GateVerdict::Waiting;
   while (true) {
+    reason = "did not become healthy in time";
     auto observed = std::chrono::duration_cast<std::chrono::milliseconds>(executor_.Now() - started);
-    verdict = JudgeHealth(first, ParseStateLines(InspectContainers("health", InspectStateArgv)), observed, reason);
+    // A failed `ps` or `inspect` (the engine busy, a container going away mid-look) is looked
+    // at again, not taken for a verdict.
+    if (std::optional<std::string> seen = InspectContainers("health", InspectStateArgv)) {
+      std::vector<ContainerState> now = ParseStateLines(*seen);
+      if (!first) first = now;
+      verdict = JudgeHealth(*first, now, observed, reason);
+    } else {
+      reason = "could not inspect the service containers";
+    }
     if (verdict != GateVerdict::Waiting || executor_.Now() >= deadline) break;
     if (!executor_.Pause(HEALTH_POLL)) return false;
   }
@@ -248,7 +262,8 @@ DeploymentOutcome Run::Execute() {
     log_.Append("[no compose command: neither 'docker compose' nor 'docker-compose' answers]\n");
     return Finish("failed");
   }
-  std::vector<ContainerImage> previous = ParseImageLines(InspectContainers("snapshot", InspectImagesArgv));
+  std::vector<ContainerImage> previous =
+      ParseImageLines(InspectContainers("snapshot", InspectImagesArgv).value_or(""));
   outcome_.images = NoteImages(previous);
 
   std::string ended = PullBuiltImages();

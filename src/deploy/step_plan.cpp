@@ -46,8 +46,9 @@ Argv InspectImagesArgv(const std::vector<std::string>& ids) {
 }
 
 Argv InspectStateArgv(const std::vector<std::string>& ids) {
-  return Inspect("{{.State.Status}}|{{if .State.Health}}{{.State.Health.Status}}{{end}}|"
-                 "{{.State.StartedAt}}|{{.RestartCount}}",
+  return Inspect(R"({{.Id}}|{{index .Config.Labels "com.docker.compose.service"}}|{{.State.Status}}|)"
+                 "{{if .State.Health}}{{.State.Health.Status}}{{end}}|{{.State.StartedAt}}|"
+                 "{{.RestartCount}}|{{.State.ExitCode}}|{{.HostConfig.RestartPolicy.Name}}",
                  ids);
 }
 

@@ -24,7 +24,8 @@ StepPlan PlanSteps(const Target& target, const Argv& compose);
 // docker inspect of containers, one "image-id|reference|service" line each.
 Argv InspectImagesArgv(const std::vector<std::string>& container_ids);
 
-// docker inspect of containers, one "status|health|started-at|restarts" line each.
+// docker inspect of containers, one
+// "id|service|status|health|started-at|restarts|exit-code|restart-policy" line each.
 Argv InspectStateArgv(const std::vector<std::string>& container_ids);
 
 // docker image inspect of one reference: one "image-id|revision-label" line.

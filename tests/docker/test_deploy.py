@@ -7,114 +7,25 @@ healthy image v1 from the registry, and a worker of its own targets that project
 """
 
 import json
-import os
-import tempfile
-import uuid
 
 import pytest
 
-from worker import Worker, fixture, target, wait_until
-
-REPOSITORY = "woodpecker-ci/woodpecker"
-BRANCH = "main"
-# A real GitHub push to refs/heads/main of woodpecker-ci/woodpecker.
-PUSH_FIXTURE = "github/push/woodpecker-push.json"
-TARGET = "app"
-SERVICE = "app"
-HEALTH_TIMEOUT = 20
-STEP_TIMEOUT = 60
-# A run waits ~1 s for a burst to settle, then pulls, recreates and waits for health.
-RUN_DEADLINE = 90.0
-
-
-def push_body(after=None):
-    """Return the push fixture's exact bytes, or, given after, the same push of that commit."""
-    body = fixture(PUSH_FIXTURE)
-    if after is None:
-        return body
-    payload = json.loads(body)
-    payload["after"] = after
-    payload["head_commit"]["id"] = after
-    return json.dumps(payload).encode()
-
-
-def read_version(env, container):
-    """Return the content of /version inside a running container."""
-    return env.docker("exec", container, "/bin/busybox", "cat", "/version").stdout
-
-
-def run_log(run):
-    """Return the combined output the worker kept for a run, for failure messages."""
-    try:
-        with open(run["log"], errors="replace") as f:
-            return f.read()
-    except OSError as error:
-        return f"(no run log: {error})"
-
-
-def step_names(run):
-    """Return the names of a run's recorded steps, in order."""
-    return [step["name"] for step in run["steps"]]
-
-
-def step(run, name):
-    """Return the run's first recorded step called name."""
-    return next(s for s in run["steps"] if s["name"] == name)
+from deploy_support import (BRANCH, REPOSITORY, SERVICE, TARGET, bring_up, deliver_push,
+                            push_body, read_version, run_log, serving, step, step_names,
+                            wait_for_run)
 
 
 @pytest.fixture
 def running_v1(docker_env, compose_project):
     """Bring the project's app up, healthy, on a fresh image v1; return (image id, container id)."""
-    image = docker_env.make_image(docker_env.app_ref, "v1")
-    docker_env.compose(compose_project, "pull", SERVICE)
-    docker_env.compose(compose_project, "up", "-d", SERVICE)
-    container = docker_env.container(compose_project, SERVICE)
-    docker_env.wait_health(container, "healthy")
-    return image, container
+    return bring_up(docker_env, compose_project, "v1")
 
 
 @pytest.fixture
 def worker(docker_env, compose_project):
-    """Yield a started `deployhook serve` whose target app deploys compose_project.
-
-    It reaches the private engine through DOCKER_HOST in its own environment, which it passes
-    on to its steps.  It is stopped by pid however the test ends.
-    """
-    table = target(TARGET, REPOSITORY, BRANCH, compose_project, services=[SERVICE],
-                   compose=["docker-compose"], health_timeout=HEALTH_TIMEOUT,
-                   pull_timeout=STEP_TIMEOUT, up_timeout=STEP_TIMEOUT)
-    # Beside the engine's files: a short path keeps the worker's unix socket within its limit.
-    root = tempfile.mkdtemp(prefix="worker-", dir=docker_env.root)
-    env = docker_env.env()
-    env.setdefault("PATH", os.defpath)
-    serving = Worker(root, targets=[table], env=env)
-    try:
-        serving.start()
-        yield serving
-    finally:
-        serving.stop()
-
-
-def wait_for_run(worker, delivery):
-    """Return the history record of the run that covered delivery; fail at RUN_DEADLINE."""
-    def recorded():
-        return next((run for run in worker.history() if delivery in run["deliveries"]), None)
-
-    try:
-        return wait_until(recorded, RUN_DEADLINE, f"the run covering delivery {delivery}",
-                          interval=0.2)
-    except TimeoutError as error:
-        pytest.fail(f"{error}\nworker log:\n{worker.log()}")
-
-
-def deliver_push(worker, body):
-    """Deliver a signed push, check it was queued for the target; return its run's record."""
-    delivery = str(uuid.uuid4())
-    reply = worker.deliver(body, event="push", delivery=delivery)
-    assert reply.status == 202, reply.body
-    assert reply.json["status"] == "queued"
-    assert reply.json["target"] == TARGET
-    return wait_for_run(worker, delivery)
+    """Yield a started worker whose target app deploys compose_project."""
+    with serving(docker_env, compose_project) as started:
+        yield started
 
 
 def test_push_deploys_the_new_image_after_it_turns_healthy(docker_env, compose_project,

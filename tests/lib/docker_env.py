@@ -519,10 +519,11 @@ class DockerEnv:
         found = self.docker("image", "inspect", "--format", "{{.Id}}", ref, check=False)
         return found.stdout.strip() if found.returncode == 0 else None
 
-    def make_image(self, ref, marker, healthy=True):
+    def make_image(self, ref, marker, healthy=True, revision=None):
         """Build an image whose /version holds marker (and /healthy if healthy), push it as ref.
 
-        marker is one line; it is also the image label ``version``.  The engine keeps no
+        marker is one line; it is also the image label ``version``.  revision, when given,
+        is the label ``org.opencontainers.image.revision`` (as docker/metadata-action sets it).  The engine keeps no
         copy: its tag ``ref`` is left as it was, so only a pull brings the new image.
         Returns the new image ID (sha256:...).  Raises DockerEnvError if the push
         fails (e.g. the registry is stopped), ValueError for a multi-line marker.
@@ -531,8 +532,11 @@ class DockerEnv:
             raise ValueError("marker must be one non-empty line")
         tarball = image_tarball(require_tool("busybox"), marker, healthy)
         previous = self.image_id(ref)
+        labels = ["--change", f"LABEL version={json.dumps(marker)}"]
+        if revision is not None:
+            labels += ["--change", f"LABEL org.opencontainers.image.revision={revision}"]
         with self.timings.measure("image build+push"):
-            new = self.docker("import", "--change", f"LABEL version={json.dumps(marker)}",
+            new = self.docker("import", *labels,
                               "--change", 'CMD ["/bin/busybox", "sleep", "86400"]',
                               "-", input=tarball).stdout.strip()
             try:

@@ -1,0 +1,115 @@
+"""What the real-engine deployment suites share: the push they deliver, a worker targeting a
+compose project, waiting for a delivery's run, and reading a run's record."""
+
+import contextlib
+import json
+import os
+import tempfile
+import uuid
+
+import pytest
+
+from worker import Worker, fixture, target, wait_until
+
+REPOSITORY = "woodpecker-ci/woodpecker"
+BRANCH = "main"
+# A real GitHub push to refs/heads/main of woodpecker-ci/woodpecker.
+PUSH_FIXTURE = "github/push/woodpecker-push.json"
+TARGET = "app"
+SERVICE = "app"
+HEALTH_TIMEOUT = 20
+STEP_TIMEOUT = 60
+# A run waits ~1 s for a burst to settle, then pulls, recreates and waits for health.
+RUN_DEADLINE = 90.0
+
+
+def push_body(after=None):
+    """Return the push fixture's exact bytes, or, given after, the same push of that commit."""
+    body = fixture(PUSH_FIXTURE)
+    if after is None:
+        return body
+    payload = json.loads(body)
+    payload["after"] = after
+    payload["head_commit"]["id"] = after
+    return json.dumps(payload).encode()
+
+
+def read_version(env, container):
+    """Return the content of /version inside a running container."""
+    return env.docker("exec", container, "/bin/busybox", "cat", "/version").stdout
+
+
+def run_log(run):
+    """Return the combined output the worker kept for a run, for failure messages."""
+    try:
+        with open(run["log"], errors="replace") as f:
+            return f.read()
+    except OSError as error:
+        return f"(no run log: {error})"
+
+
+def step_names(run):
+    """Return the names of a run's recorded steps, in order."""
+    return [step["name"] for step in run["steps"]]
+
+
+def step(run, name):
+    """Return the run's first recorded step called name."""
+    return next(s for s in run["steps"] if s["name"] == name)
+
+
+def bring_up(docker_env, project, marker, revision=None):
+    """Run the project's app, healthy, on a fresh image; return (image id, container id)."""
+    image = docker_env.make_image(docker_env.app_ref, marker, revision=revision)
+    docker_env.compose(project, "pull", SERVICE)
+    docker_env.compose(project, "up", "-d", SERVICE)
+    container = docker_env.container(project, SERVICE)
+    docker_env.wait_health(container, "healthy")
+    return image, container
+
+
+@contextlib.contextmanager
+def serving(docker_env, project, **options):
+    """Yield a started `deployhook serve` whose target app deploys project (options: more
+    target keys). It reaches the private engine through DOCKER_HOST in its own environment,
+    which it passes on to its steps, and is stopped by pid however the test ends."""
+    table = target(TARGET, REPOSITORY, BRANCH, project, services=[SERVICE],
+                   compose=["docker-compose"], health_timeout=HEALTH_TIMEOUT,
+                   pull_timeout=STEP_TIMEOUT, up_timeout=STEP_TIMEOUT, **options)
+    # Beside the engine's files: a short path keeps the worker's unix socket within its limit.
+    root = tempfile.mkdtemp(prefix="worker-", dir=docker_env.root)
+    env = docker_env.env()
+    env.setdefault("PATH", os.defpath)
+    worker = Worker(root, targets=[table], env=env)
+    try:
+        worker.start()
+        yield worker
+    finally:
+        worker.stop()
+
+
+def wait_for_run(worker, delivery, deadline=RUN_DEADLINE):
+    """Return the history record of the run that covered delivery; fail at the deadline."""
+    def recorded():
+        return next((run for run in worker.history() if delivery in run["deliveries"]), None)
+
+    try:
+        return wait_until(recorded, deadline, f"the run covering delivery {delivery}",
+                          interval=0.2)
+    except TimeoutError as error:
+        pytest.fail(f"{error}\nworker log:\n{worker.log()}")
+
+
+def queue_push(worker, body, event="push"):
+    """Deliver a signed delivery, check it was queued for the target; return its delivery id."""
+    delivery = str(uuid.uuid4())
+    reply = worker.deliver(body, event=event, delivery=delivery)
+    assert reply.status == 202, reply.body
+    assert reply.json["status"] == "queued"
+    assert reply.json["target"] == TARGET
+    return delivery
+
+
+def deliver_push(worker, body, deadline=RUN_DEADLINE):
+    """Deliver a signed push, check it was queued for the target; return its run's record."""
+    return wait_for_run(worker, queue_push(worker, body), deadline)
