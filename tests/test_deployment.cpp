@@ -11,6 +11,7 @@
 #include <map>
 
 #include "deployment.hpp"
+#include "durable_file.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {
@@ -105,6 +106,13 @@ struct DeployBench {
   ScriptedExecutor executor;
   std::string commit;
   std::function<std::optional<std::string>()> newer_commit;
+  std::optional<std::vector<ContainerImage>> snapshot;
+  struct Saved {
+    std::vector<ContainerImage> images;
+    std::size_t commands_before;  // how many commands had run when it was saved
+  };
+  std::vector<Saved> saved;
+  bool refuse_snapshot = false;
 
   DeployBench() {
     executor.Answer(Plan().ps, {Exit(0, std::string(CONTAINER) + "\n")});
@@ -132,7 +140,11 @@ struct DeployBench {
 
   DeploymentOutcome Deploy() {
     RunLog run_log(dir / "run.log");
-    DeploymentSetup setup{target, compose, env, stopping, log.logger(), "run-1", commit, newer_commit};
+    DeploymentSetup setup{target,       compose, env,          stopping, log.logger(), "run-1",
+                          commit,       newer_commit, snapshot, [this](const std::vector<ContainerImage>& images) {
+                            saved.push_back({images, executor.ran.size()});
+                            if (refuse_snapshot) throw StorageError("disk full");
+                          }};
     return RunDeployment(setup, executor, run_log);
   }
 
@@ -221,10 +233,12 @@ BOOST_FIXTURE_TEST_CASE(times_out_when_up_times_out, DeployBench) {
 }
 
 BOOST_FIXTURE_TEST_CASE(rolls_back_to_the_previous_image_when_unhealthy, DeployBench) {
-  Health({StateLine("starting"), StateLine("unhealthy")});
+  Health({StateLine("starting"), StateLine("unhealthy"), StateLine("healthy")});
   DeploymentOutcome outcome = Deploy();
   BOOST_TEST(outcome.result == "rolled_back");
-  BOOST_TEST(StepNames(outcome) == (Names{"pull", "up", "health", "rollback-tag", "rollback-up"}));
+  BOOST_TEST(StepNames(outcome) ==
+             (Names{"pull", "up", "health", "rollback-tag", "rollback-up", "rollback-health"}));
+  BOOST_TEST(outcome.steps[5].exit_code == 0);
   BOOST_TEST(outcome.steps[2].exit_code == 1);
   BOOST_TEST(outcome.steps[3].argv == TagArgv("sha256:0ld", "registry.local/app:latest"));
   BOOST_TEST(outcome.steps[4].argv == Plan().up);
@@ -240,7 +254,8 @@ BOOST_FIXTURE_TEST_CASE(tags_each_previous_reference_once, DeployBench) {
                            "sha256:0ld|registry.local/app:latest|app\n"
                            "sha256:cache|redis:7|cache\n")});
   executor.Answer(InspectStateArgv({std::string(CONTAINER), id2}),
-                  {Exit(0, StateLine("healthy") + StateLine("unhealthy", id2))});
+                  {Exit(0, StateLine("healthy") + StateLine("unhealthy", id2)),
+                   Exit(0, StateLine("healthy") + StateLine("healthy", id2))});
   DeploymentOutcome outcome = Deploy();
   BOOST_TEST(outcome.result == "rolled_back");
   BOOST_TEST(executor.Count(TagArgv("sha256:0ld", "registry.local/app:latest")) == 1u);
@@ -251,8 +266,69 @@ BOOST_FIXTURE_TEST_CASE(fails_when_the_rollback_fails, DeployBench) {
   Health({StateLine("unhealthy")});
   executor.Answer(Plan().up, {Exit(0), Exit(1)});  // the new containers start; the old do not
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "failed");
+  BOOST_TEST(outcome.result == "rollback_failed");
   BOOST_TEST(StepNames(outcome).back() == "rollback-up");
+}
+
+BOOST_FIXTURE_TEST_CASE(rollback_fails_when_the_previous_containers_are_not_healthy_either,
+                        DeployBench) {
+  Health({StateLine("unhealthy")});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "rollback_failed");
+  BOOST_TEST(StepNames(outcome).back() == "rollback-health");
+  BOOST_TEST(outcome.steps.back().exit_code == 1);
+  BOOST_TEST(RunLogText().find("[rollback-health: the container of app is unhealthy]") != std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(rolls_back_under_the_reference_the_compose_file_names_now, DeployBench) {
+  // The container was created from app:latest; the compose file has since moved to app:2.
+  executor.Answer(Plan().config, {Exit(0, "services:\n  app:\n    image: registry.local/app:2\n")});
+  Health({StateLine("unhealthy"), StateLine("healthy")});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "rolled_back");
+  BOOST_TEST(executor.Count(TagArgv("sha256:0ld", "registry.local/app:2")) == 1u);
+  BOOST_TEST(executor.Count(TagArgv("sha256:0ld", std::string(REFERENCE))) == 0u);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_pruned_previous_image_fails_the_rollback_before_touching_anything,
+                        DeployBench) {
+  Health({StateLine("unhealthy")});
+  executor.Answer(ImageIdInspectArgv("sha256:0ld"), {Exit(1, "Error: No such image: sha256:0ld\n")});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "rollback_failed");
+  BOOST_TEST(executor.Count(TagArgv("sha256:0ld", std::string(REFERENCE))) == 0u);
+  BOOST_TEST(executor.Count(Plan().up) == 1u);
+  BOOST_TEST(RunLogText().find("previous image sha256:0ld of registry.local/app:latest is gone") !=
+             std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(stores_the_snapshot_before_the_first_up, DeployBench) {
+  Deploy();
+  BOOST_TEST_REQUIRE(saved.size() == 1u);
+  BOOST_TEST_REQUIRE(saved[0].images.size() == 1u);
+  BOOST_TEST(saved[0].images[0].image_id == "sha256:0ld");
+  BOOST_TEST(saved[0].images[0].service == "app");
+  BOOST_TEST(saved[0].commands_before <= executor.First(Plan().up));
+}
+
+BOOST_FIXTURE_TEST_CASE(changes_nothing_when_the_snapshot_cannot_be_stored, DeployBench) {
+  refuse_snapshot = true;
+  BOOST_CHECK_THROW(Deploy(), StorageError);
+  BOOST_TEST(executor.Count(Plan().up) == 0u);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_rerun_rolls_back_to_the_stored_snapshot, DeployBench) {
+  // An earlier attempt noted sha256:first, recreated the service and was interrupted during the
+  // gate: the container now runs the new image (OLD_IMAGES says sha256:0ld).
+  snapshot = std::vector<ContainerImage>{{"sha256:first", std::string(REFERENCE), "app"}};
+  Health({StateLine("unhealthy"), StateLine("healthy")});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "rolled_back");
+  BOOST_TEST(saved.empty());
+  BOOST_TEST(executor.Count(ImagesArgv()) == 0u);
+  BOOST_TEST(outcome.images[0].before == "sha256:first");
+  BOOST_TEST(executor.Count(TagArgv("sha256:first", std::string(REFERENCE))) == 1u);
+  BOOST_TEST(executor.Count(TagArgv("sha256:0ld", std::string(REFERENCE))) == 0u);
 }
 
 BOOST_FIXTURE_TEST_CASE(fails_without_rollback_when_rollback_is_off, DeployBench) {
@@ -276,7 +352,9 @@ BOOST_FIXTURE_TEST_CASE(fails_without_rollback_when_nothing_ran_before, DeployBe
 
 BOOST_FIXTURE_TEST_CASE(rolls_back_when_health_does_not_come_by_the_deadline, DeployBench) {
   target.health_timeout = 5;
-  Health({StateLine("starting")});
+  std::vector<std::string> looks(6, StateLine("starting"));  // one look a second, 0 s to 5 s
+  looks.push_back(StateLine("healthy"));                     // the previous image, back
+  Health(looks);
   DeploymentOutcome outcome = Deploy();
   BOOST_TEST(outcome.result == "rolled_back");
   BOOST_TEST(executor.pauses == 5);
@@ -296,7 +374,7 @@ BOOST_FIXTURE_TEST_CASE(fails_the_gate_when_the_containers_cannot_be_inspected_b
   target.health_timeout = 3;
   executor.Answer(StateArgv(), {Exit(1, "Cannot connect to the Docker daemon\n")});
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "rolled_back");
+  BOOST_TEST(outcome.result == "rollback_failed");
   BOOST_TEST(RunLogText().find("[health: could not inspect the service containers]") != std::string::npos);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Many queued jobs of one target become one run.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,8 @@ struct CoalescedRun {
   std::vector<std::string> deliveries;  // every delivery the run covers, oldest first
   std::string after;                    // the newest pushed commit among them
   std::string queued_at;                // when the oldest was queued
+  // The images an interrupted run covering some of these jobs replaced: a rerun goes back to them.
+  std::optional<std::vector<ContainerImage>> snapshot;
 };
 
 // Returns what one run covering `jobs` (oldest first, as the queue lists them) deploys.

@@ -6,13 +6,9 @@
 #include <string_view>
 #include <vector>
 
-namespace deployhook {
+#include "job.hpp"
 
-struct ContainerImage {
-  std::string image_id;   // sha256:... the container runs
-  std::string reference;  // the image name it was created from, e.g. registry/app:latest
-  std::string service;    // compose service label
-};
+namespace deployhook {
 
 struct ContainerState {
   std::string id;

@@ -47,8 +47,11 @@ class Run {
   // Pulls until every labelled image is the commit's build. Returns the result that ends the
   // run ("failed", "timed_out", "stale", or "" to go on); sets interrupted on a stop.
   std::string PullBuiltImages();
-  bool HealthGate();
-  bool Rollback(const std::vector<ContainerImage>& previous);
+  // Returns Healthy, Failed, or Waiting when the worker is stopping; records step `name`.
+  GateVerdict HealthGate(const std::string& name);
+  // Puts the previous images back and gates on them: rolled_back, rollback_failed, or
+  // "interrupted".
+  std::string Rollback(const std::vector<ContainerImage>& previous);
   DeploymentOutcome Finish(std::string result);
   DeploymentOutcome Interrupted();
 
@@ -204,7 +207,7 @@ std::string Run::PullBuiltImages() {
   }
 }
 
-bool Run::HealthGate() {
+GateVerdict Run::HealthGate(const std::string& name) {
   TimePoint started = executor_.Now();
   TimePoint deadline = started + std::chrono::seconds(setup_.target.health_timeout);
   std::optional<std::vector<ContainerState>> first;
@@ -215,7 +218,7 @@ bool Run::HealthGate() {
     auto observed = std::chrono::duration_cast<std::chrono::milliseconds>(executor_.Now() - started);
     // A failed `ps` or `inspect` (the engine busy, a container going away mid-look) is looked
     // at again, not taken for a verdict.
-    if (std::optional<std::string> seen = InspectContainers("health", InspectStateArgv)) {
+    if (std::optional<std::string> seen = InspectContainers(name, InspectStateArgv)) {
       std::vector<ContainerState> now = ParseStateLines(*seen);
       if (!first) first = now;
       verdict = JudgeHealth(*first, now, observed, reason);
@@ -223,25 +226,45 @@ bool Run::HealthGate() {
       reason = "could not inspect the service containers";
     }
     if (verdict != GateVerdict::Waiting || executor_.Now() >= deadline) break;
-    if (!executor_.Pause(HEALTH_POLL)) return false;
+    if (!executor_.Pause(HEALTH_POLL)) return GateVerdict::Waiting;
   }
   double seconds = std::chrono::duration<double>(executor_.Now() - started).count();
   bool healthy = verdict == GateVerdict::Healthy;
-  log_.Append("[health: " + std::string(healthy ? "healthy" : reason) + "]\n");
-  outcome_.steps.push_back({"health", InspectStateArgv({}), healthy ? 0 : 1, seconds});
-  return healthy;
+  log_.Append("[" + name + ": " + std::string(healthy ? "healthy" : reason) + "]\n");
+  outcome_.steps.push_back({name, InspectStateArgv({}), healthy ? 0 : 1, seconds});
+  return healthy ? GateVerdict::Healthy : GateVerdict::Failed;
 }
 
-bool Run::Rollback(const std::vector<ContainerImage>& previous) {
-  std::set<std::string> tagged;
-  bool ok = true;
+std::string Run::Rollback(const std::vector<ContainerImage>& previous) {
+  // Each previous image goes back under the reference the compose file names now, which is not
+  // the one its container was created from when the file changed since.
+  std::vector<std::pair<std::string, std::string>> tags;  // image id, reference
   for (const ContainerImage& image : previous) {
-    if (!tagged.insert(image.reference).second) continue;
-    ok = Step("rollback-tag", TagArgv(image.image_id, image.reference), INSPECT_TIMEOUT, true)
-                 .exit_code == 0 && ok;
+    std::string reference = image.reference;
+    for (const ImageRecord& noted : outcome_.images) {
+      if (noted.service == image.service) reference = noted.reference;
+    }
+    if (std::none_of(tags.begin(), tags.end(), [&](const auto& tag) { return tag.second == reference; })) {
+      tags.emplace_back(image.image_id, reference);
+    }
+  }
+  for (const auto& [image_id, reference] : tags) {
+    if (Step("rollback-check", ImageIdInspectArgv(image_id), INSPECT_TIMEOUT, false).exit_code != 0) {
+      log_.Append("[rollback: the previous image " + image_id + " of " + reference +
+                  " is gone (pruned?); nothing was put back]\n");
+      return "rollback_failed";
+    }
+  }
+  bool tagged = true;
+  for (const auto& [image_id, reference] : tags) {
+    tagged = Step("rollback-tag", TagArgv(image_id, reference), INSPECT_TIMEOUT, true).exit_code == 0 && tagged;
   }
   ProcessResult up = Step("rollback-up", plan_.up, std::chrono::seconds(setup_.target.up_timeout), true);
-  return ok && up.exit_code == 0 && !up.timed_out;
+  if (up.timed_out && setup_.stopping) return "interrupted";
+  if (!tagged || up.exit_code != 0 || up.timed_out) return "rollback_failed";
+  GateVerdict verdict = HealthGate("rollback-health");
+  if (verdict == GateVerdict::Waiting) return "interrupted";
+  return verdict == GateVerdict::Healthy ? "rolled_back" : "rollback_failed";
 }
 
 DeploymentOutcome Run::Finish(std::string result) {
@@ -262,8 +285,13 @@ DeploymentOutcome Run::Execute() {
     log_.Append("[no compose command: neither 'docker compose' nor 'docker-compose' answers]\n");
     return Finish("failed");
   }
-  std::vector<ContainerImage> previous =
-      ParseImageLines(InspectContainers("snapshot", InspectImagesArgv).value_or(""));
+  std::vector<ContainerImage> previous;
+  if (setup_.snapshot) {
+    previous = *setup_.snapshot;
+    log_.Append("[snapshot: the images noted by an interrupted attempt of this run]\n");
+  } else {
+    previous = ParseImageLines(InspectContainers("snapshot", InspectImagesArgv).value_or(""));
+  }
   outcome_.images = NoteImages(previous);
 
   std::string ended = PullBuiltImages();
@@ -272,6 +300,7 @@ DeploymentOutcome Run::Execute() {
   // Every image stayed what ran before: a redelivery, or CI has not pushed a labelled image.
   bool unchanged = ImagesUnchanged(outcome_.images);
 
+  if (!setup_.snapshot && setup_.save_snapshot) setup_.save_snapshot(previous);
   ProcessResult up = Step("up", plan_.up, std::chrono::seconds(target.up_timeout), true);
   if (up.timed_out && setup_.stopping) return Interrupted();
   if (up.timed_out) return Finish("timed_out");
@@ -280,9 +309,9 @@ DeploymentOutcome Run::Execute() {
   if (target.health_timeout == 0) return Finish(done);
   if (setup_.stopping) return Interrupted();
 
-  bool healthy = HealthGate();
-  if (!healthy && setup_.stopping) return Interrupted();
-  if (healthy) return Finish(done);
+  GateVerdict verdict = HealthGate("health");
+  if (verdict == GateVerdict::Waiting) return Interrupted();
+  if (verdict == GateVerdict::Healthy) return Finish(done);
   if (unchanged) {
     log_.Append("[rollback: the images did not change; nothing to go back to]\n");
     return Finish("failed");
@@ -291,7 +320,9 @@ DeploymentOutcome Run::Execute() {
     if (target.rollback) log_.Append("[rollback: no previous containers to go back to]\n");
     return Finish("failed");
   }
-  return Finish(Rollback(previous) ? "rolled_back" : "failed");
+  std::string rolled = Rollback(previous);
+  if (rolled == "interrupted") return Interrupted();
+  return Finish(rolled);
 }
 
 }  // namespace

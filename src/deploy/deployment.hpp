@@ -13,6 +13,7 @@
 
 #include "config.hpp"
 #include "history.hpp"
+#include "job.hpp"
 #include "log.hpp"
 #include "process.hpp"
 #include "run_log.hpp"
@@ -31,7 +32,7 @@ class StepExecutor {
 };
 
 struct DeploymentOutcome {
-  std::string result;  // succeeded, unchanged, stale, failed, timed_out, rolled_back
+  std::string result;  // succeeded, unchanged, stale, failed, timed_out, rolled_back, rollback_failed
   std::string commit;  // the commit the run aimed at last (a newer job may have replaced it)
   std::vector<StepRecord> steps;
   std::vector<ImageRecord> images;  // per service, as the last pull left them
@@ -49,10 +50,16 @@ struct DeploymentSetup {
   // Asked while the run waits for an image: returns the commit of jobs that joined the run since
   // it started (the newest push replaces the awaited commit), nothing when none did.
   std::function<std::optional<std::string>()> newer_commit;
+  // The images an interrupted earlier attempt of this run noted before it changed anything;
+  // nothing: note them now.
+  std::optional<std::vector<ContainerImage>> snapshot;
+  // Stores the images about to be replaced with the run's jobs, before the first `up`; throws
+  // StorageError when it cannot (the run then changes nothing).
+  std::function<void(const std::vector<ContainerImage>&)> save_snapshot;
 };
 
 // Runs the deployment and returns its outcome; output goes to `log`. Never throws for a step's
-// failure; throws only when the executor does.
+// failure; throws only when the executor or save_snapshot does.
 DeploymentOutcome RunDeployment(const DeploymentSetup& setup, StepExecutor& executor, RunLog& log);
 
 }  // namespace deployhook

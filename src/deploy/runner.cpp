@@ -146,11 +146,18 @@ void Runner::RunOnce(const Target& target) {
                                      {"deliveries", std::to_string(jobs.size())}});
     return coalesced.after;
   };
+  // The images the run replaces go into its job files before the first `up`: a rerun after a
+  // crash or a stop rolls back to them, not to what the interrupted attempt left running.
+  auto save_snapshot = [&](const std::vector<ContainerImage>& images) {
+    for (Job& job : jobs) job.snapshot = images;
+    queue_.Rewrite(jobs);
+  };
   DeploymentOutcome outcome;
   outcome.commit = coalesced.after;
   try {
     DeploymentSetup setup{target,   ChooseComposeCommand(target.compose).argv, StepEnvironment(),
-                          stopping_, log_, run.id, coalesced.after, newer_commit};
+                          stopping_, log_, run.id, coalesced.after, newer_commit,
+                          coalesced.snapshot, save_snapshot};
     outcome = RunDeployment(setup, executor, output);
   } catch (const std::exception& e) {
     output.Append(std::string("[error: ") + e.what() + "]\n");

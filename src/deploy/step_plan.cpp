@@ -57,6 +57,10 @@ Argv ImageInspectArgv(const std::string& reference) {
           "{{.Id}}|{{index .Config.Labels \"" + std::string(REVISION_LABEL) + "\"}}", reference};
 }
 
+Argv ImageIdInspectArgv(const std::string& image_id) {
+  return {DOCKER, "image", "inspect", "--format", "{{.Id}}", image_id};
+}
+
 Argv TagArgv(const std::string& image_id, const std::string& reference) {
   return {DOCKER, "tag", image_id, reference};
 }

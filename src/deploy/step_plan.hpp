@@ -31,6 +31,9 @@ Argv InspectStateArgv(const std::vector<std::string>& container_ids);
 // docker image inspect of one reference: one "image-id|revision-label" line.
 Argv ImageInspectArgv(const std::string& reference);
 
+// docker image inspect of one image id: succeeds only while the engine still has it.
+Argv ImageIdInspectArgv(const std::string& image_id);
+
 // docker tag IMAGE REFERENCE: puts a previous image back under its name.
 Argv TagArgv(const std::string& image_id, const std::string& reference);
 

@@ -8,7 +8,8 @@
 namespace deployhook {
 
 std::string SerializeJob(const Job& job) {
-  return JsonObject()
+  JsonObject object;
+  object
       .Add("id", job.id)
       .Add("target", job.target)
       .Add("delivery", job.delivery)
@@ -16,8 +17,19 @@ std::string SerializeJob(const Job& job) {
       .Add("ref", job.ref)
       .Add("after", job.after)
       .Add("body_sha256", job.body_sha256)
-      .Add("queued_at", job.queued_at)
-      .Str();
+      .Add("queued_at", job.queued_at);
+  if (job.snapshot) {
+    std::vector<std::string> images;
+    for (const ContainerImage& image : *job.snapshot) {
+      images.push_back(JsonObject()
+                           .Add("service", image.service)
+                           .Add("reference", image.reference)
+                           .Add("image", image.image_id)
+                           .Str());
+    }
+    object.AddRaw("snapshot", JsonArrayOfRaw(images));
+  }
+  return object.Str();
 }
 
 std::optional<Job> ParseJob(std::string_view json) {
@@ -30,6 +42,22 @@ std::optional<Job> ParseJob(std::string_view json) {
                {"repository", &job.repository}, {"ref", &job.ref}, {"after", &job.after},
                {"body_sha256", &job.body_sha256}, {"queued_at", &job.queued_at}});
   if (!complete || job.id.empty() || job.target.empty()) return std::nullopt;
+  simdjson::dom::element snapshot;
+  if (!object["snapshot"].get(snapshot)) {
+    simdjson::dom::array images;
+    if (snapshot.get_array().get(images)) return std::nullopt;
+    job.snapshot.emplace();
+    for (simdjson::dom::element item : images) {
+      simdjson::dom::object fields;
+      ContainerImage image;
+      if (item.get_object().get(fields) ||
+          !ReadStringFields(fields, {{"service", &image.service}, {"reference", &image.reference},
+                                     {"image", &image.image_id}})) {
+        return std::nullopt;
+      }
+      job.snapshot->push_back(std::move(image));
+    }
+  }
   return job;
 }
 

@@ -4,8 +4,16 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace deployhook {
+
+// An image a service container ran before a run changed anything: what a rollback puts back.
+struct ContainerImage {
+  std::string image_id;   // sha256:... the container runs
+  std::string reference;  // the image name it was created from, e.g. registry/app:latest
+  std::string service;    // compose service label
+};
 
 struct Job {
   std::string id;
@@ -16,6 +24,9 @@ struct Job {
   std::string after;        // the pushed commit; empty for a manual job
   std::string body_sha256;  // identifies the exact body for duplicate detection; may be empty
   std::string queued_at;    // RFC 3339 UTC
+  // The images the run covering this job replaces, written before its first change to the
+  // engine, so that a rerun after a crash rolls back to them and not to what it left behind.
+  std::optional<std::vector<ContainerImage>> snapshot;
 };
 
 // Returns the job as one line of JSON.

@@ -19,12 +19,16 @@ std::filesystem::path JobQueue::TargetDirectory(std::string_view target) const {
 }
 
 void JobQueue::Enqueue(const std::vector<Job>& jobs) {
+  Rewrite(jobs);
+  if (on_enqueue_) on_enqueue_();
+}
+
+void JobQueue::Rewrite(const std::vector<Job>& jobs) {
   for (const Job& job : jobs) {
     std::filesystem::path directory = TargetDirectory(job.target);
     EnsureDirectory(directory);
     WriteFileDurably(directory / (job.id + std::string(SUFFIX)), SerializeJob(job) + "\n");
   }
-  if (on_enqueue_) on_enqueue_();
 }
 
 std::vector<Job> JobQueue::Pending(std::string_view target) const {

@@ -30,6 +30,9 @@ class JobQueue final : public JobSink {
   // Returns the target's queued jobs, oldest first. Unreadable files are skipped.
   std::vector<Job> Pending(std::string_view target) const;
 
+  // Rewrites queued jobs in place (each file replaced whole). Throws StorageError.
+  void Rewrite(const std::vector<Job>& jobs);
+
   // Removes the jobs' files; a job already gone is not an error. Throws StorageError.
   void Remove(const std::vector<Job>& jobs);
 

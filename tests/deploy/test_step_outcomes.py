@@ -11,7 +11,8 @@ from worker import wait_until
 AFTER = "9f" * 20
 PREVIOUS_IMAGE = "sha256:" + "ab" * 32
 PREVIOUS_REFERENCE = "registry.test/octo/app:stable"
-UNHEALTHY = "running|unhealthy|2024-05-01T12:00:00.000000000Z|0\n"
+UNHEALTHY = "f4ce0c0ffee0|app|running|unhealthy|2024-05-01T12:00:00.000000000Z|0|0|always\n"
+HEALTHY = UNHEALTHY.replace("|unhealthy|", "|healthy|")
 KILL_GRACE = 5  # seconds between SIGTERM and SIGKILL to a timed-out step's group
 
 
@@ -46,11 +47,12 @@ def test_failed_up_is_recorded_failed_without_health_gate(workers, fake, push_bo
 def test_unhealthy_deployment_is_rolled_back_to_the_previous_image(
         workers, fake, push_body, deliver, only_run):
     fake.set(**{"inspect-images": {"output": f"{PREVIOUS_IMAGE}|{PREVIOUS_REFERENCE}|app\n"},
-                "inspect-state": {"output": UNHEALTHY}})
+                "inspect-state": {"outputs": [UNHEALTHY, HEALTHY]}})
     worker = workers()
     run = only_run(worker, deliver(worker, push_body(AFTER)))
     assert run["result"] == "rolled_back"
-    assert step_names(run) == ["pull", "up", "health", "rollback-tag", "rollback-up"]
+    assert step_names(run) == ["pull", "up", "health", "rollback-tag", "rollback-up",
+                               "rollback-health"]
 
     calls = fake.calls()
     operations = [call["operation"] for call in calls]
@@ -61,6 +63,17 @@ def test_unhealthy_deployment_is_rolled_back_to_the_previous_image(
     assert len(ups) == 2
     assert ups[1]["argv"] == ups[0]["argv"] == ["docker", "compose", "up", "-d", "app"]
     assert ups[1]["start"] > calls[tag]["start"]
+
+
+def test_rollback_whose_containers_stay_unhealthy_is_rollback_failed(
+        workers, fake, push_body, deliver, only_run):
+    fake.set(**{"inspect-state": {"output": UNHEALTHY}})
+    worker = workers()
+    run = only_run(worker, deliver(worker, push_body(AFTER)))
+    assert run["result"] == "rollback_failed"
+    assert step_names(run)[-1] == "rollback-health"
+    assert run["steps"][-1]["exit_code"] != 0
+    assert len(fake.calls("up")) == 2
 
 
 def test_unhealthy_deployment_without_rollback_fails_and_tags_nothing(
