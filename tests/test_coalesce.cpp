@@ -45,6 +45,15 @@ BOOST_AUTO_TEST_CASE(reports_the_earliest_queued_at) {
   BOOST_TEST(run.queued_at == "2026-11-26T21:00:01.000Z");
 }
 
+BOOST_AUTO_TEST_CASE(keeps_the_snapshot_an_interrupted_attempt_stored) {
+  Job stored = MakeJob("d1", "aaa", "2026-11-26T21:00:00.000Z");
+  stored.snapshot = std::vector<ContainerImage>{{"sha256:0ld", "app:latest", "app"}};
+  CoalescedRun run = Coalesce({stored, MakeJob("d2", "bbb", "2026-11-26T21:00:01.000Z")});
+  BOOST_TEST_REQUIRE(run.snapshot.has_value());
+  BOOST_TEST((*run.snapshot)[0].image_id == "sha256:0ld");
+  BOOST_TEST(!Coalesce({MakeJob("d2", "bbb", "2026-11-26T21:00:01.000Z")}).snapshot.has_value());
+}
+
 BOOST_AUTO_TEST_CASE(covers_nothing_for_no_jobs) {
   CoalescedRun run = Coalesce({});
   BOOST_TEST(run.deliveries.empty());

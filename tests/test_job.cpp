@@ -41,6 +41,30 @@ BOOST_AUTO_TEST_CASE(keeps_a_delivery_id_with_control_characters_on_one_line) {
   BOOST_TEST(ParseJob(line).value_or(Job{}).delivery == job.delivery);
 }
 
+BOOST_AUTO_TEST_CASE(round_trips_the_snapshot_of_the_images_a_run_replaces) {
+  Job job{"1", "web", "d", "o/r", "refs/heads/main", "", "", "t", std::nullopt};
+  BOOST_TEST(SerializeJob(job).find("snapshot") == std::string::npos);
+  BOOST_TEST(!ParseJob(SerializeJob(job))->snapshot.has_value());
+  job.snapshot = std::vector<ContainerImage>{{"sha256:0ld", "registry.local/app:latest", "app"},
+                                             {"sha256:cache", "redis:7", "cache"}};
+  std::optional<Job> parsed = ParseJob(SerializeJob(job));
+  BOOST_TEST_REQUIRE(parsed.has_value());
+  BOOST_TEST_REQUIRE(parsed->snapshot.has_value());
+  BOOST_TEST_REQUIRE(parsed->snapshot->size() == 2u);
+  BOOST_TEST((*parsed->snapshot)[1].image_id == "sha256:cache");
+  BOOST_TEST((*parsed->snapshot)[1].reference == "redis:7");
+  BOOST_TEST((*parsed->snapshot)[1].service == "cache");
+}
+
+BOOST_AUTO_TEST_CASE(an_empty_snapshot_is_still_a_snapshot) {
+  // A run whose target had no containers yet noted "nothing to go back to".
+  Job job{"1", "web", "d", "o/r", "refs/heads/main", "", "", "t", std::vector<ContainerImage>{}};
+  std::optional<Job> parsed = ParseJob(SerializeJob(job));
+  BOOST_TEST_REQUIRE(parsed.has_value());
+  BOOST_TEST(parsed->snapshot.has_value());
+  BOOST_TEST(parsed->snapshot->empty());
+}
+
 BOOST_AUTO_TEST_CASE(rejects_what_is_not_a_job) {
   const std::string_view not_jobs[] = {
       "",                                        // empty
@@ -50,6 +74,8 @@ BOOST_AUTO_TEST_CASE(rejects_what_is_not_a_job) {
       R"({"id": 1, "target": "web", "delivery": "d", "repository": "r", "ref": "f", "after": "a", "body_sha256": "", "queued_at": "t"})",  // id not a string
       R"({"id": "", "target": "web", "delivery": "d", "repository": "r", "ref": "f", "after": "a", "body_sha256": "", "queued_at": "t"})",  // empty id
       R"({"id": "1", "target": "", "delivery": "d", "repository": "r", "ref": "f", "after": "a", "body_sha256": "", "queued_at": "t"})",   // empty target
+      R"({"id": "1", "target": "w", "delivery": "d", "repository": "r", "ref": "f", "after": "a", "body_sha256": "", "queued_at": "t", "snapshot": {}})",  // snapshot not an array
+      R"({"id": "1", "target": "w", "delivery": "d", "repository": "r", "ref": "f", "after": "a", "body_sha256": "", "queued_at": "t", "snapshot": [{"service": "app"}]})",  // image fields missing
   };
   for (std::string_view text : not_jobs) {
     BOOST_TEST_CONTEXT(text) { BOOST_TEST(!ParseJob(text).has_value()); }

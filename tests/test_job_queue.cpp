@@ -44,6 +44,19 @@ struct QueueDir {
 
 BOOST_AUTO_TEST_SUITE(job_queue)
 
+BOOST_FIXTURE_TEST_CASE(rewrites_a_queued_job_in_place, QueueDir) {
+  int wakes = 0;
+  queue.OnEnqueue([&] { ++wakes; });
+  Job job = MakeJob("1");
+  queue.Enqueue({job});
+  job.snapshot = std::vector<ContainerImage>{{"sha256:0ld", "app:latest", "app"}};
+  queue.Rewrite({job});
+  std::vector<Job> pending = queue.Pending("web");
+  BOOST_TEST_REQUIRE(pending.size() == 1u);
+  BOOST_TEST(pending[0].snapshot.has_value());
+  BOOST_TEST(wakes == 1);  // a rewrite is not news for the runner
+}
+
 BOOST_FIXTURE_TEST_CASE(enqueue_then_pending_round_trips, QueueDir) {
   Job first = MakeJob("20261126T210501123Z-00000001");
   Job second = MakeJob("20261126T210502000Z-00000002", "web", "");

@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "backoff.hpp"
 #include "clock.hpp"
 #include "coalesce.hpp"
 #include "compose_command.hpp"
@@ -90,19 +91,41 @@ bool Runner::SleepUnlessStopping(std::chrono::milliseconds duration) {
 }
 
 void Runner::Loop(const Target& target) {
+  std::optional<Finished> unrecorded;
+  Backoff backoff(RECORD_RETRY_FIRST, RECORD_RETRY_MAX);
   while (!stopping_) {
     try {
-      RunOnce(target);
+      if (!unrecorded) unrecorded = RunOnce(target);
+      if (unrecorded) {
+        Record(*unrecorded);
+        if (unrecorded->failed_tries > 0) {
+          log_.Log(LogLevel::Notice, "run", {{"id", unrecorded->run.id}, {"target", target.name},
+                                             {"reason", "recorded after all"}});
+        }
+        unrecorded.reset();
+        backoff.Reset();
+      }
     } catch (const std::exception& e) {
+      if (unrecorded) {
+        // Repeating the deployment would not help: only its record is missing.
+        auto delay = backoff.Next();
+        ++unrecorded->failed_tries;
+        log_.Log(LogLevel::Error, "run",
+                 {{"id", unrecorded->run.id}, {"target", target.name}, {"result", unrecorded->run.result},
+                  {"reason", std::string("cannot record the run: ") + e.what()},
+                  {"retry_in", std::to_string(delay.count() / 1000) + "s"}});
+        SleepUnlessStopping(delay);
+        continue;
+      }
       log_.Log(LogLevel::Error, "runner", {{"target", target.name}, {"reason", e.what()}});
     }
     WaitForWork(POLL);
   }
 }
 
-void Runner::RunOnce(const Target& target) {
+std::optional<Runner::Finished> Runner::RunOnce(const Target& target) {
   std::vector<Job> jobs = queue_.Pending(target.name);
-  if (jobs.empty()) return;
+  if (jobs.empty()) return std::nullopt;
   auto gathering_since = std::chrono::steady_clock::now();
   while (SleepUnlessStopping(QUIET_TIME)) {
     std::vector<Job> again = queue_.Pending(target.name);
@@ -110,13 +133,13 @@ void Runner::RunOnce(const Target& target) {
     jobs = std::move(again);
     if (quiet || std::chrono::steady_clock::now() - gathering_since >= GATHER_LIMIT) break;
   }
-  if (stopping_) return;
+  if (stopping_) return std::nullopt;
 
   std::optional<FileLock> lock =
       FileLock::TryLock(config_.state_dir / "locks" / (target.name + ".lock"));
-  if (!lock) return;  // another worker process is running this target; it will take these too
+  if (!lock) return std::nullopt;  // another worker process runs this target; it takes these too
   jobs = queue_.Pending(target.name);
-  if (jobs.empty()) return;
+  if (jobs.empty()) return std::nullopt;
 
   CoalescedRun coalesced = Coalesce(jobs);
   SystemTime started = std::chrono::system_clock::now();
@@ -166,29 +189,30 @@ void Runner::RunOnce(const Target& target) {
   if (outcome.interrupted) {
     log_.Log(LogLevel::Notice, "run", {{"id", run.id}, {"target", target.name},
                                        {"reason", "interrupted by stop; jobs stay queued"}});
-    return;
+    return std::nullopt;
   }
-  Record(target, jobs, run, outcome);
-}
-
-void Runner::Record(const Target& target, const std::vector<Job>& jobs, RunRecord& run,
-                    const DeploymentOutcome& outcome) {
   run.finished_at = FormatRfc3339(std::chrono::system_clock::now());
   run.result = outcome.result;
   run.commit = outcome.commit;
   run.steps = outcome.steps;
   run.images = outcome.images;
+  return Finished{std::move(jobs), std::move(run), std::move(*lock)};
+}
+
+void Runner::Record(Finished& finished) {
+  const RunRecord& run = finished.run;
   // Forgotten before any result but success is recorded, so a redelivery sent by someone who
   // saw it (stale: CI has since pushed the image) deploys instead of answering `duplicate`.
   if (run.result != "succeeded") {
-    for (const Job& job : jobs) {
+    for (const Job& job : finished.jobs) {
       memory_.Forget(DeliveryKey(job.body_sha256, job.target));  // a redelivery may retry
     }
   }
-  AppendHistory(config_.state_dir, run);
-  queue_.Remove(jobs);
+  if (!finished.in_history) AppendHistory(config_.state_dir, run);
+  finished.in_history = true;
+  queue_.Remove(finished.jobs);
   log_.Log(run.result == "succeeded" ? LogLevel::Info : LogLevel::Warning, "run",
-           {{"id", run.id}, {"target", target.name}, {"result", run.result}});
+           {{"id", run.id}, {"target", run.target}, {"result", run.result}});
 }
 
 }  // namespace deployhook

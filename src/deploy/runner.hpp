@@ -12,6 +12,7 @@
 #include "config.hpp"
 #include "delivery_memory.hpp"
 #include "deployment.hpp"
+#include "file_lock.hpp"
 #include "job_queue.hpp"
 #include "log.hpp"
 
@@ -27,6 +28,10 @@ class Runner {
   static constexpr std::chrono::milliseconds POLL{1000};
   // On stop, a running step may finish for this long before it is killed.
   static constexpr std::chrono::seconds STOP_GRACE{30};
+  // A run whose record cannot be written (disk full, read-only) is recorded again after these
+  // doubling delays; its jobs stay queued and the target runs nothing else meanwhile.
+  static constexpr std::chrono::seconds RECORD_RETRY_FIRST{5};
+  static constexpr std::chrono::minutes RECORD_RETRY_MAX{10};
 
   Runner(const Config& config, JobQueue& queue, DeliveryMemory& memory, const Logger& log);
   ~Runner();
@@ -38,12 +43,22 @@ class Runner {
   void Stop() noexcept;
 
  private:
+  // A finished run not yet in the history, holding the target's lock until it is.
+  struct Finished {
+    std::vector<Job> jobs;
+    RunRecord run;
+    FileLock lock;
+    bool in_history = false;  // appended; only removing the jobs failed
+    int failed_tries = 0;
+  };
+
   void Loop(const Target& target);
   bool WaitForWork(std::chrono::milliseconds timeout);
   bool SleepUnlessStopping(std::chrono::milliseconds duration);
-  void RunOnce(const Target& target);
-  void Record(const Target& target, const std::vector<Job>& jobs, RunRecord& run,
-              const DeploymentOutcome& outcome);
+  // Runs the queued jobs, if any; returns the finished run to record, or nothing.
+  std::optional<Finished> RunOnce(const Target& target);
+  // Records the run in the history (once) and removes its jobs. Throws StorageError.
+  void Record(Finished& finished);
 
   const Config& config_;
   JobQueue& queue_;

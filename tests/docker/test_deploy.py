@@ -60,8 +60,8 @@ def test_unhealthy_image_is_rolled_back_to_the_previous_one(docker_env, compose_
     run = deliver_push(worker, push_body(after="3" * 40))
 
     assert run["result"] == "rolled_back", run_log(run)
-    assert step_names(run) == ["pull", "up", "health", "rollback-tag", "rollback-up"], \
-        run_log(run)
+    assert step_names(run) == ["pull", "up", "health", "rollback-tag", "rollback-up",
+                               "rollback-health"], run_log(run)
     assert step(run, "health")["exit_code"] != 0
     assert step(run, "rollback-tag")["argv"] == ["docker", "tag", v2, docker_env.app_ref]
     assert step(run, "rollback-tag")["exit_code"] == 0, run_log(run)
