@@ -9,7 +9,7 @@ namespace {
 
 Job MakeJob(std::string delivery, std::string after, std::string queued_at) {
   return {"id-" + delivery, "web", std::move(delivery), "octo/app", "refs/heads/main",
-          std::move(after), "", std::move(queued_at), std::nullopt};
+          std::move(after), "", std::move(queued_at), std::nullopt, {}, {}};
 }
 
 }  // namespace

@@ -298,7 +298,7 @@ BOOST_FIXTURE_TEST_CASE(a_pruned_previous_image_fails_the_rollback_before_touchi
   BOOST_TEST(outcome.result == "rollback_failed");
   BOOST_TEST(executor.Count(TagArgv("sha256:0ld", std::string(REFERENCE))) == 0u);
   BOOST_TEST(executor.Count(Plan().up) == 1u);
-  BOOST_TEST(RunLogText().find("previous image sha256:0ld of registry.local/app:latest is gone") !=
+  BOOST_TEST(RunLogText().find("[rollback: the image sha256:0ld for registry.local/app:latest is gone") !=
              std::string::npos);
 }
 

@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 
 Job MakeJob(std::string id, std::string target = "web", std::string after = "abc123") {
   return {std::move(id), std::move(target), "delivery-" + id, "octo/app", "refs/heads/main",
-          std::move(after), std::string(64, 'e'), "2026-11-26T21:05:01.123Z", std::nullopt};
+          std::move(after), std::string(64, 'e'), "2026-11-26T21:05:01.123Z", std::nullopt, {}, {}};
 }
 
 bool SameJob(const Job& a, const Job& b) {

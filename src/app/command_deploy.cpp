@@ -20,7 +20,7 @@ int RunDeploy(const CommandLine& line) {
   }
   SystemTime now = std::chrono::system_clock::now();
   Job job{NewId(now), target->name, "manual", target->repository, "refs/heads/" + target->branch,
-          "", "", FormatRfc3339(now), std::nullopt};
+          "", "", FormatRfc3339(now), std::nullopt, {}, {}};
   JobQueue(config.state_dir).Enqueue({job});
   std::printf("queued %s for target %s\n", job.id.c_str(), job.target.c_str());
   if (WorkerIsRunning(config.state_dir)) {

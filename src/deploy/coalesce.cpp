@@ -1,5 +1,7 @@
 #include "coalesce.hpp"
 
+#include <algorithm>
+
 namespace deployhook {
 
 CoalescedRun Coalesce(const std::vector<Job>& jobs) {
@@ -11,6 +13,16 @@ CoalescedRun Coalesce(const std::vector<Job>& jobs) {
     if (!run.snapshot && job.snapshot) run.snapshot = job.snapshot;
   }
   return run;
+}
+
+std::vector<Job> NextBatch(std::vector<Job> pending) {
+  if (!pending.empty() && pending.front().IsRollback()) {
+    pending.resize(1);
+    return pending;
+  }
+  auto rollback = std::find_if(pending.begin(), pending.end(), [](const Job& job) { return job.IsRollback(); });
+  pending.erase(rollback, pending.end());
+  return pending;
 }
 
 }  // namespace deployhook

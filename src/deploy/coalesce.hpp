@@ -20,4 +20,8 @@ struct CoalescedRun {
 // Returns what one run covering `jobs` (oldest first, as the queue lists them) deploys.
 CoalescedRun Coalesce(const std::vector<Job>& jobs);
 
+// Returns the jobs the next run covers: a rollback alone, else every deployment queued before
+// the next rollback (oldest first, as the queue lists them).
+std::vector<Job> NextBatch(std::vector<Job> pending);
+
 }  // namespace deployhook

@@ -47,6 +47,14 @@ class Run {
   // Pulls until every labelled image is the commit's build. Returns the result that ends the
   // run ("failed", "timed_out", "stale", or "" to go on); sets interrupted on a stop.
   std::string PullBuiltImages();
+  using Tags = std::vector<std::pair<std::string, std::string>>;  // image id, reference
+  enum class TagResult { Done, ImageGone, Failed };
+  // Checks that the engine still has every image (else logs which is gone and tags nothing:
+  // ImageGone), then tags each under its reference as step `name`-tag.
+  TagResult TagBack(const std::string& name, const Tags& tags);
+  // Tags each image to restore under its service's reference. Returns "failed" or "" to go on.
+  std::string PutBack(const std::vector<ContainerImage>& restore);
+  void SaveSnapshot(const std::vector<ContainerImage>& previous);
   // Returns Healthy, Failed, or Waiting when the worker is stopping; records step `name`.
   GateVerdict HealthGate(const std::string& name);
   // Puts the previous images back and gates on them: rolled_back, rollback_failed, or
@@ -60,6 +68,7 @@ class Run {
   RunLog& log_;
   StepPlan plan_;
   DeploymentOutcome outcome_;
+  bool snapshot_saved_ = false;
 };
 
 ProcessResult Run::Step(const std::string& name, const Argv& argv, std::chrono::seconds timeout,
@@ -207,6 +216,43 @@ std::string Run::PullBuiltImages() {
   }
 }
 
+Run::TagResult Run::TagBack(const std::string& name, const Tags& tags) {
+  for (const auto& [image_id, reference] : tags) {
+    if (Step(name + "-check", ImageIdInspectArgv(image_id), INSPECT_TIMEOUT, false).exit_code != 0) {
+      log_.Append("[" + name + ": the image " + image_id + " for " + reference +
+                  " is gone (pruned?); nothing was put back]\n");
+      return TagResult::ImageGone;
+    }
+  }
+  bool tagged = true;
+  for (const auto& [image_id, reference] : tags) {
+    tagged = Step(name + "-tag", TagArgv(image_id, reference), INSPECT_TIMEOUT, true).exit_code == 0 && tagged;
+  }
+  return tagged ? TagResult::Done : TagResult::Failed;
+}
+
+std::string Run::PutBack(const std::vector<ContainerImage>& restore) {
+  Tags tags;
+  for (const ContainerImage& image : restore) {
+    auto noted = std::find_if(outcome_.images.begin(), outcome_.images.end(),
+                              [&](const ImageRecord& record) { return record.service == image.service; });
+    if (noted == outcome_.images.end()) {
+      outcome_.images.push_back({image.service, image.reference, {}, {}, std::nullopt});
+      noted = outcome_.images.end() - 1;
+    }
+    tags.emplace_back(image.image_id, noted->reference);
+  }
+  if (TagBack("restore", tags) != TagResult::Done) return "failed";
+  InspectPulledImages();
+  return {};
+}
+
+void Run::SaveSnapshot(const std::vector<ContainerImage>& previous) {
+  if (snapshot_saved_ || setup_.snapshot || !setup_.save_snapshot) return;
+  setup_.save_snapshot(previous);
+  snapshot_saved_ = true;
+}
+
 GateVerdict Run::HealthGate(const std::string& name) {
   TimePoint started = executor_.Now();
   TimePoint deadline = started + std::chrono::seconds(setup_.target.health_timeout);
@@ -238,7 +284,7 @@ GateVerdict Run::HealthGate(const std::string& name) {
 std::string Run::Rollback(const std::vector<ContainerImage>& previous) {
   // Each previous image goes back under the reference the compose file names now, which is not
   // the one its container was created from when the file changed since.
-  std::vector<std::pair<std::string, std::string>> tags;  // image id, reference
+  Tags tags;
   for (const ContainerImage& image : previous) {
     std::string reference = image.reference;
     for (const ImageRecord& noted : outcome_.images) {
@@ -248,20 +294,11 @@ std::string Run::Rollback(const std::vector<ContainerImage>& previous) {
       tags.emplace_back(image.image_id, reference);
     }
   }
-  for (const auto& [image_id, reference] : tags) {
-    if (Step("rollback-check", ImageIdInspectArgv(image_id), INSPECT_TIMEOUT, false).exit_code != 0) {
-      log_.Append("[rollback: the previous image " + image_id + " of " + reference +
-                  " is gone (pruned?); nothing was put back]\n");
-      return "rollback_failed";
-    }
-  }
-  bool tagged = true;
-  for (const auto& [image_id, reference] : tags) {
-    tagged = Step("rollback-tag", TagArgv(image_id, reference), INSPECT_TIMEOUT, true).exit_code == 0 && tagged;
-  }
+  TagResult tagged = TagBack("rollback", tags);
+  if (tagged == TagResult::ImageGone) return "rollback_failed";
   ProcessResult up = Step("rollback-up", plan_.up, std::chrono::seconds(setup_.target.up_timeout), true);
   if (up.timed_out && setup_.stopping) return "interrupted";
-  if (!tagged || up.exit_code != 0 || up.timed_out) return "rollback_failed";
+  if (tagged != TagResult::Done || up.exit_code != 0 || up.timed_out) return "rollback_failed";
   GateVerdict verdict = HealthGate("rollback-health");
   if (verdict == GateVerdict::Waiting) return "interrupted";
   return verdict == GateVerdict::Healthy ? "rolled_back" : "rollback_failed";
@@ -294,13 +331,19 @@ DeploymentOutcome Run::Execute() {
   }
   outcome_.images = NoteImages(previous);
 
-  std::string ended = PullBuiltImages();
+  std::string ended;
+  if (setup_.restore) {
+    SaveSnapshot(previous);  // the tags below are the first change to the engine
+    ended = PutBack(*setup_.restore);
+  } else {
+    ended = PullBuiltImages();
+  }
   if (ended == "interrupted") return Interrupted();
   if (!ended.empty()) return Finish(ended);
   // Every image stayed what ran before: a redelivery, or CI has not pushed a labelled image.
   bool unchanged = ImagesUnchanged(outcome_.images);
 
-  if (!setup_.snapshot && setup_.save_snapshot) setup_.save_snapshot(previous);
+  SaveSnapshot(previous);
   ProcessResult up = Step("up", plan_.up, std::chrono::seconds(target.up_timeout), true);
   if (up.timed_out && setup_.stopping) return Interrupted();
   if (up.timed_out) return Finish("timed_out");

@@ -56,6 +56,8 @@ struct DeploymentSetup {
   // Stores the images about to be replaced with the run's jobs, before the first `up`; throws
   // StorageError when it cannot (the run then changes nothing).
   std::function<void(const std::vector<ContainerImage>&)> save_snapshot;
+  // For a rollback: per service, the image (by id) to put back instead of pulling.
+  std::optional<std::vector<ContainerImage>> restore;
 };
 
 // Runs the deployment and returns its outcome; output goes to `log`. Never throws for a step's

@@ -155,7 +155,7 @@ Response Handler::Queue(const RequestHead& head, std::string_view body, const Pu
       if (memory_.TryClaim(key) == Claim::Duplicate) continue;
       claimed.push_back(std::move(key));
       jobs.push_back({NewId(now), name, delivery, push.repository, push.ref, push.after,
-                      body_sha256, FormatRfc3339(now), std::nullopt});
+                      body_sha256, FormatRfc3339(now), std::nullopt, {}, {}});
     }
     if (jobs.empty()) {
       log_decision(Outcome::Duplicate, "this exact body was accepted before");

@@ -75,6 +75,8 @@ std::string SerializeRun(const RunRecord& run) {
   return JsonObject()
       .Add("id", run.id)
       .Add("target", run.target)
+      .Add("kind", run.kind)
+      .AddNullable("restores", run.restores.empty() ? std::nullopt : std::optional<std::string>(run.restores))
       .Add("deliveries", run.deliveries)
       .Add("after", run.after)
       .Add("commit", run.commit)
@@ -121,8 +123,10 @@ std::optional<RunRecord> ParseRun(std::string_view line) {
     run.steps.push_back(std::move(step));
   }
   // Lines written before runs aimed at a commit have neither "commit" nor "images".
-  std::string_view commit;
-  if (!object["commit"].get_string().get(commit)) run.commit = std::string(commit);
+  std::string_view text;
+  if (!object["commit"].get_string().get(text)) run.commit = std::string(text);
+  if (!object["kind"].get_string().get(text)) run.kind = std::string(text);
+  if (!object["restores"].get_string().get(text)) run.restores = std::string(text);
   simdjson::dom::array images;
   if (!object["images"].get_array().get(images)) {
     for (simdjson::dom::element item : images) {

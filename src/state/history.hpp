@@ -28,6 +28,8 @@ struct ImageRecord {
 struct RunRecord {
   std::string id;
   std::string target;
+  std::string kind = "deploy";  // deploy, or rollback (`deployhook rollback`)
+  std::string restores;         // the run a rollback put back; empty for a deployment
   std::vector<std::string> deliveries;
   std::string after;   // the newest pushed commit among the deliveries (kept for older readers)
   std::string commit;  // the commit the run aimed at; empty for a manual run without one

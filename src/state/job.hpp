@@ -27,6 +27,12 @@ struct Job {
   // The images the run covering this job replaces, written before its first change to the
   // engine, so that a rerun after a crash rolls back to them and not to what it left behind.
   std::optional<std::vector<ContainerImage>> snapshot;
+  // A rollback (`deployhook rollback`) instead of a deployment: the run it restores and, per
+  // service, the image (by id) that run left running.
+  std::string restores;
+  std::vector<ContainerImage> restore;
+
+  bool IsRollback() const noexcept { return !restores.empty(); }
 };
 
 // Returns the job as one line of JSON.
