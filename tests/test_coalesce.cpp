@@ -54,6 +54,27 @@ BOOST_AUTO_TEST_CASE(keeps_the_snapshot_an_interrupted_attempt_stored) {
   BOOST_TEST(!Coalesce({MakeJob("d2", "bbb", "2026-11-26T21:00:01.000Z")}).snapshot.has_value());
 }
 
+Job Rollback(std::string delivery) {
+  Job job = MakeJob(std::move(delivery), "", "2026-11-26T21:00:03.000Z");
+  job.restores = "run-1";
+  job.restore = {{"sha256:v1", "app:latest", "app"}};
+  return job;
+}
+
+BOOST_AUTO_TEST_CASE(the_next_batch_is_a_rollback_alone_or_the_deployments_before_one) {
+  auto deliveries = [](const std::vector<Job>& jobs) {
+    std::vector<std::string> names;
+    for (const Job& job : jobs) names.push_back(job.delivery);
+    return names;
+  };
+  Job d1 = MakeJob("d1", "aaa", "2026-11-26T21:00:00.000Z");
+  Job d2 = MakeJob("d2", "bbb", "2026-11-26T21:00:01.000Z");
+  BOOST_TEST(deliveries(NextBatch({d1, d2, Rollback("r1"), MakeJob("d4", "ddd", "t")})) ==
+             (std::vector<std::string>{"d1", "d2"}));
+  BOOST_TEST(deliveries(NextBatch({Rollback("r1"), Rollback("r2"), d1})) == std::vector<std::string>{"r1"});
+  BOOST_TEST(NextBatch({}).empty());
+}
+
 BOOST_AUTO_TEST_CASE(covers_nothing_for_no_jobs) {
   CoalescedRun run = Coalesce({});
   BOOST_TEST(run.deliveries.empty());

@@ -113,6 +113,7 @@ struct DeployBench {
   };
   std::vector<Saved> saved;
   bool refuse_snapshot = false;
+  std::optional<std::vector<ContainerImage>> restore;
 
   DeployBench() {
     executor.Answer(Plan().ps, {Exit(0, std::string(CONTAINER) + "\n")});
@@ -144,7 +145,8 @@ struct DeployBench {
                           commit,       newer_commit, snapshot, [this](const std::vector<ContainerImage>& images) {
                             saved.push_back({images, executor.ran.size()});
                             if (refuse_snapshot) throw StorageError("disk full");
-                          }};
+                          },
+                          restore};
     return RunDeployment(setup, executor, run_log);
   }
 
@@ -161,6 +163,10 @@ std::vector<std::string> StepNames(const DeploymentOutcome& outcome) {
 }
 
 using Names = std::vector<std::string>;
+
+std::string Labelled(std::string_view id, std::string_view revision) {
+  return std::string(id) + "|" + std::string(revision);
+}
 
 }  // namespace
 
@@ -331,6 +337,42 @@ BOOST_FIXTURE_TEST_CASE(a_rerun_rolls_back_to_the_stored_snapshot, DeployBench) 
   BOOST_TEST(executor.Count(TagArgv("sha256:0ld", std::string(REFERENCE))) == 0u);
 }
 
+BOOST_FIXTURE_TEST_CASE(a_rollback_job_puts_the_restored_image_back_instead_of_pulling, DeployBench) {
+  restore = std::vector<ContainerImage>{{"sha256:v1", "registry.local/app:old", "app"}};
+  Pulled({Labelled("sha256:v1", COMMIT_A)});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "succeeded");
+  BOOST_TEST(executor.Count(Plan().pull) == 0u);
+  BOOST_TEST(StepNames(outcome) == (Names{"restore-tag", "up", "health"}));
+  // Under the reference the service's container (and compose file) uses now.
+  BOOST_TEST(outcome.steps[0].argv == TagArgv("sha256:v1", std::string(REFERENCE)));
+  BOOST_TEST(outcome.images[0].before == "sha256:0ld");
+  BOOST_TEST(outcome.images[0].after == "sha256:v1");
+  BOOST_TEST(outcome.images[0].revision.value_or("") == COMMIT_A);
+  // The snapshot is stored before the tag, the rollback's first change to the engine.
+  BOOST_TEST_REQUIRE(saved.size() == 1u);
+  BOOST_TEST(saved[0].commands_before <= executor.First(outcome.steps[0].argv));
+}
+
+BOOST_FIXTURE_TEST_CASE(a_rollback_to_a_pruned_image_changes_nothing, DeployBench) {
+  restore = std::vector<ContainerImage>{{"sha256:v1", "registry.local/app:old", "app"}};
+  executor.Answer(ImageIdInspectArgv("sha256:v1"), {Exit(1, "Error: No such image\n")});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "failed");
+  BOOST_TEST(executor.Count(TagArgv("sha256:v1", std::string(REFERENCE))) == 0u);
+  BOOST_TEST(executor.Count(Plan().up) == 0u);
+  BOOST_TEST(RunLogText().find("[restore: the image sha256:v1 for registry.local/app:latest is gone") !=
+             std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(an_unhealthy_rollback_goes_back_to_what_ran_before_it, DeployBench) {
+  restore = std::vector<ContainerImage>{{"sha256:v1", std::string(REFERENCE), "app"}};
+  Health({StateLine("unhealthy"), StateLine("healthy")});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "rolled_back");
+  BOOST_TEST(executor.Count(TagArgv("sha256:0ld", std::string(REFERENCE))) == 1u);
+}
+
 BOOST_FIXTURE_TEST_CASE(fails_without_rollback_when_rollback_is_off, DeployBench) {
   target.rollback = false;
   Health({StateLine("unhealthy")});
@@ -420,10 +462,6 @@ BOOST_AUTO_TEST_SUITE_END()
 
 // The run aims at a commit and deploys only that commit's image.
 BOOST_AUTO_TEST_SUITE(deployment_built_image)
-
-std::string Labelled(std::string_view id, std::string_view revision) {
-  return std::string(id) + "|" + std::string(revision);
-}
 
 BOOST_FIXTURE_TEST_CASE(deploys_at_once_when_the_pulled_image_is_the_commits_build, DeployBench) {
   commit = COMMIT_B;

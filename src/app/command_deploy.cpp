@@ -13,11 +13,7 @@ namespace deployhook {
 
 int RunDeploy(const CommandLine& line) {
   Config config = LoadConfigFor(line);
-  auto target = std::find_if(config.targets.begin(), config.targets.end(),
-                             [&](const Target& t) { return t.name == line.target; });
-  if (target == config.targets.end()) {
-    throw ConfigError(config.source.string() + ": no target named \"" + line.target + "\"");
-  }
+  const Target* target = &FindTarget(config, line.target);
   SystemTime now = std::chrono::system_clock::now();
   Job job{NewId(now), target->name, "manual", target->repository, "refs/heads/" + target->branch,
           "", "", FormatRfc3339(now), std::nullopt, {}, {}};

@@ -6,17 +6,23 @@
 namespace deployhook {
 namespace {
 
+enum class TargetArgument { None, Optional, Required };
+
 struct CommandSpec {
   Command command;
   std::string_view options;  // the flags this command takes, space-separated
+  TargetArgument target = TargetArgument::None;
 };
 
 const std::map<std::string_view, CommandSpec, std::less<>>& Commands() {
   static const std::map<std::string_view, CommandSpec, std::less<>> commands = {
       {"serve", {Command::Serve, "--config --listen --threads"}},
       {"check-config", {Command::CheckConfig, "--config"}},
-      {"status", {Command::Status, "--config --json --limit"}},
-      {"deploy", {Command::Deploy, "--config"}},
+      {"status", {Command::Status, "--config --json --limit", TargetArgument::Optional}},
+      {"deploy", {Command::Deploy, "--config", TargetArgument::Required}},
+      {"rollback", {Command::Rollback, "--config --to", TargetArgument::Required}},
+      {"pause", {Command::Pause, "--config --reason", TargetArgument::Required}},
+      {"resume", {Command::Resume, "--config", TargetArgument::Required}},
       {"sign", {Command::Sign, "--secret-file"}},
   };
   return commands;
@@ -61,6 +67,7 @@ CommandLineResult ParseCommandLine(std::span<const std::string_view> args) {
   if (found == Commands().end()) return fail("unknown command '" + std::string(args[0]) + "'");
   line.command = found->second.command;
   std::string_view options = found->second.options;
+  TargetArgument takes_target = found->second.target;
 
   for (std::size_t i = 1; i < args.size(); ++i) {
     std::string_view arg = args[i];
@@ -73,7 +80,7 @@ CommandLineResult ParseCommandLine(std::span<const std::string_view> args) {
       continue;
     }
     if (!arg.starts_with("--")) {
-      if (line.command != Command::Deploy || !line.target.empty()) {
+      if (takes_target == TargetArgument::None || !line.target.empty()) {
         return fail("unexpected argument '" + std::string(arg) + "'");
       }
       line.target = std::string(arg);
@@ -90,6 +97,8 @@ CommandLineResult ParseCommandLine(std::span<const std::string_view> args) {
     if (flag == "--config") line.config = value;
     if (flag == "--listen") line.listen = value;
     if (flag == "--secret-file") line.secret_file = value;
+    if (flag == "--to") line.to = value;
+    if (flag == "--reason") line.reason = value;
     if (flag == "--threads") {
       line.threads = PositiveInt(value, 256);
       if (!line.threads) return fail("--threads must be 1 to 256");
@@ -100,7 +109,9 @@ CommandLineResult ParseCommandLine(std::span<const std::string_view> args) {
       line.limit = *limit;
     }
   }
-  if (line.command == Command::Deploy && line.target.empty()) return fail("deploy needs a TARGET");
+  if (takes_target == TargetArgument::Required && line.target.empty()) {
+    return fail(std::string(args[0]) + " needs a TARGET");
+  }
   return {line, {}};
 }
 
@@ -110,13 +121,19 @@ std::string_view UsageText() noexcept {
 usage:
   deployhook serve        [--config FILE] [--listen ADDR] [--threads N]
   deployhook check-config [--config FILE]
-  deployhook status       [--config FILE] [--json] [--limit N]
+  deployhook status       [--config FILE] [--json] [--limit N] [TARGET]
   deployhook deploy       [--config FILE] TARGET
+  deployhook rollback     [--config FILE] [--to RUN_ID] TARGET
+  deployhook pause        [--config FILE] [--reason TEXT] TARGET
+  deployhook resume       [--config FILE] TARGET
   deployhook sign         [--secret-file FILE] < BODY
   deployhook --version | --help
 
 ADDR is unix:/path/to.sock or HOST:PORT; without it, a socket inherited on fd 0 is used.
 FILE defaults to $DEPLOYHOOK_CONFIG, else /etc/deployhook/deployhook.toml.
+rollback puts back the images of the succeeded run before the one deployed now (or of
+RUN_ID), health-gated, through the same queue as deployments. While a target is paused,
+deliveries are still accepted and queued, but nothing runs until resume.
 sign reads the secret from --secret-file, else WEBHOOK_SECRET, and prints "sha256=<hex>".
 )";
 }

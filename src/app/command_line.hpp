@@ -8,7 +8,7 @@
 
 namespace deployhook {
 
-enum class Command { Serve, CheckConfig, Status, Deploy, Sign, Version, Help };
+enum class Command { Serve, CheckConfig, Status, Deploy, Rollback, Pause, Resume, Sign, Version, Help };
 
 struct CommandLine {
   Command command = Command::Help;
@@ -18,7 +18,9 @@ struct CommandLine {
   std::optional<int> threads;
   int limit = 20;
   bool json = false;
-  std::string target;
+  std::string target;              // deploy, rollback, pause, resume; status: optional
+  std::optional<std::string> to;   // rollback --to RUN_ID
+  std::string reason;              // pause --reason TEXT
 };
 
 struct CommandLineResult {

@@ -1,9 +1,15 @@
-// deployhook status: the latest runs, newest first.
+// deployhook status [TARGET]: paused targets and the latest runs, newest first; for one target
+// also whether it runs now, what is deployed and what is queued.
 
+#include <algorithm>
 #include <cstdio>
 
 #include "commands.hpp"
+#include "file_lock.hpp"
 #include "history.hpp"
+#include "job_queue.hpp"
+#include "log.hpp"
+#include "pause.hpp"
 
 namespace deployhook {
 namespace {
@@ -21,20 +27,66 @@ std::string Revision(const RunRecord& run) {
   return "-";
 }
 
+// How much history one `status` reads to find a target's latest runs.
+constexpr std::size_t HISTORY_SCAN = 100000;
+
 double TotalSeconds(const RunRecord& run) {
   double total = 0;
   for (const StepRecord& step : run.steps) total += step.seconds;
   return total;
 }
 
+
+// Prints whether the target is paused; returns true when it is.
+bool PrintPause(const Config& config, const std::string& target) {
+  std::optional<Pause> pause = ReadPause(config.state_dir, target);
+  if (!pause) return false;
+  std::printf("%s: paused by %s since %s%s%s\n", target.c_str(), FormatLogValue(pause->user).c_str(),
+              pause->since.c_str(), pause->reason.empty() ? "" : ": ",
+              pause->reason.empty() ? "" : FormatLogValue(pause->reason).c_str());
+  return true;
+}
+
+void PrintTarget(const Config& config, const std::string& target, const std::vector<RunRecord>& runs) {
+  if (!PrintPause(config, target)) std::printf("%s: active\n", target.c_str());
+  bool running = FileLock::IsHeld(config.state_dir / "locks" / (target + ".lock"));
+  std::printf("running now: %s\n", running ? "yes" : "no");
+  auto deployed = std::find_if(runs.begin(), runs.end(), [](const RunRecord& run) {
+    return run.result == "succeeded" || run.result == "unchanged";
+  });
+  if (deployed != runs.end()) {
+    std::printf("deployed: commit %s, revision %s, by run %s (%s)\n", FormatLogValue(Commit(*deployed)).c_str(),
+                FormatLogValue(Revision(*deployed)).c_str(), deployed->id.c_str(), deployed->finished_at.c_str());
+  } else {
+    std::printf("deployed: nothing recorded\n");
+  }
+  std::vector<Job> queued = JobQueue(config.state_dir).Pending(target);
+  std::printf("queued: %zu job%s\n", queued.size(), queued.size() == 1 ? "" : "s");
+  for (const Job& job : queued) {
+    std::printf("  %s  %s  %s\n", job.id.c_str(), job.IsRollback() ? "rollback" : "deploy",
+                FormatLogValue(job.IsRollback() ? job.restores : job.delivery).c_str());
+  }
+  std::printf("\n");
+}
+
 }  // namespace
 
 int RunStatus(const CommandLine& line) {
   Config config = LoadConfigFor(line);
-  std::vector<RunRecord> runs = ReadHistory(config.state_dir, static_cast<std::size_t>(line.limit));
+  std::string only = line.target.empty() ? std::string{} : FindTarget(config, line.target).name;
+  std::vector<RunRecord> runs = ReadHistory(config.state_dir, HISTORY_SCAN);
+  if (!only.empty()) {
+    std::erase_if(runs, [&](const RunRecord& run) { return run.target != only; });
+  }
+  if (runs.size() > static_cast<std::size_t>(line.limit)) runs.resize(static_cast<std::size_t>(line.limit));
   if (line.json) {
     for (const RunRecord& run : runs) std::printf("%s\n", SerializeRun(run).c_str());
     return 0;
+  }
+  if (!only.empty()) {
+    PrintTarget(config, only, runs);
+  } else {
+    for (const Target& target : config.targets) PrintPause(config, target.name);
   }
   if (runs.empty()) {
     std::printf("no deployments recorded in %s\n", HistoryPath(config.state_dir).c_str());
@@ -43,9 +95,13 @@ int RunStatus(const CommandLine& line) {
   std::printf("%-24s  %-16s  %-11s  %-12s  %-12s  %10s  %8s  %s\n", "FINISHED", "TARGET",
               "RESULT", "COMMIT", "REVISION", "DELIVERIES", "SECONDS", "ID");
   for (const RunRecord& run : runs) {
+    std::string result = run.kind == "rollback" ? run.result + "*" : run.result;
     std::printf("%-24s  %-16s  %-11s  %-12s  %-12s  %10zu  %8.1f  %s\n", run.finished_at.c_str(),
-                run.target.c_str(), run.result.c_str(), Commit(run).c_str(), Revision(run).c_str(),
-                run.deliveries.size(), TotalSeconds(run), run.id.c_str());
+                run.target.c_str(), result.c_str(), FormatLogValue(Commit(run)).c_str(),
+                FormatLogValue(Revision(run)).c_str(), run.deliveries.size(), TotalSeconds(run), run.id.c_str());
+  }
+  if (std::any_of(runs.begin(), runs.end(), [](const RunRecord& run) { return run.kind == "rollback"; })) {
+    std::printf("* a rollback (deployhook rollback)\n");
   }
   return 0;
 }

@@ -31,10 +31,16 @@ int main(int argc, char** argv) {
       case Command::CheckConfig: return RunCheckConfig(line);
       case Command::Status: return RunStatus(line);
       case Command::Deploy: return RunDeploy(line);
+      case Command::Rollback: return RunRollback(line);
+      case Command::Pause: return RunPause(line);
+      case Command::Resume: return RunResume(line);
       case Command::Sign: return RunSign(line);
     }
   } catch (const ConfigError& e) {
     std::fprintf(stderr, "deployhook: config error: %s\n", e.what());
+    return EXIT_USAGE;
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "deployhook: %s\n", e.what());
     return EXIT_USAGE;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "deployhook: %s\n", e.what());

@@ -8,6 +8,7 @@
 #include "compose_command.hpp"
 #include "durable_file.hpp"
 #include "file_lock.hpp"
+#include "pause.hpp"
 #include "step_environment.hpp"
 
 namespace deployhook {
@@ -124,11 +125,13 @@ void Runner::Loop(const Target& target) {
 }
 
 std::optional<Runner::Finished> Runner::RunOnce(const Target& target) {
-  std::vector<Job> jobs = queue_.Pending(target.name);
+  // Paused: the jobs wait in the queue, accepted, until `deployhook resume`.
+  if (ReadPause(config_.state_dir, target.name)) return std::nullopt;
+  std::vector<Job> jobs = NextBatch(queue_.Pending(target.name));
   if (jobs.empty()) return std::nullopt;
   auto gathering_since = std::chrono::steady_clock::now();
   while (SleepUnlessStopping(QUIET_TIME)) {
-    std::vector<Job> again = queue_.Pending(target.name);
+    std::vector<Job> again = NextBatch(queue_.Pending(target.name));
     bool quiet = again.size() == jobs.size();
     jobs = std::move(again);
     if (quiet || std::chrono::steady_clock::now() - gathering_since >= GATHER_LIMIT) break;
@@ -138,7 +141,8 @@ std::optional<Runner::Finished> Runner::RunOnce(const Target& target) {
   std::optional<FileLock> lock =
       FileLock::TryLock(config_.state_dir / "locks" / (target.name + ".lock"));
   if (!lock) return std::nullopt;  // another worker process runs this target; it takes these too
-  jobs = queue_.Pending(target.name);
+  if (ReadPause(config_.state_dir, target.name)) return std::nullopt;
+  jobs = NextBatch(queue_.Pending(target.name));
   if (jobs.empty()) return std::nullopt;
 
   CoalescedRun coalesced = Coalesce(jobs);
@@ -146,20 +150,26 @@ std::optional<Runner::Finished> Runner::RunOnce(const Target& target) {
   RunRecord run;
   run.id = NewId(started);
   run.target = target.name;
+  std::optional<std::vector<ContainerImage>> restore;
+  if (jobs.front().IsRollback()) {
+    run.kind = "rollback";
+    run.restores = jobs.front().restores;
+    restore = jobs.front().restore;
+  }
   run.deliveries = coalesced.deliveries;
   run.after = coalesced.after;
   run.queued_at = coalesced.queued_at;
   run.started_at = FormatRfc3339(started);
   run.log = (config_.state_dir / "logs" / (run.id + ".log")).string();
   log_.Log(LogLevel::Info, "run",
-           {{"id", run.id}, {"target", target.name}, {"after", run.after},
-            {"deliveries", std::to_string(jobs.size())}});
+           {{"id", run.id}, {"target", target.name}, {"kind", run.kind}, {"after", run.after},
+            {"restores", run.restores}, {"deliveries", std::to_string(jobs.size())}});
 
   RunLog output(run.log);
   ProcessExecutor executor(abort_, [this](auto duration) { return SleepUnlessStopping(duration); });
   // Pushes that arrive while the run waits for an image join it, and the newest names the commit.
   auto newer_commit = [&]() -> std::optional<std::string> {
-    std::vector<Job> pending = queue_.Pending(target.name);
+    std::vector<Job> pending = NextBatch(queue_.Pending(target.name));
     if (pending.size() <= jobs.size()) return std::nullopt;
     jobs = std::move(pending);
     coalesced = Coalesce(jobs);
@@ -180,7 +190,7 @@ std::optional<Runner::Finished> Runner::RunOnce(const Target& target) {
   try {
     DeploymentSetup setup{target,   ChooseComposeCommand(target.compose).argv, StepEnvironment(),
                           stopping_, log_, run.id, coalesced.after, newer_commit,
-                          coalesced.snapshot, save_snapshot};
+                          coalesced.snapshot, save_snapshot, restore};
     outcome = RunDeployment(setup, executor, output);
   } catch (const std::exception& e) {
     output.Append(std::string("[error: ") + e.what() + "]\n");

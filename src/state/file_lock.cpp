@@ -17,4 +17,10 @@ std::optional<FileLock> FileLock::TryLock(const std::filesystem::path& path, boo
   return FileLock(std::move(fd));
 }
 
+bool FileLock::IsHeld(const std::filesystem::path& path) noexcept {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return false;
+  return ::flock(fd.get(), LOCK_SH | LOCK_NB) != 0;
+}
+
 }  // namespace deployhook

@@ -14,6 +14,10 @@ class FileLock {
   // takes a shared lock. Throws StorageError when the file cannot be opened.
   static std::optional<FileLock> TryLock(const std::filesystem::path& path, bool exclusive = true);
 
+  // Returns true while someone holds an exclusive lock on `path`; never creates it (a reader
+  // running as another user must not leave a lock file the worker cannot open).
+  static bool IsHeld(const std::filesystem::path& path) noexcept;
+
  private:
   explicit FileLock(UniqueFd fd) : fd_(std::move(fd)) {}
   UniqueFd fd_;

@@ -1,0 +1,50 @@
+// deployhook rollback TARGET [--to RUN_ID]: queues a run that puts an earlier run's images back.
+
+#include <cstdio>
+
+#include "clock.hpp"
+#include "commands.hpp"
+#include "history.hpp"
+#include "job_queue.hpp"
+#include "restore_choice.hpp"
+#include "worker_presence.hpp"
+
+namespace deployhook {
+namespace {
+
+// Enough history to find the run before the deployed one; keep_runs bounds it in practice.
+constexpr std::size_t HISTORY_LIMIT = 100000;
+
+}  // namespace
+
+int RunRollback(const CommandLine& line) {
+  Config config = LoadConfigFor(line);
+  const Target& target = FindTarget(config, line.target);
+  RestoreChoice choice = ChooseRestore(ReadHistory(config.state_dir, HISTORY_LIMIT), target.name, line.to);
+  if (!choice.run) throw UsageError(choice.error);
+  const RunRecord& restored = *choice.run;
+
+  SystemTime now = std::chrono::system_clock::now();
+  Job job;
+  job.id = NewId(now);
+  job.target = target.name;
+  job.delivery = "rollback";
+  job.repository = target.repository;
+  job.ref = "refs/heads/" + target.branch;
+  job.after = restored.commit.empty() ? restored.after : restored.commit;
+  job.queued_at = FormatRfc3339(now);
+  job.restores = restored.id;
+  for (const ImageRecord& image : restored.images) {
+    if (!image.after.empty()) job.restore.push_back({image.after, image.reference, image.service});
+  }
+  JobQueue(config.state_dir).Enqueue({job});
+  std::printf("queued rollback %s of target %s to run %s (finished %s, commit %.12s)\n", job.id.c_str(),
+              target.name.c_str(), restored.id.c_str(), restored.finished_at.c_str(), job.after.c_str());
+  if (!WorkerIsRunning(config.state_dir)) {
+    std::printf("no worker is running on %s: it runs when `deployhook serve` starts\n",
+                config.state_dir.c_str());
+  }
+  return 0;
+}
+
+}  // namespace deployhook
