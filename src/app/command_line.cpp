@@ -115,7 +115,8 @@ usage:
   deployhook sign         [--secret-file FILE] < BODY
   deployhook --version | --help
 
-ADDR is unix:/path/to.sock or HOST:PORT; without it, a socket inherited on fd 0 is used.
+ADDR is unix:/path/to.sock, HOST:PORT or [IPV6]:PORT; without it, a socket inherited on
+fd 0 is used.
 FILE defaults to $DEPLOYHOOK_CONFIG, else /etc/deployhook/deployhook.toml.
 sign reads the secret from --secret-file, else WEBHOOK_SECRET, and prints "sha256=<hex>".
 )";

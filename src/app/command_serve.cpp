@@ -47,7 +47,9 @@ Listener Listen(const Config& config, const CommandLine& line) {
     return listener;
   }
   std::optional<ListenAddress> address = ParseListenAddress(*text);
-  if (!address) throw ConfigError("--listen " + *text + ": expected unix:/path or HOST:PORT");
+  if (!address) {
+    throw ConfigError("--listen " + *text + ": expected unix:/path, HOST:PORT or [IPV6]:PORT");
+  }
   listener.owned = OpenListenSocket(*address, {config.socket_mode.value_or(0660), config.socket_group});
   listener.fd = listener.owned.get();
   if (address->is_unix) listener.unix_path = address->path;
