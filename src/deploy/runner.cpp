@@ -1,5 +1,7 @@
 #include "runner.hpp"
 
+#include <charconv>
+#include <cstdlib>
 #include <functional>
 
 #include "clock.hpp"
@@ -7,6 +9,7 @@
 #include "compose_command.hpp"
 #include "durable_file.hpp"
 #include "file_lock.hpp"
+#include "log_retention.hpp"
 #include "step_environment.hpp"
 
 namespace deployhook {
@@ -33,10 +36,36 @@ class ProcessExecutor final : public StepExecutor {
   Sleep sleep_;
 };
 
+// Returns the milliseconds in $name, or `fallback` when it is unset or not 1 to 600000.
+std::chrono::milliseconds MillisecondsFromEnvironment(const char* name,
+                                                      std::chrono::milliseconds fallback) {
+  const char* text = std::getenv(name);
+  if (text == nullptr) return fallback;
+  std::string_view value(text);
+  long long ms = 0;
+  auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), ms);
+  if (error != std::errc() || end != value.data() + value.size() || ms < 1 || ms > 600000) {
+    return fallback;
+  }
+  return std::chrono::milliseconds(ms);
+}
+
 }  // namespace
 
-Runner::Runner(const Config& config, JobQueue& queue, DeliveryMemory& memory, const Logger& log)
-    : config_(config), queue_(queue), memory_(memory), log_(log) {}
+RunnerTiming RunnerTimingFromEnvironment() {
+  RunnerTiming timing;
+  timing.quiet_time = MillisecondsFromEnvironment("DEPLOYHOOK_TEST_QUIET_MS", timing.quiet_time);
+  timing.gather_limit =
+      MillisecondsFromEnvironment("DEPLOYHOOK_TEST_GATHER_LIMIT_MS", timing.gather_limit);
+  timing.poll = MillisecondsFromEnvironment("DEPLOYHOOK_TEST_POLL_MS", timing.poll);
+  timing.stop_grace =
+      MillisecondsFromEnvironment("DEPLOYHOOK_TEST_STOP_GRACE_MS", timing.stop_grace);
+  return timing;
+}
+
+Runner::Runner(const Config& config, JobQueue& queue, DeliveryMemory& memory, const Logger& log,
+               RunnerTiming timing)
+    : config_(config), queue_(queue), memory_(memory), log_(log), timing_(timing) {}
 
 Runner::~Runner() { Stop(); }
 
@@ -65,7 +94,7 @@ void Runner::Stop() noexcept {
   wake_.notify_all();
   std::thread killer([this] {
     std::unique_lock lock(mutex_);
-    if (!wake_.wait_for(lock, STOP_GRACE, [&] { return abort_.load(); })) abort_ = true;
+    if (!wake_.wait_for(lock, timing_.stop_grace, [&] { return abort_.load(); })) abort_ = true;
   });
   for (std::thread& thread : threads_) thread.join();
   {
@@ -96,7 +125,7 @@ void Runner::Loop(const Target& target) {
     } catch (const std::exception& e) {
       log_.Log(LogLevel::Error, "runner", {{"target", target.name}, {"reason", e.what()}});
     }
-    WaitForWork(POLL);
+    WaitForWork(timing_.poll);
   }
 }
 
@@ -104,11 +133,11 @@ void Runner::RunOnce(const Target& target) {
   std::vector<Job> jobs = queue_.Pending(target.name);
   if (jobs.empty()) return;
   auto gathering_since = std::chrono::steady_clock::now();
-  while (SleepUnlessStopping(QUIET_TIME)) {
+  while (SleepUnlessStopping(timing_.quiet_time)) {
     std::vector<Job> again = queue_.Pending(target.name);
     bool quiet = again.size() == jobs.size();
     jobs = std::move(again);
-    if (quiet || std::chrono::steady_clock::now() - gathering_since >= GATHER_LIMIT) break;
+    if (quiet || std::chrono::steady_clock::now() - gathering_since >= timing_.gather_limit) break;
   }
   if (stopping_) return;
 
@@ -165,6 +194,7 @@ void Runner::Record(const Target& target, const std::vector<Job>& jobs, RunRecor
   }
   AppendHistory(config_.state_dir, run);
   queue_.Remove(jobs);
+  PruneRunLogs(config_.state_dir, static_cast<std::size_t>(config_.keep_runs));
   log_.Log(run.result == "succeeded" ? LogLevel::Info : LogLevel::Warning, "run",
            {{"id", run.id}, {"target", target.name}, {"result", run.result}});
 }

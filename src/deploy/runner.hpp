@@ -17,24 +17,35 @@
 
 namespace deployhook {
 
+// The runner's pauses. The defaults are the product's; only test suites change them.
+struct RunnerTiming {
+  // Jobs are gathered until none arrived for quiet_time (at most gather_limit), so a burst of
+  // pushes becomes one run.
+  std::chrono::milliseconds quiet_time{1000};
+  std::chrono::milliseconds gather_limit{5000};
+  // Jobs queued by other processes (`deployhook deploy`, a second worker) are seen this often.
+  std::chrono::milliseconds poll{1000};
+  // On stop, a running step may finish for this long before it is killed.
+  std::chrono::milliseconds stop_grace{30000};
+};
+
+// Returns the default timing with each value a test suite set in the environment instead:
+// DEPLOYHOOK_TEST_QUIET_MS, DEPLOYHOOK_TEST_GATHER_LIMIT_MS, DEPLOYHOOK_TEST_POLL_MS,
+// DEPLOYHOOK_TEST_STOP_GRACE_MS (milliseconds, 1 to 600000; anything else is ignored). Test-only:
+// read once when `serve` starts, not documented for operators.
+RunnerTiming RunnerTimingFromEnvironment();
+
 class Runner {
  public:
-  // Jobs are gathered until none arrived for QUIET_TIME (at most GATHER_LIMIT), so a burst of
-  // pushes becomes one run.
-  static constexpr std::chrono::milliseconds QUIET_TIME{1000};
-  static constexpr std::chrono::milliseconds GATHER_LIMIT{5000};
-  // Jobs queued by other processes (`deployhook deploy`, a second worker) are seen this often.
-  static constexpr std::chrono::milliseconds POLL{1000};
-  // On stop, a running step may finish for this long before it is killed.
-  static constexpr std::chrono::seconds STOP_GRACE{30};
-
-  Runner(const Config& config, JobQueue& queue, DeliveryMemory& memory, const Logger& log);
+  Runner(const Config& config, JobQueue& queue, DeliveryMemory& memory, const Logger& log,
+         RunnerTiming timing = {});
   ~Runner();
 
   void Start();
   // Wakes the target threads to look at the queue now.
   void Wake() noexcept;
-  // Lets a running step finish (up to STOP_GRACE), records nothing unfinished, keeps the queue.
+  // Lets a running step finish (up to the stop grace), records nothing unfinished, keeps the
+  // queue.
   void Stop() noexcept;
 
  private:
@@ -49,6 +60,7 @@ class Runner {
   JobQueue& queue_;
   DeliveryMemory& memory_;
   const Logger& log_;
+  const RunnerTiming timing_;
   std::vector<std::thread> threads_;
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -1,0 +1,41 @@
+#include "log_retention.hpp"
+
+#include <limits>
+#include <map>
+#include <string>
+
+namespace deployhook {
+
+std::vector<std::filesystem::path> LogsBeyondRetention(const std::vector<RunRecord>& newest_first,
+                                                       std::size_t keep_runs,
+                                                       const std::filesystem::path& logs_dir) {
+  std::vector<std::filesystem::path> beyond;
+  std::map<std::string, std::size_t> seen;  // runs met so far per target
+  for (const RunRecord& run : newest_first) {
+    if (++seen[run.target] <= keep_runs || run.log.empty()) continue;
+    std::filesystem::path log = run.log;
+    if (log.parent_path().lexically_normal() != logs_dir.lexically_normal() ||
+        !log.filename().string().ends_with(".log")) {
+      continue;
+    }
+    beyond.push_back(std::move(log));
+  }
+  return beyond;
+}
+
+std::size_t PruneRunLogs(const std::filesystem::path& state_dir, std::size_t keep_runs) noexcept {
+  std::size_t removed = 0;
+  try {
+    std::vector<RunRecord> runs = ReadHistory(state_dir, std::numeric_limits<std::size_t>::max());
+    for (const std::filesystem::path& log :
+         LogsBeyondRetention(runs, keep_runs, state_dir / "logs")) {
+      std::error_code error;
+      if (std::filesystem::remove(log, error)) ++removed;
+    }
+  } catch (...) {
+    // A log left behind is disk space, not a failed run.
+  }
+  return removed;
+}
+
+}  // namespace deployhook
