@@ -121,7 +121,7 @@ class Worker:
     """One `deployhook serve` process with its own config, secret and state_dir."""
 
     def __init__(self, root, targets, secret=DEFAULT_SECRET, settings=None, env=None,
-                 args=()):
+                 args=(), launcher=()):
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self.socket = self.root / "deployhook.sock"
@@ -137,6 +137,7 @@ class Worker:
         self.config.write_text(config_text(base, targets))
         self.env = dict(os.environ if env is None else env)
         self.args = list(args)
+        self.launcher = list(launcher)  # argv prefix for serve: setpriv to run as another user
         self.log_path = self.root / "worker.log"
         self.process = None
 
@@ -155,7 +156,7 @@ class Worker:
         """Start serving and return self once the socket accepts connections."""
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
-            [str(binary()), "serve", "--config", str(self.config), *self.args],
+            [*self.launcher, str(binary()), "serve", "--config", str(self.config), *self.args],
             stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=self.env)
         log.close()
 
