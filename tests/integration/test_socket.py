@@ -17,6 +17,17 @@ from integration_support import (PUSH, STOP_TIMEOUT, Worker, assert_answer, bina
                                  wait_until)
 
 
+def stop_process(process):
+    """Stop a worker started here by its pid (SIGTERM, then SIGKILL at the deadline); return its
+    exit status."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        return process.wait(STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return process.wait(10)
+
+
 @pytest.mark.parametrize("mode, group", [("0660", "www-data"), ("0600", "nogroup")])
 def test_creates_the_socket_with_socket_mode_and_socket_group(start_worker, mode, group):
     worker = start_worker(settings={"socket_mode": mode, "socket_group": group})
@@ -64,12 +75,7 @@ def test_serves_a_socket_inherited_on_fd_0_from_spawn_fcgi(tmp_path):
             "CONTENT_LENGTH": "0", "HTTP_X_HUB_SIGNATURE_256": "sha256=" + "0" * 64})
         assert_answer(reply, 401, "invalid_signature")
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            status = process.wait(STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            status = process.wait(10)
+        status = stop_process(process)
     assert status == 0
 
 
@@ -142,10 +148,5 @@ def test_serves_on_a_bracketed_ipv6_address(tmp_path):
         reply = wait_until(answer, 10, "the worker on [::1]")
         assert b"405" in reply.split(b"\r\n", 1)[0]
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            status = process.wait(STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            status = process.wait(10)
+        status = stop_process(process)
     assert status == 0
