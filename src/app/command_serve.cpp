@@ -128,6 +128,8 @@ void Reload(const CommandLine& line, HandlerSlot& handlers, const Logger& log) {
 
 int RunServe(const CommandLine& line, const Logger& log) {
   ::mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES);
+  // First, before any thread exists: a HUP while starting is a reload once serving, not a death.
+  sigset_t serve_signals = BlockServeSignals();
   auto loaded = std::make_shared<Config>(LoadConfigFor(line));
   if (line.threads) loaded->threads = *line.threads;
   // The runner keeps the config loaded at start; a reload replaces the request side's alone.
@@ -136,7 +138,6 @@ int RunServe(const CommandLine& line, const Logger& log) {
   EnsureDirectory(config.state_dir);
   TidyStateDir(config, log);
   FileLock presence = AnnounceWorker(config.state_dir);
-  sigset_t serve_signals = BlockServeSignals();
   Listener listener = Listen(config, line);
 
   JobQueue queue(config.state_dir);
