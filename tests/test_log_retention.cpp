@@ -62,6 +62,27 @@ BOOST_AUTO_TEST_CASE(removes_old_logs_and_keeps_the_newest) {
   BOOST_TEST(PruneRunLogs(state.Path(), 3) == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(removes_a_log_no_run_names_once_it_is_a_week_old) {
+  testing::TempDir state;
+  RunRecord recorded = Run(state.Path(), "recorded", "web");
+  testing::WriteText(recorded.log, "output\n");
+  AppendHistory(state.Path(), recorded);
+  // Interrupted runs: one long ago, one perhaps still going.
+  testing::WriteText(state / "logs/interrupted.log", "output\n");
+  testing::WriteText(state / "logs/running.log", "output\n");
+  testing::WriteText(state / "logs/notes.txt", "not a run log\n");
+  auto now = std::filesystem::file_time_type::clock::now();
+  auto old = now - UNRECORDED_LOG_AGE - std::chrono::hours(1);
+  for (const char* name : {"recorded.log", "interrupted.log", "notes.txt"}) {
+    std::filesystem::last_write_time(state / "logs" / name, old);
+  }
+  BOOST_TEST(PruneRunLogs(state.Path(), 5, now) == 1u);
+  BOOST_TEST(!std::filesystem::exists(state / "logs/interrupted.log"));
+  BOOST_TEST(std::filesystem::exists(state / "logs/running.log"));
+  BOOST_TEST(std::filesystem::exists(state / "logs/recorded.log"));
+  BOOST_TEST(std::filesystem::exists(state / "logs/notes.txt"));
+}
+
 BOOST_AUTO_TEST_CASE(prunes_nothing_without_history) {
   testing::TempDir state;
   BOOST_TEST(PruneRunLogs(state.Path(), 1) == 0u);
