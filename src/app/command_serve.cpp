@@ -102,9 +102,9 @@ void TidyStateDir(const Config& config, const Logger& log) {
   PruneRunLogs(config.state_dir, static_cast<std::size_t>(config.keep_runs));
 }
 
-// Loads the config again and makes it the request side's; a file that does not load, or that
-// moves state_dir, leaves the current one in place. One log line either way.
-void Reload(const CommandLine& line, HandlerSlot& handlers, const Logger& log) {
+// Loads the config again and makes it the one deliveries and deployments use; a file that does
+// not load, or that moves state_dir, leaves the current one in place. One log line either way.
+void Reload(const CommandLine& line, HandlerSlot& handlers, Runner& runner, const Logger& log) {
   std::shared_ptr<const Config> current = handlers.CurrentConfig();
   try {
     Config fresh = LoadConfigFor(line);
@@ -112,11 +112,13 @@ void Reload(const CommandLine& line, HandlerSlot& handlers, const Logger& log) {
     if (fresh.state_dir != current->state_dir) {
       throw ConfigError(fresh.source.string() + ": state_dir: changed; a restart applies it");
     }
-    std::size_t targets = fresh.targets.size();
-    handlers.Replace(std::make_shared<const Config>(std::move(fresh)));
+    auto reloaded = std::make_shared<const Config>(std::move(fresh));
+    handlers.Replace(reloaded);
+    runner.Reconfigure(reloaded);
     log.Log(LogLevel::Notice, "reload",
-            {{"config", current->source.string()}, {"targets", std::to_string(targets)},
-             {"note", "deliveries use it now; deployments, listen and threads at the next start"}});
+            {{"config", current->source.string()},
+             {"targets", std::to_string(reloaded->targets.size())},
+             {"note", "listen and threads change at the next start"}});
   } catch (const std::exception& e) {
     log.Log(LogLevel::Error, "reload",
             {{"config", current->source.string()}, {"result", "kept the running config"},
@@ -132,7 +134,6 @@ int RunServe(const CommandLine& line, const Logger& log) {
   sigset_t serve_signals = BlockServeSignals();
   auto loaded = std::make_shared<Config>(LoadConfigFor(line));
   if (line.threads) loaded->threads = *line.threads;
-  // The runner keeps the config loaded at start; a reload replaces the request side's alone.
   std::shared_ptr<const Config> initial = loaded;
   const Config& config = *initial;
   EnsureDirectory(config.state_dir);
@@ -156,7 +157,7 @@ int RunServe(const CommandLine& line, const Logger& log) {
     for (;;) {
       sigwait(&serve_signals, &signal_number);
       if (signal_number == SIGHUP) {
-        Reload(line, handlers, log);
+        Reload(line, handlers, runner, log);
       } else if (signal_number == SIGUSR1) {
         log.Log(LogLevel::Notice, "signal", {{"signal", strsignal(signal_number)},
                                              {"reason", "ignored; the worker keeps serving"}});

@@ -65,16 +65,45 @@ RunnerTiming RunnerTimingFromEnvironment() {
 
 Runner::Runner(const Config& config, JobQueue& queue, DeliveryMemory& memory, const Logger& log,
                RunnerTiming timing)
-    : config_(config), queue_(queue), memory_(memory), log_(log), timing_(timing) {}
+    : config_(config), queue_(queue), memory_(memory), log_(log), timing_(timing),
+      current_(std::make_shared<const Config>(config)) {}
 
 Runner::~Runner() { Stop(); }
 
 void Runner::Start() {
   EnsureDirectory(config_.state_dir / "locks");
   EnsureDirectory(config_.state_dir / "logs");
-  for (const Target& target : config_.targets) {
-    threads_.emplace_back([this, &target] { Loop(target); });
+  std::lock_guard lock(mutex_);
+  for (const Target& target : current_->targets) StartTarget(target.name);
+}
+
+void Runner::Reconfigure(std::shared_ptr<const Config> config) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    current_ = std::move(config);
+    for (const Target& target : current_->targets) StartTarget(target.name);
   }
+  Wake();
+}
+
+void Runner::StartTarget(const std::string& name) {
+  if (looping_.insert(name).second) threads_.emplace_back([this, name] { Loop(name); });
+}
+
+std::optional<Target> Runner::CurrentTarget(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  for (const Target& target : current_->targets) {
+    if (target.name == name) return target;
+  }
+  // Under the lock Reconfigure holds: a target a later reload brings back gets a new thread.
+  looping_.erase(name);
+  return std::nullopt;
+}
+
+std::size_t Runner::KeepRuns() {
+  std::lock_guard lock(mutex_);
+  return static_cast<std::size_t>(current_->keep_runs);
 }
 
 void Runner::Wake() noexcept {
@@ -118,12 +147,15 @@ bool Runner::SleepUnlessStopping(std::chrono::milliseconds duration) {
   return !wake_.wait_for(lock, duration, [&] { return stopping_.load(); });
 }
 
-void Runner::Loop(const Target& target) {
+void Runner::Loop(const std::string& name) {
   while (!stopping_) {
+    // A copy: a run keeps the settings it started with, whatever a reload does meanwhile.
+    std::optional<Target> target = CurrentTarget(name);
+    if (!target) return;
     try {
-      RunOnce(target);
+      RunOnce(*target);
     } catch (const std::exception& e) {
-      log_.Log(LogLevel::Error, "runner", {{"target", target.name}, {"reason", e.what()}});
+      log_.Log(LogLevel::Error, "runner", {{"target", name}, {"reason", e.what()}});
     }
     WaitForWork(timing_.poll);
   }
@@ -194,7 +226,7 @@ void Runner::Record(const Target& target, const std::vector<Job>& jobs, RunRecor
   }
   AppendHistory(config_.state_dir, run);
   queue_.Remove(jobs);
-  PruneRunLogs(config_.state_dir, static_cast<std::size_t>(config_.keep_runs));
+  PruneRunLogs(config_.state_dir, KeepRuns());
   log_.Log(run.result == "succeeded" ? LogLevel::Info : LogLevel::Warning, "run",
            {{"id", run.id}, {"target", target.name}, {"result", run.result}});
 }

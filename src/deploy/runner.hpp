@@ -5,7 +5,11 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -44,25 +48,37 @@ class Runner {
   void Start();
   // Wakes the target threads to look at the queue now.
   void Wake() noexcept;
+  // Deploys `config`'s targets from each one's next run on (a reload): a new target gets its
+  // thread, a removed one's thread ends after its current run, a changed one runs with its new
+  // settings. Its state_dir must be the one the runner started with.
+  void Reconfigure(std::shared_ptr<const Config> config);
   // Lets a running step finish (up to the stop grace), records nothing unfinished, keeps the
   // queue.
   void Stop() noexcept;
 
  private:
-  void Loop(const Target& target);
+  // Starts the thread of target `name` unless it has one; mutex_ must be held.
+  void StartTarget(const std::string& name);
+  // Returns target `name` as configured now, or nothing when a reload removed it (its thread
+  // then ends).
+  std::optional<Target> CurrentTarget(const std::string& name);
+  std::size_t KeepRuns();
+  void Loop(const std::string& name);
   bool WaitForWork(std::chrono::milliseconds timeout);
   bool SleepUnlessStopping(std::chrono::milliseconds duration);
   void RunOnce(const Target& target);
   void Record(const Target& target, const std::vector<Job>& jobs, RunRecord& run,
               const DeploymentOutcome& outcome);
 
-  const Config& config_;
+  const Config& config_;  // as started: state_dir, which a reload never changes
   JobQueue& queue_;
   DeliveryMemory& memory_;
   const Logger& log_;
   const RunnerTiming timing_;
   std::vector<std::thread> threads_;
   std::mutex mutex_;
+  std::shared_ptr<const Config> current_;  // guarded by mutex_
+  std::set<std::string> looping_;          // targets with a thread; guarded by mutex_
   std::condition_variable wake_;
   std::uint64_t wakes_ = 0;
   std::atomic<bool> stopping_{false};

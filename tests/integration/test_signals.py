@@ -41,6 +41,20 @@ def test_hup_swaps_in_a_good_config_for_the_next_delivery(start_worker):
     assert worker.process.poll() is None
 
 
+def test_hup_deploys_a_target_it_adds_and_a_changed_target_with_its_new_settings(start_worker):
+    worker = start_worker([noop_target("app")])
+    # `app` now fails (compose `false`), and `other` is new.
+    rewrite_config(worker, [noop_target("app", compose=("false",)), noop_target("other")])
+    reload(worker, 1)
+
+    for name in ("other", "app"):
+        done = worker.command("deploy", name)
+        assert done.returncode == 0, done.stderr
+    wait_until(lambda: len(worker.history()) == 2, 30, "a run of each target")
+    results = {run["target"]: run["result"] for run in worker.history()}
+    assert results == {"other": "succeeded", "app": "failed"}
+
+
 def test_hup_with_a_bad_config_keeps_the_running_one_and_says_why(start_worker):
     worker = start_worker([noop_target(repository="someone/else")])
     # A typo'd key: the file does not load.
