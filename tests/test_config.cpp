@@ -114,7 +114,8 @@ secret_file = "worker.secret"
   BOOST_TEST(web.project_dir == "/srv/web");
   BOOST_TEST(web.services == (std::vector<std::string>{"app", "db"}));
   BOOST_TEST(web.compose == std::vector<std::string>{"docker-compose"});
-  BOOST_TEST(web.compose_files == (std::vector<std::string>{"compose.yaml", "compose.prod.yaml"}));
+  BOOST_TEST(web.compose_files == (std::vector<std::string>{(dir / "compose.yaml").string(),
+                                                            (dir / "compose.prod.yaml").string()}));
   BOOST_TEST(web.pull_timeout == 60);
   BOOST_TEST(web.up_timeout == 30);
   BOOST_TEST(web.health_timeout == 0);
@@ -164,12 +165,37 @@ BOOST_FIXTURE_TEST_CASE(rejects_unknown_top_level_key, ConfigDir) {
                             WithSecret("s"));
   CheckNames(error, At(2), "listen_adress");
   BOOST_TEST(error.find("unknown key") != std::string::npos);
+  // Too far from every key for a guess.
+  BOOST_TEST(error.find("did you mean") == std::string::npos);
 }
 
 BOOST_FIXTURE_TEST_CASE(rejects_unknown_target_key, ConfigDir) {
   std::string error = Error(Minimal() + "servics = [\"app\"]\n", WithSecret("s"));
   CheckNames(error, At(6), "target[0].servics");
   BOOST_TEST(error.find("unknown key") != std::string::npos);
+  BOOST_TEST(error.find("did you mean services?") != std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(reports_typo_of_required_key_as_unknown_before_it_is_missing, ConfigDir) {
+  // "branch" is required and missing only because it is spelt "brnach".
+  std::string error = Error("[[target]]\nname = \"app\"\nrepository = \"octo/app\"\n"
+                            "brnach = \"main\"\nproject_dir = \"/srv/app\"\n",
+                            WithSecret("s"));
+  CheckNames(error, At(4), "target[0].brnach");
+  BOOST_TEST(error.find("unknown key (did you mean branch?)") != std::string::npos);
+  BOOST_TEST(error.find("missing") == std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(reports_unknown_top_level_key_before_target_errors, ConfigDir) {
+  std::string error = Error("keep_run = 5\n[[target]]\nname = \"app\"\n", WithSecret("s"));
+  CheckNames(error, At(1), "keep_run");
+  BOOST_TEST(error.find("did you mean keep_runs?") != std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(reads_keep_runs_with_a_default_of_500, ConfigDir) {
+  BOOST_TEST(Load(Minimal(), WithSecret("s")).keep_runs == 500);
+  BOOST_TEST(Load("keep_runs = 3\n" + Minimal(), WithSecret("s")).keep_runs == 3);
+  CheckNames(Error("keep_runs = 0\n" + Minimal(), WithSecret("s")), At(1), "keep_runs");
 }
 
 BOOST_FIXTURE_TEST_CASE(rejects_value_of_wrong_type, ConfigDir) {

@@ -1,4 +1,4 @@
-// ADDR: "unix:/path/to.sock" or "HOST:PORT".
+// ADDR: "unix:/path/to.sock", "HOST:PORT" or "[IPV6]:PORT".
 
 #include <boost/test/unit_test.hpp>
 
@@ -39,11 +39,25 @@ BOOST_AUTO_TEST_CASE(parses_host_and_port) {
 BOOST_AUTO_TEST_CASE(parses_any_address_and_port_edges) {
   BOOST_TEST(ParseListenAddress("*:1").value_or(ListenAddress{}).host == "*");
   BOOST_TEST(ParseListenAddress(":65535").value_or(ListenAddress{}).port == 65535);
-  // The port follows the last colon, so a bracketed IPv6 host keeps its own colons.
-  std::optional<ListenAddress> v6 = ParseListenAddress("[::1]:9000");
-  BOOST_TEST_REQUIRE(v6.has_value());
-  BOOST_TEST(v6->host == "[::1]");
-  BOOST_TEST(v6->port == 9000);
+}
+
+BOOST_AUTO_TEST_CASE(parses_bracketed_ipv6_host_without_its_brackets) {
+  // getaddrinfo resolves "::1", not "[::1]".
+  std::optional<ListenAddress> loopback = ParseListenAddress("[::1]:9000");
+  BOOST_TEST_REQUIRE(loopback.has_value());
+  BOOST_TEST(loopback->host == "::1");
+  BOOST_TEST(loopback->port == 9000);
+  BOOST_TEST(ParseListenAddress("[::]:80").value_or(ListenAddress{}).host == "::");
+  BOOST_TEST(ParseListenAddress("[fe80::1%eth0]:80").value_or(ListenAddress{}).host ==
+             "fe80::1%eth0");
+}
+
+BOOST_AUTO_TEST_CASE(rejects_ipv6_host_without_brackets_or_with_broken_ones) {
+  // Unbracketed, "::1:9000" would silently mean host "::1" port 9000, or host "::" port 1.
+  for (std::string_view text : {"::1:9000", "[::1:9000", "::1]:9000", "[]:9000", "[[::1]]:9000",
+                                "[::1]x:9000"}) {
+    BOOST_TEST_CONTEXT(text) { BOOST_TEST(!ParseListenAddress(text)); }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(rejects_bad_ports) {

@@ -25,6 +25,13 @@ BOOST_AUTO_TEST_CASE(keeps_plain_tokens_bare) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(escapes_bytes_a_terminal_would_act_on_for_printing) {
+  // A payload's `after` that would clear the screen and retitle the terminal.
+  BOOST_TEST(EscapeBytes("\x1b[2J\x1b]0;owned\x07") == "\\x1b[2J\\x1b]0;owned\\x07");
+  BOOST_TEST(EscapeBytes("caf\xc3\xa9 \"x\" a\\b") == "caf\\xc3\\xa9 \\\"x\\\" a\\\\b");
+  BOOST_TEST(EscapeBytes("366701fde727") == "366701fde727");
+}
+
 BOOST_AUTO_TEST_CASE(quotes_values_with_spaces_or_nothing) {
   BOOST_TEST(FormatLogValue("push is a tag") == "\"push is a tag\"");
   BOOST_TEST(FormatLogValue("") == "\"\"");

@@ -30,8 +30,9 @@ int RunCheckConfig(const CommandLine& line) {
   std::printf("listen: %s\n", config.listen.value_or("socket inherited on fd 0").c_str());
   std::printf("state_dir: %s\n", config.state_dir.c_str());
   std::printf("secret: %s\n", config.secret_source.empty() ? "per target" : config.secret_source.c_str());
-  std::printf("max_body_bytes: %llu, threads: %d\n",
-              static_cast<unsigned long long>(config.max_body_bytes), config.threads);
+  std::printf("max_body_bytes: %llu, threads: %d, keep_runs: %d\n",
+              static_cast<unsigned long long>(config.max_body_bytes), config.threads,
+              config.keep_runs);
   for (const Target& target : config.targets) {
     ComposeChoice compose = ChooseComposeCommand(target.compose);
     std::printf("target %s: %s branch %s in %s\n", target.name.c_str(), target.repository.c_str(),

@@ -129,7 +129,8 @@ usage:
   deployhook sign         [--secret-file FILE] < BODY
   deployhook --version | --help
 
-ADDR is unix:/path/to.sock or HOST:PORT; without it, a socket inherited on fd 0 is used.
+ADDR is unix:/path/to.sock, HOST:PORT or [IPV6]:PORT; without it, a socket inherited on
+fd 0 is used.
 FILE defaults to $DEPLOYHOOK_CONFIG, else /etc/deployhook/deployhook.toml.
 rollback puts back the images of the succeeded run before the one deployed now (or of
 RUN_ID), health-gated, through the same queue as deployments. While a target is paused,

@@ -12,11 +12,14 @@
 #include "delivery_memory.hpp"
 #include "durable_file.hpp"
 #include "fcgi_server.hpp"
-#include "handler.hpp"
+#include "handler_slot.hpp"
 #include "job_queue.hpp"
 #include "listen_address.hpp"
 #include "listen_socket.hpp"
+#include "log_retention.hpp"
+#include "ownership_repair.hpp"
 #include "runner.hpp"
+#include "stale_temporaries.hpp"
 #include "worker_presence.hpp"
 
 namespace deployhook {
@@ -47,49 +50,121 @@ Listener Listen(const Config& config, const CommandLine& line) {
     return listener;
   }
   std::optional<ListenAddress> address = ParseListenAddress(*text);
-  if (!address) throw ConfigError("--listen " + *text + ": expected unix:/path or HOST:PORT");
+  if (!address) {
+    throw ConfigError("--listen " + *text + ": expected unix:/path, HOST:PORT or [IPV6]:PORT");
+  }
   listener.owned = OpenListenSocket(*address, {config.socket_mode.value_or(0660), config.socket_group});
   listener.fd = listener.owned.get();
   if (address->is_unix) listener.unix_path = address->path;
   return listener;
 }
 
-// Blocks the stop signals in every thread started after this, so only sigwait sees them.
-sigset_t BlockStopSignals() {
+// At most this many foreign entries are named one by one; the rest are counted.
+constexpr std::size_t MAX_FOREIGN_REPORTED = 10;
+
+// Blocks the signals the main thread waits for in every thread started after this, so only
+// sigwait sees them: TERM and INT stop, HUP reloads, USR1 (which libfcgi would turn into a
+// slow shutdown) is only noted.
+sigset_t BlockServeSignals() {
   sigset_t signals;
   sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
+  for (int signal_number : {SIGTERM, SIGINT, SIGHUP, SIGUSR1}) sigaddset(&signals, signal_number);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);  // a client gone mid-answer is an error code, not a death
   return signals;
+}
+
+// Takes back what it can of state_dir and names what the worker cannot use; removes what
+// writers killed mid-write left and the logs beyond keep_runs.
+void TidyStateDir(const Config& config, const Logger& log) {
+  OwnershipRepair repair = RepairOwnership(config.state_dir);
+  if (repair.repaired > 0) {
+    log.Log(LogLevel::Notice, "state", {{"repaired", std::to_string(repair.repaired)},
+                                        {"reason", "entries not owned by the worker taken back"}});
+  }
+  const std::string uid = std::to_string(::geteuid());
+  for (std::size_t i = 0; i < repair.unusable.size() && i < MAX_FOREIGN_REPORTED; ++i) {
+    const ForeignEntry& entry = repair.unusable[i];
+    log.Log(LogLevel::Error, "state",
+            {{"path", entry.path.string()}, {"owner", std::to_string(entry.owner)},
+             {"reason", "not owned by the worker (uid " + uid + ") and cannot be taken back; "
+                        "chown -R " + uid + " " + config.state_dir.string()}});
+  }
+  if (repair.unusable.size() > MAX_FOREIGN_REPORTED) {
+    log.Log(LogLevel::Error, "state",
+            {{"unusable", std::to_string(repair.unusable.size())},
+             {"reason", "more entries not owned by the worker"}});
+  }
+  if (std::size_t removed = RemoveStaleTemporaries(config.state_dir)) {
+    log.Log(LogLevel::Info, "state", {{"removed", std::to_string(removed)},
+                                      {"reason", "temporary files of writers that died"}});
+  }
+  PruneRunLogs(config.state_dir, static_cast<std::size_t>(config.keep_runs));
+}
+
+// Loads the config again and makes it the one deliveries and deployments use; a file that does
+// not load, or that moves state_dir, leaves the current one in place. One log line either way.
+void Reload(const CommandLine& line, HandlerSlot& handlers, Runner& runner, const Logger& log) {
+  std::shared_ptr<const Config> current = handlers.CurrentConfig();
+  try {
+    Config fresh = LoadConfigFor(line);
+    if (line.threads) fresh.threads = *line.threads;
+    if (fresh.state_dir != current->state_dir) {
+      throw ConfigError(fresh.source.string() + ": state_dir: changed; a restart applies it");
+    }
+    auto reloaded = std::make_shared<const Config>(std::move(fresh));
+    handlers.Replace(reloaded);
+    runner.Reconfigure(reloaded);
+    log.Log(LogLevel::Notice, "reload",
+            {{"config", current->source.string()},
+             {"targets", std::to_string(reloaded->targets.size())},
+             {"note", "listen and threads change at the next start"}});
+  } catch (const std::exception& e) {
+    log.Log(LogLevel::Error, "reload",
+            {{"config", current->source.string()}, {"result", "kept the running config"},
+             {"reason", e.what()}});
+  }
 }
 
 }  // namespace
 
 int RunServe(const CommandLine& line, const Logger& log) {
   ::mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES);
-  Config config = LoadConfigFor(line);
-  if (line.threads) config.threads = *line.threads;
+  // First, before any thread exists: a HUP while starting is a reload once serving, not a death.
+  sigset_t serve_signals = BlockServeSignals();
+  auto loaded = std::make_shared<Config>(LoadConfigFor(line));
+  if (line.threads) loaded->threads = *line.threads;
+  std::shared_ptr<const Config> initial = loaded;
+  const Config& config = *initial;
   EnsureDirectory(config.state_dir);
+  TidyStateDir(config, log);
   FileLock presence = AnnounceWorker(config.state_dir);
-  sigset_t stop_signals = BlockStopSignals();
   Listener listener = Listen(config, line);
 
   JobQueue queue(config.state_dir);
   DeliveryMemory memory(config.state_dir);
-  Runner runner(config, queue, memory, log);
+  Runner runner(config, queue, memory, log, RunnerTimingFromEnvironment());
   queue.OnEnqueue([&runner] { runner.Wake(); });
   runner.Start();
-  Handler handler(config, queue, memory, log);
+  HandlerSlot handlers(initial, queue, memory, log);
   log.Log(LogLevel::Info, "serve",
           {{"listen", line.listen.value_or(config.listen.value_or("fd:0"))},
            {"threads", std::to_string(config.threads)}, {"state_dir", config.state_dir.string()}});
 
   int signal_number = 0;
   {
-    FcgiServer server(listener.fd, config.threads, handler);
-    sigwait(&stop_signals, &signal_number);
+    FcgiServer server(listener.fd, config.threads, handlers);
+    for (;;) {
+      sigwait(&serve_signals, &signal_number);
+      if (signal_number == SIGHUP) {
+        Reload(line, handlers, runner, log);
+      } else if (signal_number == SIGUSR1) {
+        log.Log(LogLevel::Notice, "signal", {{"signal", strsignal(signal_number)},
+                                             {"reason", "ignored; the worker keeps serving"}});
+      } else {
+        break;
+      }
+    }
     log.Log(LogLevel::Info, "stopping", {{"signal", strsignal(signal_number)}});
     if (!server.Stop(REQUEST_GRACE)) {
       // A thread still inside a request uses the handler: leave without destroying anything.

@@ -27,6 +27,10 @@ std::string Revision(const RunRecord& run) {
   return "-";
 }
 
+// Every value read back from history may come from a payload: printed escaped, never as bytes
+// a terminal would act on.
+std::string Shown(const std::string& value) { return EscapeBytes(value); }
+
 // How much history one `status` reads to find a target's latest runs.
 constexpr std::size_t HISTORY_SCAN = 100000;
 
@@ -41,9 +45,9 @@ double TotalSeconds(const RunRecord& run) {
 bool PrintPause(const Config& config, const std::string& target) {
   std::optional<Pause> pause = ReadPause(config.state_dir, target);
   if (!pause) return false;
-  std::printf("%s: paused by %s since %s%s%s\n", target.c_str(), FormatLogValue(pause->user).c_str(),
+  std::printf("%s: paused by %s since %s%s%s\n", target.c_str(), Shown(pause->user).c_str(),
               pause->since.c_str(), pause->reason.empty() ? "" : ": ",
-              pause->reason.empty() ? "" : FormatLogValue(pause->reason).c_str());
+              pause->reason.empty() ? "" : Shown(pause->reason).c_str());
   return true;
 }
 
@@ -55,8 +59,8 @@ void PrintTarget(const Config& config, const std::string& target, const std::vec
     return run.result == "succeeded" || run.result == "unchanged";
   });
   if (deployed != runs.end()) {
-    std::printf("deployed: commit %s, revision %s, by run %s (%s)\n", FormatLogValue(Commit(*deployed)).c_str(),
-                FormatLogValue(Revision(*deployed)).c_str(), deployed->id.c_str(), deployed->finished_at.c_str());
+    std::printf("deployed: commit %s, revision %s, by run %s (%s)\n", Shown(Commit(*deployed)).c_str(),
+                Shown(Revision(*deployed)).c_str(), deployed->id.c_str(), deployed->finished_at.c_str());
   } else {
     std::printf("deployed: nothing recorded\n");
   }
@@ -64,7 +68,7 @@ void PrintTarget(const Config& config, const std::string& target, const std::vec
   std::printf("queued: %zu job%s\n", queued.size(), queued.size() == 1 ? "" : "s");
   for (const Job& job : queued) {
     std::printf("  %s  %s  %s\n", job.id.c_str(), job.IsRollback() ? "rollback" : "deploy",
-                FormatLogValue(job.IsRollback() ? job.restores : job.delivery).c_str());
+                Shown(job.IsRollback() ? job.restores : job.delivery).c_str());
   }
   std::printf("\n");
 }
@@ -96,9 +100,9 @@ int RunStatus(const CommandLine& line) {
               "RESULT", "COMMIT", "REVISION", "DELIVERIES", "SECONDS", "ID");
   for (const RunRecord& run : runs) {
     std::string result = run.kind == "rollback" ? run.result + "*" : run.result;
-    std::printf("%-24s  %-16s  %-11s  %-12s  %-12s  %10zu  %8.1f  %s\n", run.finished_at.c_str(),
-                run.target.c_str(), result.c_str(), FormatLogValue(Commit(run)).c_str(),
-                FormatLogValue(Revision(run)).c_str(), run.deliveries.size(), TotalSeconds(run), run.id.c_str());
+    std::printf("%-24s  %-16s  %-11s  %-12s  %-12s  %10zu  %8.1f  %s\n", Shown(run.finished_at).c_str(),
+                Shown(run.target).c_str(), Shown(result).c_str(), Shown(Commit(run)).c_str(),
+                Shown(Revision(run)).c_str(), run.deliveries.size(), TotalSeconds(run), Shown(run.id).c_str());
   }
   if (std::any_of(runs.begin(), runs.end(), [](const RunRecord& run) { return run.kind == "rollback"; })) {
     std::printf("* a rollback (deployhook rollback)\n");

@@ -1,10 +1,12 @@
 #include "fcgi_server.hpp"
 
 #include <fcgiapp.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <memory>
 
@@ -76,12 +78,28 @@ void Answer(FCGX_Request& request, Handler& handler) {
 // Interrupts a thread blocked in accept(); the handler only has to exist.
 void OnWake(int) {}
 
-void AcceptLoop(int listen_fd, Handler& handler, std::atomic<int>& running) {
+// Returns true when a request was accepted; false when the server stops. An accept cut short by
+// a signal that is not the server's own wake-up (an operator's stray SIGUSR2, say) is retried.
+bool AcceptNext(FCGX_Request& request, const std::atomic<bool>& stopping) {
+  for (;;) {
+    int result = FCGX_Accept_r(&request);
+    if (result == 0) {
+      // libfcgi's accept() gives no SOCK_CLOEXEC: a deployment step must not inherit a client.
+      ::fcntl(request.ipcFd, F_SETFD, FD_CLOEXEC);
+      return true;
+    }
+    if (result != -EINTR || stopping.load()) return false;
+  }
+}
+
+void AcceptLoop(int listen_fd, HandlerSlot& handlers, std::atomic<int>& running,
+                const std::atomic<bool>& stopping) {
   FCGX_Request request;
   FCGX_InitRequest(&request, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);
-  while (FCGX_Accept_r(&request) == 0) {
+  while (AcceptNext(request, stopping)) {
     try {
-      Answer(request, handler);
+      std::shared_ptr<Handler> handler = handlers.Current();
+      Answer(request, *handler);
     } catch (...) {
       std::string text = FormatCgiResponse(MakeResponse(Outcome::Error));
       FCGX_PutStr(text.data(), static_cast<int>(text.size()), request.out);
@@ -94,15 +112,23 @@ void AcceptLoop(int listen_fd, Handler& handler, std::atomic<int>& running) {
 
 }  // namespace
 
-FcgiServer::FcgiServer(int listen_fd, int threads, Handler& handler) {
+FcgiServer::FcgiServer(int listen_fd, int threads, HandlerSlot& handlers) {
+  // FCGX_Init installs handlers for SIGUSR1 (shut down after the current request) and SIGPIPE
+  // where none was set; put back what was there before.
+  struct sigaction usr1 {}, pipe {};
+  ::sigaction(SIGUSR1, nullptr, &usr1);
+  ::sigaction(SIGPIPE, nullptr, &pipe);
   FCGX_Init();
+  ::sigaction(SIGUSR1, &usr1, nullptr);
+  ::sigaction(SIGPIPE, &pipe, nullptr);
   struct sigaction action {};
   action.sa_handler = OnWake;  // no SA_RESTART: accept() returns EINTR
   sigemptyset(&action.sa_mask);
   ::sigaction(WAKE_SIGNAL, &action, nullptr);
   running_ = threads;
   for (int i = 0; i < threads; ++i) {
-    threads_.emplace_back(AcceptLoop, listen_fd, std::ref(handler), std::ref(running_));
+    threads_.emplace_back(AcceptLoop, listen_fd, std::ref(handlers), std::ref(running_),
+                          std::cref(stopping_));
   }
 }
 
@@ -110,6 +136,7 @@ FcgiServer::~FcgiServer() { Stop(std::chrono::seconds(10)); }
 
 bool FcgiServer::Stop(std::chrono::milliseconds grace) noexcept {
   if (threads_.empty()) return true;
+  stopping_ = true;
   FCGX_ShutdownPending();
   auto deadline = std::chrono::steady_clock::now() + grace;
   // A thread may be between two accept() calls when signalled, so keep waking until all left.

@@ -1,20 +1,22 @@
 #pragma once
 // The only file that knows FastCGI: accept threads turn each request into plain values for the
-// Handler and write its Response back.
+// Handler current when it arrives and write its Response back.
 
 #include <atomic>
 #include <chrono>
 #include <thread>
 #include <vector>
 
-#include "handler.hpp"
+#include "handler_slot.hpp"
 
 namespace deployhook {
 
 class FcgiServer {
  public:
-  // Starts `threads` accept threads on `listen_fd`, which must stay open while they run.
-  FcgiServer(int listen_fd, int threads, Handler& handler);
+  // Starts `threads` accept threads on `listen_fd`, which must stay open while they run. The
+  // signal handlers libfcgi installs (SIGUSR1 would make each thread leave after one more
+  // request) are put back as they were, so signals stay the caller's to handle.
+  FcgiServer(int listen_fd, int threads, HandlerSlot& handlers);
   ~FcgiServer();
   FcgiServer(const FcgiServer&) = delete;
   FcgiServer& operator=(const FcgiServer&) = delete;
@@ -26,6 +28,7 @@ class FcgiServer {
  private:
   std::vector<std::thread> threads_;
   std::atomic<int> running_{0};
+  std::atomic<bool> stopping_{false};
 };
 
 }  // namespace deployhook

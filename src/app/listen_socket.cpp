@@ -68,6 +68,8 @@ UniqueFd OpenUnix(const std::string& path, const SocketOptions& options) {
 }
 
 UniqueFd OpenTcp(const std::string& host, int port) {
+  // As it was written: an IPv6 address in brackets.
+  const std::string shown = host.find(':') == std::string::npos ? host : "[" + host + "]";
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -76,7 +78,7 @@ UniqueFd OpenTcp(const std::string& host, int port) {
   std::string service = std::to_string(port);
   const char* node = host.empty() || host == "*" ? nullptr : host.c_str();
   if (int error = ::getaddrinfo(node, service.c_str(), &hints, &found); error != 0) {
-    throw std::runtime_error("cannot resolve " + host + ": " + ::gai_strerror(error));
+    throw std::runtime_error("cannot resolve " + shown + ": " + ::gai_strerror(error));
   }
   std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> owned(found, ::freeaddrinfo);
   UniqueFd fd(::socket(found->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
@@ -84,9 +86,9 @@ UniqueFd OpenTcp(const std::string& host, int port) {
   int on = 1;
   ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
   if (::bind(fd.get(), found->ai_addr, found->ai_addrlen) != 0) {
-    Fail("cannot bind " + host + ":" + service);
+    Fail("cannot bind " + shown + ":" + service);
   }
-  if (::listen(fd.get(), BACKLOG) != 0) Fail("cannot listen on " + host + ":" + service);
+  if (::listen(fd.get(), BACKLOG) != 0) Fail("cannot listen on " + shown + ":" + service);
   return fd;
 }
 

@@ -4,15 +4,28 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <array>
 #include <fstream>
 #include <regex>
 #include <set>
+#include <span>
 #include <sstream>
 
+#include "closest_name.hpp"
 #include "listen_address.hpp"
 
 namespace deployhook {
 namespace {
+
+using KeyList = std::span<const std::string_view>;
+
+constexpr std::array<std::string_view, 9> GLOBAL_KEYS = {
+    "listen",    "socket_mode",    "socket_group", "state_dir", "secret_file",
+    "keep_runs", "max_body_bytes", "threads",      "target"};
+constexpr std::array<std::string_view, 14> TARGET_KEYS = {
+    "name",         "repository",     "branch",        "project_dir",  "services",
+    "compose",      "compose_files",  "pull_timeout",  "up_timeout",   "health_timeout",
+    "rollback",     "image_timeout",  "image_poll",    "secret_file"};
 
 constexpr const char* DEFAULT_CONFIG = "/etc/deployhook/deployhook.toml";
 constexpr std::size_t MAX_SECRET_BYTES = 4096;
@@ -34,8 +47,8 @@ std::string OneLine(std::string_view text) {
   return out;
 }
 
-// Reads typed values out of one TOML table, remembering which keys were consumed so that any
-// other key is reported instead of silently ignored.
+// Reads typed values out of one TOML table whose keys were checked first against the list of
+// keys it may have, so a typo is reported by its own name rather than as a required key missing.
 class TableReader {
  public:
   TableReader(const toml::table& table, std::string file, std::string prefix)
@@ -52,10 +65,7 @@ class TableReader {
     throw ConfigError(OneLine(out.str()));
   }
 
-  const toml::node* Find(std::string_view key) {
-    known_.insert(std::string(key));
-    return table_.get(key);
-  }
+  const toml::node* Find(std::string_view key) const { return table_.get(key); }
 
   std::optional<std::string> String(std::string_view key) {
     const toml::node* node = Find(key);
@@ -103,15 +113,18 @@ class TableReader {
     return values;
   }
 
-  // Fails on the first key of the table that no reader asked for.
-  void RejectUnknownKeys() const {
+  // Fails on the first key of the table that is not in `known`, suggesting the known key it
+  // was probably meant to be.
+  void RejectUnknownKeys(KeyList known) const {
     for (const auto& [key, node] : table_) {
-      if (!known_.contains(std::string(key.str()))) {
-        std::ostringstream out;
-        out << file_ << ':' << key.source().begin.line << ": " << prefix_ << key.str()
-            << ": unknown key";
-        throw ConfigError(OneLine(out.str()));
+      if (std::find(known.begin(), known.end(), key.str()) != known.end()) continue;
+      std::ostringstream out;
+      out << file_ << ':' << key.source().begin.line << ": " << prefix_ << key.str()
+          << ": unknown key";
+      if (std::optional<std::string> meant = ClosestName(key.str(), known)) {
+        out << " (did you mean " << *meant << "?)";
       }
+      throw ConfigError(OneLine(out.str()));
     }
   }
 
@@ -121,7 +134,6 @@ class TableReader {
   const toml::table& table_;
   std::string file_;
   std::string prefix_;
-  std::set<std::string> known_;
 };
 
 // Returns true when `name` matches [a-z0-9_-]+. Checked by hand: libstdc++'s std::regex recurses
@@ -140,6 +152,7 @@ std::filesystem::path RelativeTo(const std::filesystem::path& base, const std::s
 Target ReadTarget(const toml::table& table, std::size_t index, const std::string& file,
                   const std::filesystem::path& config_path) {
   TableReader reader(table, file, "target[" + std::to_string(index) + "].");
+  reader.RejectUnknownKeys(TARGET_KEYS);
   Target target;
   target.name = reader.RequiredString("name");
   if (!IsTargetName(target.name)) {
@@ -154,7 +167,11 @@ Target ReadTarget(const toml::table& table, std::size_t index, const std::string
   target.project_dir = RelativeTo(config_path, project_dir);
   target.services = reader.Strings("services").value_or(std::vector<std::string>{});
   target.compose = reader.Strings("compose").value_or(std::vector<std::string>{});
-  target.compose_files = reader.Strings("compose_files").value_or(std::vector<std::string>{});
+  // README promises what project_dir and secret_file do: relative to the config file.
+  for (const std::string& file : reader.Strings("compose_files").value_or(
+           std::vector<std::string>{})) {
+    target.compose_files.push_back(RelativeTo(config_path, file).string());
+  }
   constexpr std::int64_t DAY = 86400;
   target.pull_timeout = static_cast<int>(reader.Integer("pull_timeout", 1, DAY).value_or(600));
   target.up_timeout = static_cast<int>(reader.Integer("up_timeout", 1, DAY).value_or(300));
@@ -171,7 +188,6 @@ Target ReadTarget(const toml::table& table, std::size_t index, const std::string
       reader.Fail(reader.Find("secret_file"), "secret_file", e.what());
     }
   }
-  reader.RejectUnknownKeys();
   return target;
 }
 
@@ -265,9 +281,11 @@ Config LoadConfig(const std::filesystem::path& path, const ConfigEnvironment& en
   Config config;
   config.source = std::filesystem::absolute(path);
   TableReader reader(root, file, "");
+  reader.RejectUnknownKeys(GLOBAL_KEYS);
   config.listen = reader.String("listen");
   if (config.listen && !ParseListenAddress(*config.listen)) {
-    reader.Fail(reader.Find("listen"), "listen", "expected unix:/path or HOST:PORT");
+    reader.Fail(reader.Find("listen"), "listen",
+                "expected unix:/path, HOST:PORT or [IPV6]:PORT");
   }
   if (std::optional<std::string> mode = reader.String("socket_mode")) {
     static const std::regex OCTAL("0?[0-7]{3}");
@@ -288,9 +306,9 @@ Config LoadConfig(const std::filesystem::path& path, const ConfigEnvironment& en
   config.max_body_bytes =
       static_cast<std::uint64_t>(reader.Integer("max_body_bytes", 1, GIB).value_or(26214400));
   config.threads = static_cast<int>(reader.Integer("threads", 1, 256).value_or(4));
+  config.keep_runs = static_cast<int>(reader.Integer("keep_runs", 1, 1000000).value_or(500));
   ReadTargets(config, reader, file);
   ReadGlobalSecret(config, reader, env);
-  reader.RejectUnknownKeys();
   return config;
 }
 

@@ -24,7 +24,8 @@ struct Target {
   std::filesystem::path project_dir;
   std::vector<std::string> services;       // empty: the whole project
   std::vector<std::string> compose;        // argv prefix; empty: detected when a run starts
-  std::vector<std::string> compose_files;  // passed as -f FILE each
+  std::vector<std::string> compose_files;  // passed as -f FILE each; relative ones made absolute
+                                           // against the config file's directory
   int pull_timeout = 600;                  // seconds
   int up_timeout = 300;
   int health_timeout = 120;  // 0: no health gate and no rollback
@@ -45,6 +46,7 @@ struct Config {
   std::string secret_source;  // "secret_file <path>", "WEBHOOK_SECRET", or "" (per-target only)
   std::uint64_t max_body_bytes = 26214400;
   int threads = 4;
+  int keep_runs = 500;  // per target: the logs of older runs are removed
   std::vector<Target> targets;
 
   // The distinct secrets in use, each once, in target order; VerifySignature takes this list.
@@ -57,7 +59,7 @@ struct ConfigEnvironment {
 };
 
 // Loads and validates `path`. Throws ConfigError for an unreadable file, bad TOML, an unknown
-// key, a wrong type or value, a missing required key, an empty or missing secret, or a
+// key (checked before anything else in its table, with a suggestion), a wrong type or value, a missing required key, an empty or missing secret, or a
 // duplicate target name.
 Config LoadConfig(const std::filesystem::path& path, const ConfigEnvironment& env);
 

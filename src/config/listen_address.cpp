@@ -24,7 +24,16 @@ std::optional<ListenAddress> ParseListenAddress(std::string_view text) {
       address.port > 65535) {
     return std::nullopt;
   }
-  address.host = std::string(text.substr(0, colon));
+  std::string_view host = text.substr(0, colon);
+  if (host.starts_with('[')) {
+    // "[addr]:port": the brackets only delimit an IPv6 address; getaddrinfo wants it bare.
+    if (host.size() < 3 || !host.ends_with(']')) return std::nullopt;
+    host = host.substr(1, host.size() - 2);
+    if (host.find_first_of("[]") != std::string_view::npos) return std::nullopt;
+  } else if (host.find_first_of(":[]") != std::string_view::npos) {
+    return std::nullopt;  // an IPv6 address without brackets: its last group would pass for the port
+  }
+  address.host = std::string(host);
   return address;
 }
 

@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
 
@@ -39,8 +41,8 @@ bool ReadSome(int fd, std::chrono::milliseconds wait, std::string& output, std::
   return true;
 }
 
-// Runs in the child between fork and exec: its own process group, and none of the worker's
-// signal settings (the stop signals blocked for sigwait, SIGPIPE ignored), which exec would keep
+// Runs in the child between fork and exec: its own process group, no fd of the worker's but the
+// three standard ones, and none of the worker's signal settings (the stop signals blocked for sigwait, SIGPIPE ignored), which exec would keep
 // and which would make the step deaf to the SIGTERM that asks it to stop.
 void PrepareStepProcess() noexcept {
   ::setpgid(0, 0);
@@ -48,6 +50,12 @@ void PrepareStepProcess() noexcept {
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
   ::signal(SIGPIPE, SIG_DFL);
+  // Whatever else the worker has open (a client socket another thread accepted a moment ago, a
+  // lock, a log) stays the worker's: the step gets stdin, stdout and stderr alone.
+  if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
+    long max_fd = std::min(::sysconf(_SC_OPEN_MAX), 65536L);
+    for (int fd = 3; fd < max_fd; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+  }
 }
 
 int ExitStatus(int native) {

@@ -1,5 +1,7 @@
 #include "runner.hpp"
 
+#include <charconv>
+#include <cstdlib>
 #include <functional>
 
 #include "backoff.hpp"
@@ -9,6 +11,7 @@
 #include "durable_file.hpp"
 #include "file_lock.hpp"
 #include "pause.hpp"
+#include "log_retention.hpp"
 #include "step_environment.hpp"
 
 namespace deployhook {
@@ -35,19 +38,74 @@ class ProcessExecutor final : public StepExecutor {
   Sleep sleep_;
 };
 
+// Returns the milliseconds in $name, or `fallback` when it is unset or not 1 to 600000.
+std::chrono::milliseconds MillisecondsFromEnvironment(const char* name,
+                                                      std::chrono::milliseconds fallback) {
+  const char* text = std::getenv(name);
+  if (text == nullptr) return fallback;
+  std::string_view value(text);
+  long long ms = 0;
+  auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), ms);
+  if (error != std::errc() || end != value.data() + value.size() || ms < 1 || ms > 600000) {
+    return fallback;
+  }
+  return std::chrono::milliseconds(ms);
+}
+
 }  // namespace
 
-Runner::Runner(const Config& config, JobQueue& queue, DeliveryMemory& memory, const Logger& log)
-    : config_(config), queue_(queue), memory_(memory), log_(log) {}
+RunnerTiming RunnerTimingFromEnvironment() {
+  RunnerTiming timing;
+  timing.quiet_time = MillisecondsFromEnvironment("DEPLOYHOOK_TEST_QUIET_MS", timing.quiet_time);
+  timing.gather_limit =
+      MillisecondsFromEnvironment("DEPLOYHOOK_TEST_GATHER_LIMIT_MS", timing.gather_limit);
+  timing.poll = MillisecondsFromEnvironment("DEPLOYHOOK_TEST_POLL_MS", timing.poll);
+  timing.stop_grace =
+      MillisecondsFromEnvironment("DEPLOYHOOK_TEST_STOP_GRACE_MS", timing.stop_grace);
+  return timing;
+}
+
+Runner::Runner(const Config& config, JobQueue& queue, DeliveryMemory& memory, const Logger& log,
+               RunnerTiming timing)
+    : config_(config), queue_(queue), memory_(memory), log_(log), timing_(timing),
+      current_(std::make_shared<const Config>(config)) {}
 
 Runner::~Runner() { Stop(); }
 
 void Runner::Start() {
   EnsureDirectory(config_.state_dir / "locks");
   EnsureDirectory(config_.state_dir / "logs");
-  for (const Target& target : config_.targets) {
-    threads_.emplace_back([this, &target] { Loop(target); });
+  std::lock_guard lock(mutex_);
+  for (const Target& target : current_->targets) StartTarget(target.name);
+}
+
+void Runner::Reconfigure(std::shared_ptr<const Config> config) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    current_ = std::move(config);
+    for (const Target& target : current_->targets) StartTarget(target.name);
   }
+  Wake();
+}
+
+void Runner::StartTarget(const std::string& name) {
+  if (looping_.insert(name).second) threads_.emplace_back([this, name] { Loop(name); });
+}
+
+std::optional<Target> Runner::CurrentTarget(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  for (const Target& target : current_->targets) {
+    if (target.name == name) return target;
+  }
+  // Under the lock Reconfigure holds: a target a later reload brings back gets a new thread.
+  looping_.erase(name);
+  return std::nullopt;
+}
+
+std::size_t Runner::KeepRuns() {
+  std::lock_guard lock(mutex_);
+  return static_cast<std::size_t>(current_->keep_runs);
 }
 
 void Runner::Wake() noexcept {
@@ -67,7 +125,7 @@ void Runner::Stop() noexcept {
   wake_.notify_all();
   std::thread killer([this] {
     std::unique_lock lock(mutex_);
-    if (!wake_.wait_for(lock, STOP_GRACE, [&] { return abort_.load(); })) abort_ = true;
+    if (!wake_.wait_for(lock, timing_.stop_grace, [&] { return abort_.load(); })) abort_ = true;
   });
   for (std::thread& thread : threads_) thread.join();
   {
@@ -91,16 +149,19 @@ bool Runner::SleepUnlessStopping(std::chrono::milliseconds duration) {
   return !wake_.wait_for(lock, duration, [&] { return stopping_.load(); });
 }
 
-void Runner::Loop(const Target& target) {
+void Runner::Loop(const std::string& name) {
   std::optional<Finished> unrecorded;
   Backoff backoff(RECORD_RETRY_FIRST, RECORD_RETRY_MAX);
   while (!stopping_) {
+    // A copy: a run keeps the settings it started with, whatever a reload does meanwhile.
+    std::optional<Target> target = CurrentTarget(name);
+    if (!target && !unrecorded) return;
     try {
-      if (!unrecorded) unrecorded = RunOnce(target);
+      if (!unrecorded) unrecorded = RunOnce(*target);
       if (unrecorded) {
         Record(*unrecorded);
         if (unrecorded->failed_tries > 0) {
-          log_.Log(LogLevel::Notice, "run", {{"id", unrecorded->run.id}, {"target", target.name},
+          log_.Log(LogLevel::Notice, "run", {{"id", unrecorded->run.id}, {"target", name},
                                              {"reason", "recorded after all"}});
         }
         unrecorded.reset();
@@ -112,15 +173,15 @@ void Runner::Loop(const Target& target) {
         auto delay = backoff.Next();
         ++unrecorded->failed_tries;
         log_.Log(LogLevel::Error, "run",
-                 {{"id", unrecorded->run.id}, {"target", target.name}, {"result", unrecorded->run.result},
+                 {{"id", unrecorded->run.id}, {"target", name}, {"result", unrecorded->run.result},
                   {"reason", std::string("cannot record the run: ") + e.what()},
                   {"retry_in", std::to_string(delay.count() / 1000) + "s"}});
         SleepUnlessStopping(delay);
         continue;
       }
-      log_.Log(LogLevel::Error, "runner", {{"target", target.name}, {"reason", e.what()}});
+      log_.Log(LogLevel::Error, "runner", {{"target", name}, {"reason", e.what()}});
     }
-    WaitForWork(POLL);
+    WaitForWork(timing_.poll);
   }
 }
 
@@ -130,11 +191,11 @@ std::optional<Runner::Finished> Runner::RunOnce(const Target& target) {
   std::vector<Job> jobs = NextBatch(queue_.Pending(target.name));
   if (jobs.empty()) return std::nullopt;
   auto gathering_since = std::chrono::steady_clock::now();
-  while (SleepUnlessStopping(QUIET_TIME)) {
+  while (SleepUnlessStopping(timing_.quiet_time)) {
     std::vector<Job> again = NextBatch(queue_.Pending(target.name));
     bool quiet = again.size() == jobs.size();
     jobs = std::move(again);
-    if (quiet || std::chrono::steady_clock::now() - gathering_since >= GATHER_LIMIT) break;
+    if (quiet || std::chrono::steady_clock::now() - gathering_since >= timing_.gather_limit) break;
   }
   if (stopping_) return std::nullopt;
 
@@ -221,6 +282,7 @@ void Runner::Record(Finished& finished) {
   if (!finished.in_history) AppendHistory(config_.state_dir, run);
   finished.in_history = true;
   queue_.Remove(finished.jobs);
+  PruneRunLogs(config_.state_dir, KeepRuns());
   log_.Log(run.result == "succeeded" ? LogLevel::Info : LogLevel::Warning, "run",
            {{"id", run.id}, {"target", run.target}, {"result", run.result}});
 }

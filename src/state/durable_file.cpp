@@ -34,7 +34,8 @@ void SyncDirectory(const std::filesystem::path& directory) {
 
 }  // namespace
 
-void WriteFileDurably(const std::filesystem::path& path, std::string_view content) {
+void WriteFileDurably(const std::filesystem::path& path, std::string_view content,
+                      const std::optional<FileOwner>& owner) {
   std::filesystem::path temporary = path;
   static std::atomic<unsigned> counter{0};
   temporary += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
@@ -42,6 +43,7 @@ void WriteFileDurably(const std::filesystem::path& path, std::string_view conten
     UniqueFd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640));
     if (!fd) Fail("cannot create", temporary);
     try {
+      GiveTo(fd.get(), owner, temporary);
       WriteAll(fd.get(), content, temporary);
       if (::fsync(fd.get()) != 0) Fail("cannot sync", temporary);
     } catch (...) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "state_owner.hpp"
+
 namespace deployhook {
 
 // Raised when the disk refuses a write (full, read-only, permissions); what() says where.
@@ -15,8 +17,10 @@ class StorageError : public std::runtime_error {
 };
 
 // Writes `content` to a temporary file beside `path`, fsyncs it, renames it over `path` and
-// fsyncs the directory, so readers see the old file or the whole new one. Throws StorageError.
-void WriteFileDurably(const std::filesystem::path& path, std::string_view content);
+// fsyncs the directory, so readers see the old file or the whole new one. With an `owner`, the
+// file is that user's before it appears. Throws StorageError.
+void WriteFileDurably(const std::filesystem::path& path, std::string_view content,
+                      const std::optional<FileOwner>& owner = std::nullopt);
 
 // Creates `directory` (and parents) when missing. Throws StorageError.
 void EnsureDirectory(const std::filesystem::path& directory);

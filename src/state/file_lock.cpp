@@ -10,9 +10,11 @@
 
 namespace deployhook {
 
-std::optional<FileLock> FileLock::TryLock(const std::filesystem::path& path, bool exclusive) {
+std::optional<FileLock> FileLock::TryLock(const std::filesystem::path& path, bool exclusive,
+                                          const std::optional<FileOwner>& owner) {
   UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640));
   if (!fd) throw StorageError("cannot open lock " + path.string() + ": " + std::strerror(errno));
+  GiveTo(fd.get(), owner, path);
   if (::flock(fd.get(), (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) return std::nullopt;
   return FileLock(std::move(fd));
 }

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "state_owner.hpp"
 #include "unique_fd.hpp"
 
 namespace deployhook {
@@ -11,8 +12,10 @@ namespace deployhook {
 class FileLock {
  public:
   // Returns the lock when it could be taken without waiting, else nothing. `exclusive` false
-  // takes a shared lock. Throws StorageError when the file cannot be opened.
-  static std::optional<FileLock> TryLock(const std::filesystem::path& path, bool exclusive = true);
+  // takes a shared lock; a lock file created here is given to `owner`. Throws StorageError when
+  // the file cannot be opened.
+  static std::optional<FileLock> TryLock(const std::filesystem::path& path, bool exclusive = true,
+                                         const std::optional<FileOwner>& owner = std::nullopt);
 
   // Returns true while someone holds an exclusive lock on `path`; never creates it (a reader
   // running as another user must not leave a lock file the worker cannot open).

@@ -12,7 +12,8 @@ constexpr std::string_view SUFFIX = ".json";
 
 }  // namespace
 
-JobQueue::JobQueue(std::filesystem::path state_dir) : root_(std::move(state_dir) / "queue") {}
+JobQueue::JobQueue(std::filesystem::path state_dir)
+    : root_(state_dir / "queue"), owner_(StateOwner(state_dir)) {}
 
 std::filesystem::path JobQueue::TargetDirectory(std::string_view target) const {
   return root_ / std::string(target);
@@ -26,8 +27,8 @@ void JobQueue::Enqueue(const std::vector<Job>& jobs) {
 void JobQueue::Rewrite(const std::vector<Job>& jobs) {
   for (const Job& job : jobs) {
     std::filesystem::path directory = TargetDirectory(job.target);
-    EnsureDirectory(directory);
-    WriteFileDurably(directory / (job.id + std::string(SUFFIX)), SerializeJob(job) + "\n");
+    EnsureOwnedDirectory(directory, owner_);
+    WriteFileDurably(directory / (job.id + std::string(SUFFIX)), SerializeJob(job) + "\n", owner_);
   }
 }
 

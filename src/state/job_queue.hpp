@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "job.hpp"
+#include "state_owner.hpp"
 
 namespace deployhook {
 
@@ -23,6 +24,7 @@ class JobSink {
 
 class JobQueue final : public JobSink {
  public:
+  // Jobs go to state_dir/queue; everything Enqueue creates there belongs to state_dir's owner.
   explicit JobQueue(std::filesystem::path state_dir);
 
   void Enqueue(const std::vector<Job>& jobs) override;
@@ -43,6 +45,7 @@ class JobQueue final : public JobSink {
   std::filesystem::path TargetDirectory(std::string_view target) const;
 
   std::filesystem::path root_;
+  std::optional<FileOwner> owner_;  // set when run as root: what Enqueue creates is given away
   std::function<void()> on_enqueue_;
 };
 

@@ -22,7 +22,8 @@ FileLock AnnounceWorker(const std::filesystem::path& state_dir) {
 }
 
 bool WorkerIsRunning(const std::filesystem::path& state_dir) {
-  return !FileLock::TryLock(LockPath(state_dir), true).has_value();
+  // `sudo deployhook deploy` asks this: a lock file it creates must stay the worker's to open.
+  return !FileLock::TryLock(LockPath(state_dir), true, StateOwner(state_dir)).has_value();
 }
 
 }  // namespace deployhook

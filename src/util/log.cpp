@@ -28,14 +28,9 @@ void WriteStderr(std::string_view line) {
 
 }  // namespace
 
-std::string FormatLogValue(std::string_view value) {
-  bool truncated = value.size() > MAX_FIELD_BYTES;
-  if (truncated) value = value.substr(0, MAX_FIELD_BYTES);
-  bool plain = !value.empty() && !truncated;
-  for (char c : value) plain = plain && IsPlain(c);
-  if (plain) return std::string(value);
-
-  std::string out = "\"";
+std::string EscapeBytes(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
   for (unsigned char c : value) {
     if (c == '"' || c == '\\') {
       out += '\\';
@@ -48,6 +43,17 @@ std::string FormatLogValue(std::string_view value) {
       out += static_cast<char>(c);
     }
   }
+  return out;
+}
+
+std::string FormatLogValue(std::string_view value) {
+  bool truncated = value.size() > MAX_FIELD_BYTES;
+  if (truncated) value = value.substr(0, MAX_FIELD_BYTES);
+  bool plain = !value.empty() && !truncated;
+  for (char c : value) plain = plain && IsPlain(c);
+  if (plain) return std::string(value);
+
+  std::string out = "\"" + EscapeBytes(value);
   if (truncated) out += "...";
   out += '"';
   return out;

@@ -13,6 +13,10 @@ enum class LogLevel { Error = 3, Warning = 4, Notice = 5, Info = 6, Debug = 7 };
 
 using LogField = std::pair<std::string_view, std::string_view>;
 
+// Returns `value` safe to print on a terminal or in one log field: quotes and backslashes
+// backslash-escaped, control and non-ASCII bytes written as \xNN, everything else as it is.
+std::string EscapeBytes(std::string_view value);
+
 // Returns `value` made safe for one key=value field: bare when it is a plain token, otherwise
 // double-quoted with quotes, backslashes, control and non-ASCII bytes escaped as \xNN; cut to
 // MAX_FIELD_BYTES.

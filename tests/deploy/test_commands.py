@@ -1,13 +1,13 @@
 """`deployhook deploy` queues a run by hand; `deployhook status` shows what ran."""
 
 import json
-import time
 
 from worker import wait_until
 
-# A worker polls the queue once a second and gathers for a quiet second before a run; a hand-
-# queued run is prompt when it is recorded well within this (generous for a loaded machine).
-PROMPT_SECONDS = 8.0
+# A worker polls the queue and gathers for a quiet moment before a run (a fraction of a second
+# here): a hand-queued run comes while the worker runs, without a restart. Generous for a loaded
+# machine: the deadline only ends a failing test.
+PROMPT_SECONDS = 30.0
 
 
 def manual_runs(worker):
@@ -20,13 +20,11 @@ def manual_runs(worker):
 
 def test_deploy_with_a_running_worker_runs_promptly_as_manual(workers, fake):
     worker = workers(health_timeout=0)
-    began = time.monotonic()
     done = worker.command("deploy", "app")
     assert done.returncode == 0, done.stderr
     assert "picks it up" in done.stdout
 
     (run,) = wait_until(lambda: manual_runs(worker), PROMPT_SECONDS, "the manual run")
-    assert time.monotonic() - began < PROMPT_SECONDS
     assert run["result"] == "succeeded"
     assert run["after"] == ""  # a manual run names no commit
     assert len(fake.calls("pull")) == 1

@@ -5,10 +5,10 @@ import signal
 import time
 
 from fake_docker_control import live_processes_in_group
-from worker import wait_until
+from worker import FAST_STOP_GRACE_S, wait_until
 
 AFTER = "c4" * 20
-STOP_GRACE = 30  # seconds a stopping worker lets a running step go on before killing it
+STOP_GRACE = FAST_STOP_GRACE_S  # a stopping worker lets a running step go on this long
 
 
 def pull_started(fake):
@@ -35,7 +35,7 @@ def test_worker_killed_mid_pull_runs_the_queued_job_after_restart(
 
 def test_sigterm_lets_the_running_pull_finish_and_keeps_the_job_for_the_next_start(
         workers, fake, push_body, deliver, only_run):
-    fake.set(pull={"sleep": 2})
+    fake.set(pull={"sleep": 1})  # well within the stop grace
     worker = workers()
     delivery = deliver(worker, push_body(AFTER))
     wait_until(lambda: pull_started(fake), 30, "the pull to start")

@@ -1,11 +1,13 @@
 """The listening socket: created with socket_mode and socket_group, inherited on fd 0 from
-spawn-fcgi, never taken from a worker that still listens on it.
+spawn-fcgi, never taken from a worker that still listens on it; TCP on IPv6 as [addr]:port.
 """
 
 import grp
 import os
 import signal
+import socket
 import stat
+import struct
 import subprocess
 
 import pytest
@@ -13,6 +15,17 @@ import pytest
 from integration_support import (PUSH, STOP_TIMEOUT, Worker, assert_answer, binary,
                                  config_text, fastcgi_request, fixture, noop_target, run_cli,
                                  wait_until)
+
+
+def stop_process(process):
+    """Stop a worker started here by its pid (SIGTERM, then SIGKILL at the deadline); return its
+    exit status."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        return process.wait(STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return process.wait(10)
 
 
 @pytest.mark.parametrize("mode, group", [("0660", "www-data"), ("0600", "nogroup")])
@@ -62,12 +75,7 @@ def test_serves_a_socket_inherited_on_fd_0_from_spawn_fcgi(tmp_path):
             "CONTENT_LENGTH": "0", "HTTP_X_HUB_SIGNATURE_256": "sha256=" + "0" * 64})
         assert_answer(reply, 401, "invalid_signature")
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            status = process.wait(STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            status = process.wait(10)
+        status = stop_process(process)
     assert status == 0
 
 
@@ -81,3 +89,64 @@ def test_serve_without_listen_or_inherited_socket_exits_2_with_a_clear_error(tmp
     message = done.stderr.decode()
     assert message.count("\n") == 1
     assert "listen" in message and "fd 0" in message
+
+
+def ipv6_loopback_port():
+    """Return a free TCP port on ::1, or None when this host has no IPv6 loopback."""
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
+            probe.bind(("::1", 0))
+            return probe.getsockname()[1]
+    except OSError:
+        return None
+
+
+def fastcgi_over_tcp6(port, params, timeout=10):
+    """Send one FastCGI request (responder role, no body) to [::1]:port; return its stdout.
+    cgi-fcgi cannot: it splits HOST:PORT at the first colon."""
+    def record(kind, content=b""):
+        return struct.pack("!BBHHBx", 1, kind, 1, len(content), 0) + content
+
+    def pair(name, value):
+        name, value = name.encode(), value.encode()
+        return bytes([len(name), len(value)]) + name + value
+
+    begin = struct.pack("!HB5x", 1, 0)
+    encoded = b"".join(pair(name, value) for name, value in params.items())
+    request = record(1, begin) + record(4, encoded) + record(4) + record(5)
+    out = b""
+    with socket.create_connection(("::1", port), timeout=timeout) as connection:
+        connection.sendall(request)
+        data = b""
+        while chunk := connection.recv(65536):
+            data += chunk
+    while len(data) >= 8:
+        _, kind, _, length, padding = struct.unpack("!BBHHB", data[:7])
+        if kind == 6:  # FCGI_STDOUT
+            out += data[8:8 + length]
+        data = data[8 + length + padding:]
+    return out
+
+
+@pytest.mark.skipif(ipv6_loopback_port() is None, reason="no IPv6 loopback on this host")
+def test_serves_on_a_bracketed_ipv6_address(tmp_path):
+    port = ipv6_loopback_port()
+    worker = Worker(tmp_path, [noop_target()], settings={"listen": f"[::1]:{port}"})
+    log = open(worker.log_path, "ab")
+    process = subprocess.Popen([str(binary()), "serve", "--config", str(worker.config)],
+                               stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+    log.close()
+    try:
+        def answer():
+            if process.poll() is not None:
+                raise RuntimeError(f"worker exited {process.returncode}: {worker.log()}")
+            try:
+                return fastcgi_over_tcp6(port, {"REQUEST_METHOD": "GET"})
+            except OSError:
+                return None
+
+        reply = wait_until(answer, 10, "the worker on [::1]")
+        assert b"405" in reply.split(b"\r\n", 1)[0]
+    finally:
+        status = stop_process(process)
+    assert status == 0

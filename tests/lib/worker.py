@@ -22,6 +22,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures"
 DEFAULT_SECRET = "It's a Secret to Everybody"
+# The runner's pauses shortened for test suites (read once by `serve`; see RunnerTiming in
+# src/deploy/runner.hpp): a job runs a few hundred milliseconds after it is queued, instead of
+# after a quiet second, and a stop kills a step still running after FAST_STOP_GRACE_S, not 30 s.
+FAST_STOP_GRACE_S = 3
+FAST_RUNNER_ENV = {"DEPLOYHOOK_TEST_QUIET_MS": "300", "DEPLOYHOOK_TEST_POLL_MS": "200",
+                   "DEPLOYHOOK_TEST_STOP_GRACE_MS": str(FAST_STOP_GRACE_S * 1000)}
 
 
 def binary():
@@ -121,7 +127,7 @@ class Worker:
     """One `deployhook serve` process with its own config, secret and state_dir."""
 
     def __init__(self, root, targets, secret=DEFAULT_SECRET, settings=None, env=None,
-                 args=()):
+                 args=(), launcher=()):
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self.socket = self.root / "deployhook.sock"
@@ -137,6 +143,7 @@ class Worker:
         self.config.write_text(config_text(base, targets))
         self.env = dict(os.environ if env is None else env)
         self.args = list(args)
+        self.launcher = list(launcher)  # argv prefix for serve: setpriv to run as another user
         self.log_path = self.root / "worker.log"
         self.process = None
 
@@ -155,7 +162,7 @@ class Worker:
         """Start serving and return self once the socket accepts connections."""
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
-            [str(binary()), "serve", "--config", str(self.config), *self.args],
+            [*self.launcher, str(binary()), "serve", "--config", str(self.config), *self.args],
             stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=self.env)
         log.close()
 
