@@ -75,6 +75,15 @@ BOOST_AUTO_TEST_CASE(the_next_batch_is_a_rollback_alone_or_the_deployments_befor
   BOOST_TEST(NextBatch({}).empty());
 }
 
+BOOST_AUTO_TEST_CASE(while_paused_only_a_rollback_runs) {
+  Job d1 = MakeJob("d1", "aaa", "2026-11-26T21:00:00.000Z");
+  Job d2 = MakeJob("d2", "bbb", "2026-11-26T21:00:01.000Z");
+  BOOST_TEST(NextBatch({d1, d2}, true).empty());
+  std::vector<Job> batch = NextBatch({d1, Rollback("r1"), d2, Rollback("r2")}, true);
+  BOOST_TEST_REQUIRE(batch.size() == 1u);
+  BOOST_TEST(batch[0].delivery == "r1");
+}
+
 BOOST_AUTO_TEST_CASE(covers_nothing_for_no_jobs) {
   CoalescedRun run = Coalesce({});
   BOOST_TEST(run.deliveries.empty());

@@ -15,12 +15,10 @@ CoalescedRun Coalesce(const std::vector<Job>& jobs) {
   return run;
 }
 
-std::vector<Job> NextBatch(std::vector<Job> pending) {
-  if (!pending.empty() && pending.front().IsRollback()) {
-    pending.resize(1);
-    return pending;
-  }
+std::vector<Job> NextBatch(std::vector<Job> pending, bool paused) {
   auto rollback = std::find_if(pending.begin(), pending.end(), [](const Job& job) { return job.IsRollback(); });
+  if (rollback == pending.begin() || (paused && rollback != pending.end())) return {*rollback};
+  if (paused) return {};
   pending.erase(rollback, pending.end());
   return pending;
 }

@@ -21,7 +21,8 @@ struct CoalescedRun {
 CoalescedRun Coalesce(const std::vector<Job>& jobs);
 
 // Returns the jobs the next run covers: a rollback alone, else every deployment queued before
-// the next rollback (oldest first, as the queue lists them).
-std::vector<Job> NextBatch(std::vector<Job> pending);
+// the next rollback (oldest first, as the queue lists them). While the target is `paused`, only
+// the oldest rollback (the operator asked for it) runs; deployments wait.
+std::vector<Job> NextBatch(std::vector<Job> pending, bool paused = false);
 
 }  // namespace deployhook

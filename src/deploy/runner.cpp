@@ -186,13 +186,15 @@ void Runner::Loop(const std::string& name) {
 }
 
 std::optional<Runner::Finished> Runner::RunOnce(const Target& target) {
-  // Paused: the jobs wait in the queue, accepted, until `deployhook resume`.
-  if (ReadPause(config_.state_dir, target.name)) return std::nullopt;
-  std::vector<Job> jobs = NextBatch(queue_.Pending(target.name));
+  // Paused: deployments wait in the queue, accepted, until `deployhook resume`.
+  auto next_batch = [&] {
+    return NextBatch(queue_.Pending(target.name), ReadPause(config_.state_dir, target.name).has_value());
+  };
+  std::vector<Job> jobs = next_batch();
   if (jobs.empty()) return std::nullopt;
   auto gathering_since = std::chrono::steady_clock::now();
   while (SleepUnlessStopping(timing_.quiet_time)) {
-    std::vector<Job> again = NextBatch(queue_.Pending(target.name));
+    std::vector<Job> again = next_batch();
     bool quiet = again.size() == jobs.size();
     jobs = std::move(again);
     if (quiet || std::chrono::steady_clock::now() - gathering_since >= timing_.gather_limit) break;
@@ -202,8 +204,7 @@ std::optional<Runner::Finished> Runner::RunOnce(const Target& target) {
   std::optional<FileLock> lock =
       FileLock::TryLock(config_.state_dir / "locks" / (target.name + ".lock"));
   if (!lock) return std::nullopt;  // another worker process runs this target; it takes these too
-  if (ReadPause(config_.state_dir, target.name)) return std::nullopt;
-  jobs = NextBatch(queue_.Pending(target.name));
+  jobs = next_batch();
   if (jobs.empty()) return std::nullopt;
 
   CoalescedRun coalesced = Coalesce(jobs);
@@ -230,7 +231,7 @@ std::optional<Runner::Finished> Runner::RunOnce(const Target& target) {
   ProcessExecutor executor(abort_, [this](auto duration) { return SleepUnlessStopping(duration); });
   // Pushes that arrive while the run waits for an image join it, and the newest names the commit.
   auto newer_commit = [&]() -> std::optional<std::string> {
-    std::vector<Job> pending = NextBatch(queue_.Pending(target.name));
+    std::vector<Job> pending = next_batch();
     if (pending.size() <= jobs.size()) return std::nullopt;
     jobs = std::move(pending);
     coalesced = Coalesce(jobs);

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from worker import Worker, fixture, target, wait_until
+from worker import FAST_RUNNER_ENV, Worker, fixture, target, wait_until
 
 REPOSITORY = "woodpecker-ci/woodpecker"
 BRANCH = "main"
@@ -72,7 +72,8 @@ def bring_up(docker_env, project, marker, revision=None):
 def serving(docker_env, project, **options):
     """Yield a started `deployhook serve` whose target app deploys project (options: more
     target keys). It reaches the private engine through DOCKER_HOST in its own environment,
-    which it passes on to its steps, and is stopped by pid however the test ends."""
+    which it passes on to its steps, runs jobs with the runner's pauses shortened
+    (FAST_RUNNER_ENV), and is stopped by pid however the test ends."""
     table = target(TARGET, REPOSITORY, BRANCH, project, services=[SERVICE],
                    compose=["docker-compose"], health_timeout=HEALTH_TIMEOUT,
                    pull_timeout=STEP_TIMEOUT, up_timeout=STEP_TIMEOUT, **options)
@@ -80,6 +81,7 @@ def serving(docker_env, project, **options):
     root = tempfile.mkdtemp(prefix="worker-", dir=docker_env.root)
     env = docker_env.env()
     env.setdefault("PATH", os.defpath)
+    env.update(FAST_RUNNER_ENV)
     worker = Worker(root, targets=[table], env=env)
     try:
         worker.start()
@@ -88,10 +90,12 @@ def serving(docker_env, project, **options):
         worker.stop()
 
 
-def wait_for_run(worker, delivery, deadline=RUN_DEADLINE):
-    """Return the history record of the run that covered delivery; fail at the deadline."""
+def wait_for_run(worker, delivery, deadline=RUN_DEADLINE, skip=0):
+    """Return the history record of the run that covered delivery (after the first skip such
+    runs: "rollback" and "manual" name many); fail at the deadline."""
     def recorded():
-        return next((run for run in worker.history() if delivery in run["deliveries"]), None)
+        runs = [run for run in worker.history() if delivery in run["deliveries"]]
+        return runs[skip] if len(runs) > skip else None
 
     try:
         return wait_until(recorded, deadline, f"the run covering delivery {delivery}",
