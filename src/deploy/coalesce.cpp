@@ -16,6 +16,7 @@ CoalescedRun Coalesce(const std::vector<Job>& jobs) {
 }
 
 std::vector<Job> NextBatch(std::vector<Job> pending, bool paused) {
+  if (pending.empty()) return pending;
   auto rollback = std::find_if(pending.begin(), pending.end(), [](const Job& job) { return job.IsRollback(); });
   if (rollback == pending.begin() || (paused && rollback != pending.end())) return {*rollback};
   if (paused) return {};
