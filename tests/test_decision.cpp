@@ -12,9 +12,24 @@ using testing::MakeTarget;
 
 constexpr std::string_view COMMIT = "366701fde727cb7a9e7f21eb88264f59f6f9b89c";
 
-PushPayload Push(std::string ref, std::string repository = "octo/app",
-                 std::string after = std::string(COMMIT), bool deleted = false) {
-  return {std::move(ref), std::move(repository), std::move(after), deleted};
+Event Push(std::string ref, std::string repository = "octo/app",
+           std::string after = std::string(COMMIT), bool deleted = false) {
+  Event push;
+  push.kind = EventKind::Push;
+  push.name = "push";
+  push.ref = std::move(ref);
+  push.repository = std::move(repository);
+  push.commit = std::move(after);
+  push.deleted = deleted;
+  return push;
+}
+
+// An event of `kind` named `name`, with nothing else in it.
+Event Named(EventKind kind, std::string name) {
+  Event event;
+  event.kind = kind;
+  event.name = std::move(name);
+  return event;
 }
 
 // One target, "web", deploying octo/app's main branch.
@@ -23,12 +38,12 @@ const std::vector<Target>& OneTarget() {
   return targets;
 }
 
-Decision DecidePush(const PushPayload& push, std::span<const Target> targets,
+Decision DecidePush(const Event& push, std::span<const Target> targets,
                     const std::vector<bool>& verified) {
-  return Decide("push", &push, targets, verified);
+  return Decide(push, targets, verified);
 }
 
-Decision DecidePush(const PushPayload& push) { return DecidePush(push, OneTarget(), {true}); }
+Decision DecidePush(const Event& push) { return DecidePush(push, OneTarget(), {true}); }
 
 void CheckIgnored(const Decision& decision, std::string_view reason) {
   BOOST_TEST(decision.verdict == Verdict::Ignored);
@@ -128,7 +143,7 @@ BOOST_AUTO_TEST_CASE(ignores_push_when_only_unverified_targets_match) {
 }
 
 BOOST_AUTO_TEST_CASE(answers_ping_with_pong) {
-  Decision decision = Decide("ping", nullptr, OneTarget(), {true});
+  Decision decision = Decide(Named(EventKind::Ping, "ping"), OneTarget(), {true});
   BOOST_TEST(decision.verdict == Verdict::Pong);
   BOOST_TEST(decision.targets.empty());
 }
@@ -136,13 +151,14 @@ BOOST_AUTO_TEST_CASE(answers_ping_with_pong) {
 BOOST_AUTO_TEST_CASE(ignores_events_other_than_push) {
   for (std::string_view event : {"release", "create", "Push", "push "}) {
     BOOST_TEST_CONTEXT(event) {
-      CheckIgnored(Decide(event, nullptr, OneTarget(), {true}), "event is not push");
+      CheckIgnored(Decide(Named(EventKind::Other, std::string(event)), OneTarget(), {true}),
+                   "event is not push");
     }
   }
 }
 
 BOOST_AUTO_TEST_CASE(ignores_delivery_without_event_header) {
-  CheckIgnored(Decide("", nullptr, OneTarget(), {true}), "no X-GitHub-Event header");
+  CheckIgnored(Decide(Named(EventKind::Other, ""), OneTarget(), {true}), "no event header");
 }
 
 BOOST_AUTO_TEST_CASE(equals_ignore_case_folds_ascii_only) {

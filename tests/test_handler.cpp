@@ -11,7 +11,7 @@
 namespace deployhook {
 namespace {
 
-using testing::Delivery;
+using testing::Request;
 using testing::HandlerBench;
 using testing::MakeTarget;
 using testing::ReadFixture;
@@ -34,7 +34,7 @@ struct TwoSecretsBench : HandlerBench {
                       MakeTarget("worker", "woodpecker-ci/woodpecker", "main", "worker-secret")}) {}
 };
 
-Delivery FixturePush() { return SignedPush(ReadFixture(PUSH_FIXTURE), SECRET); }
+Request FixturePush() { return SignedPush(ReadFixture(PUSH_FIXTURE), SECRET); }
 
 // The response body's string field `key`; fails the test when it is not there.
 std::string Field(const Response& response, std::string_view key) {
@@ -50,7 +50,7 @@ std::string Field(const Response& response, std::string_view key) {
 BOOST_AUTO_TEST_SUITE(handler)
 
 BOOST_FIXTURE_TEST_CASE(queues_push_and_answers_202_with_target_after_delivery_and_id, WebBench) {
-  Delivery delivery = FixturePush();
+  Request delivery = FixturePush();
   Response response = Post(delivery);
   BOOST_TEST(response.status == 202);
   BOOST_TEST(Field(response, "status") == "queued");
@@ -73,7 +73,7 @@ BOOST_FIXTURE_TEST_CASE(queues_push_and_answers_202_with_target_after_delivery_a
 BOOST_FIXTURE_TEST_CASE(answers_duplicate_for_the_same_body_and_queues_nothing_more, WebBench) {
   BOOST_TEST(Post(FixturePush()).status == 202);
   // GitHub's manual redelivery keeps the body (and the delivery id); a new id changes nothing.
-  Delivery again = FixturePush();
+  Request again = FixturePush();
   again.delivery = "a-redelivery";
   Response response = Post(again);
   BOOST_TEST(response.status == 200);
@@ -96,7 +96,7 @@ BOOST_FIXTURE_TEST_CASE(answers_503_when_the_job_cannot_be_stored_and_releases_t
 }
 
 BOOST_FIXTURE_TEST_CASE(queues_redelivery_whose_earlier_run_failed, WebBench) {
-  Delivery delivery = FixturePush();
+  Request delivery = FixturePush();
   BOOST_TEST(Post(delivery).status == 202);
   memory.Forget(DeliveryKey(Sha256Hex(delivery.body), "web"));  // as the runner does on failure
   BOOST_TEST(Post(delivery).status == 202);
@@ -114,7 +114,7 @@ BOOST_FIXTURE_TEST_CASE(answers_bad_signature_with_401_and_nothing_more, WebBenc
   };
   for (const std::optional<std::string>& signature : signatures) {
     BOOST_TEST_CONTEXT(signature.value_or("(none)")) {
-      Delivery delivery = FixturePush();
+      Request delivery = FixturePush();
       delivery.signature = signature;
       Response response = Post(delivery);
       BOOST_TEST(response.status == 401);
@@ -127,7 +127,7 @@ BOOST_FIXTURE_TEST_CASE(answers_bad_signature_with_401_and_nothing_more, WebBenc
 
 BOOST_FIXTURE_TEST_CASE(verifies_the_raw_form_body_before_decoding_it, WebBench) {
   // An unsigned form body that does not even decode: the answer is still about the signature.
-  Delivery broken;
+  Request broken;
   broken.body = "payload=%7&payload=%zz";
   broken.content_type = "application/x-www-form-urlencoded";
   broken.content_length = std::to_string(broken.body.size());
@@ -136,7 +136,7 @@ BOOST_FIXTURE_TEST_CASE(verifies_the_raw_form_body_before_decoding_it, WebBench)
 
   // Signed over the decoded JSON instead of the raw form body: rejected.
   std::string json = ReadFixture(PUSH_FIXTURE);
-  Delivery form = SignedPush("payload=" + testing::FormEncode(json), SECRET);
+  Request form = SignedPush("payload=" + testing::FormEncode(json), SECRET);
   form.content_type = "application/x-www-form-urlencoded";
   form.signature = testing::Sign(SECRET, json);
   BOOST_TEST(Post(form).status == 401);
@@ -144,7 +144,7 @@ BOOST_FIXTURE_TEST_CASE(verifies_the_raw_form_body_before_decoding_it, WebBench)
 }
 
 BOOST_FIXTURE_TEST_CASE(queues_form_push_signed_over_the_raw_body, WebBench) {
-  Delivery form = SignedPush("payload=" + testing::FormEncode(ReadFixture(PUSH_FIXTURE)), SECRET);
+  Request form = SignedPush("payload=" + testing::FormEncode(ReadFixture(PUSH_FIXTURE)), SECRET);
   form.content_type = "application/x-www-form-urlencoded";
   Response response = Post(form);
   BOOST_TEST(response.status == 202);
@@ -154,7 +154,7 @@ BOOST_FIXTURE_TEST_CASE(queues_form_push_signed_over_the_raw_body, WebBench) {
 }
 
 BOOST_FIXTURE_TEST_CASE(rejects_signed_form_without_payload_field, WebBench) {
-  Delivery form = SignedPush("payloads=" + testing::FormEncode(ReadFixture(PUSH_FIXTURE)), SECRET);
+  Request form = SignedPush("payloads=" + testing::FormEncode(ReadFixture(PUSH_FIXTURE)), SECRET);
   form.content_type = "application/x-www-form-urlencoded";
   Response response = Post(form);
   BOOST_TEST(response.status == 400);
@@ -163,7 +163,7 @@ BOOST_FIXTURE_TEST_CASE(rejects_signed_form_without_payload_field, WebBench) {
 
 BOOST_FIXTURE_TEST_CASE(answers_400_when_the_body_is_shorter_than_announced, WebBench) {
   // The client went away mid-body: even a body whose bytes are signed is not processed.
-  Delivery delivery = FixturePush();
+  Request delivery = FixturePush();
   delivery.content_length = std::to_string(delivery.body.size() + 1);
   Response response = Post(delivery);
   BOOST_TEST(response.status == 400);
@@ -172,7 +172,7 @@ BOOST_FIXTURE_TEST_CASE(answers_400_when_the_body_is_shorter_than_announced, Web
 }
 
 BOOST_FIXTURE_TEST_CASE(answers_signed_ping_with_pong, WebBench) {
-  Delivery ping = SignedPush(ReadFixture("github/ping/octokit-ping-repo.json"), SECRET);
+  Request ping = SignedPush(ReadFixture("github/ping/octokit-ping-repo.json"), SECRET);
   ping.event = "ping";
   Response response = Post(ping);
   BOOST_TEST(response.status == 200);
@@ -181,7 +181,7 @@ BOOST_FIXTURE_TEST_CASE(answers_signed_ping_with_pong, WebBench) {
 }
 
 BOOST_FIXTURE_TEST_CASE(ignores_signed_event_other_than_push_with_reason, WebBench) {
-  Delivery release = SignedPush(ReadFixture("github/release/octokit-published.json"), SECRET);
+  Request release = SignedPush(ReadFixture("github/release/octokit-published.json"), SECRET);
   release.event = "release";
   Response response = Post(release);
   BOOST_TEST(response.status == 200);
@@ -212,7 +212,7 @@ BOOST_FIXTURE_TEST_CASE(rejects_signed_body_that_is_not_a_push_payload, WebBench
   BOOST_TEST(response.status == 400);
   BOOST_TEST(response.body == "{\"status\":\"bad_payload\"}\n");
   // Not JSON at all, for an event that is not a push.
-  Delivery ping = SignedPush("{\"zen\": ", SECRET);
+  Request ping = SignedPush("{\"zen\": ", SECRET);
   ping.event = "ping";
   BOOST_TEST(Post(ping).status == 400);
 }
@@ -259,7 +259,7 @@ BOOST_FIXTURE_TEST_CASE(same_body_signed_by_each_hook_queues_each_target_once, T
 }
 
 BOOST_FIXTURE_TEST_CASE(answers_head_rejections_before_the_body, WebBench) {
-  Delivery get = FixturePush();
+  Request get = FixturePush();
   get.method = "GET";
   Response response = Post(get);
   BOOST_TEST(response.status == 405);
@@ -268,7 +268,7 @@ BOOST_FIXTURE_TEST_CASE(answers_head_rejections_before_the_body, WebBench) {
 }
 
 BOOST_FIXTURE_TEST_CASE(cuts_overlong_delivery_id, WebBench) {
-  Delivery delivery = FixturePush();
+  Request delivery = FixturePush();
   delivery.delivery = std::string(1000, 'd');
   BOOST_TEST(Post(delivery).status == 202);
   BOOST_TEST_REQUIRE(sink.jobs.size() == 1u);

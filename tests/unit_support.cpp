@@ -32,6 +32,19 @@ std::ostream& operator<<(std::ostream& out, Claim claim) {
   return out << (claim == Claim::New ? "New" : "Duplicate");
 }
 
+std::ostream& operator<<(std::ostream& out, Forge forge) { return out << ForgeName(forge); }
+
+std::ostream& operator<<(std::ostream& out, EventKind kind) {
+  switch (kind) {
+    case EventKind::Push: return out << "Push";
+    case EventKind::BuildFinished: return out << "BuildFinished";
+    case EventKind::PackagePublished: return out << "PackagePublished";
+    case EventKind::Ping: return out << "Ping";
+    case EventKind::Other: return out << "Other";
+  }
+  return out << "EventKind(" << static_cast<int>(kind) << ")";
+}
+
 std::ostream& operator<<(std::ostream& out, GateVerdict verdict) {
   switch (verdict) {
     case GateVerdict::Healthy: return out << "Healthy";
@@ -137,19 +150,84 @@ void RecordingJobSink::Enqueue(const std::vector<Job>& new_jobs) {
   jobs.insert(jobs.end(), new_jobs.begin(), new_jobs.end());
 }
 
-RequestHead Delivery::Head() const {
+RequestHead Request::Head() const {
   RequestHead head;
   head.method = method;
   if (content_length) head.content_length = *content_length;
   head.content_type = content_type;
-  if (signature) head.signature = *signature;
-  head.event = event;
-  head.delivery = delivery;
+  if (github_headers) {
+    if (signature) head.headers[Header::GitHubSignature256] = *signature;
+    head.headers[Header::GitHubEvent] = event;
+    head.headers[Header::GitHubDelivery] = delivery;
+  }
+  for (const auto& [header, value] : headers) head.headers[header] = value;
   return head;
 }
 
-Delivery SignedPush(std::string body, std::string_view secret) {
-  Delivery delivery;
+std::string ForgeProof(Forge forge, std::string_view secret, std::string_view body) {
+  switch (forge) {
+    case Forge::GitHub:
+    case Forge::Bitbucket:
+    case Forge::BitbucketServer: return Sign(secret, body);
+    case Forge::Gitea:
+    case Forge::Forgejo:
+    case Forge::Gogs: return Sign(secret, body).substr(std::string_view("sha256=").size());
+    case Forge::GitLab: return std::string(secret);
+  }
+  return {};
+}
+
+Request ForgeDelivery(Forge forge, std::string event, std::string body, std::string_view secret) {
+  Request delivery;
+  std::string proof = ForgeProof(forge, secret, body);
+  delivery.content_length = std::to_string(body.size());
+  delivery.event = event;
+  delivery.github_headers = forge == Forge::GitHub;
+  auto add = [&](Header header, std::string value) { delivery.headers.emplace_back(header, std::move(value)); };
+  switch (forge) {
+    case Forge::GitHub:
+      delivery.signature = proof;
+      break;
+    case Forge::Forgejo:
+      add(Header::ForgejoEvent, event);
+      add(Header::ForgejoDelivery, delivery.delivery);
+      add(Header::ForgejoSignature, proof);
+      [[fallthrough]];
+    case Forge::Gitea:
+      add(Header::GiteaEvent, event);
+      add(Header::GiteaDelivery, delivery.delivery);
+      add(Header::GiteaSignature, proof);
+      add(Header::GitHubEvent, event);
+      add(Header::GitHubDelivery, delivery.delivery);
+      [[fallthrough]];
+    case Forge::Gogs:
+      add(Header::GogsEvent, event);
+      add(Header::GogsDelivery, delivery.delivery);
+      add(Header::GogsSignature, proof);
+      break;
+    case Forge::GitLab:
+      add(Header::GitLabEvent, event);
+      add(Header::GitLabEventUuid, delivery.delivery);
+      add(Header::GitLabToken, proof);
+      break;
+    case Forge::Bitbucket:
+      add(Header::EventKey, event);
+      add(Header::HookUuid, "{9b5a2d3c-1f44-4c59-8e52-7d1c0e6a2b11}");
+      add(Header::RequestUuid, delivery.delivery);
+      add(Header::HubSignature, proof);
+      break;
+    case Forge::BitbucketServer:
+      add(Header::EventKey, event);
+      add(Header::RequestId, delivery.delivery);
+      add(Header::HubSignature, proof);
+      break;
+  }
+  delivery.body = std::move(body);
+  return delivery;
+}
+
+Request SignedPush(std::string body, std::string_view secret) {
+  Request delivery;
   delivery.signature = Sign(secret, body);
   delivery.content_length = std::to_string(body.size());
   delivery.body = std::move(body);
@@ -172,7 +250,7 @@ HandlerBench::HandlerBench(std::vector<Target> targets)
       memory(state.Path()),
       handler(config, sink, memory, log.logger()) {}
 
-Response HandlerBench::Post(const Delivery& delivery) {
+Response HandlerBench::Post(const Request& delivery) {
   RequestHead head = delivery.Head();
   HeadCheck check = handler.CheckHead(head);
   if (check.rejection) return MakeResponse(*check.rejection);
