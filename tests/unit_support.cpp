@@ -34,6 +34,8 @@ std::ostream& operator<<(std::ostream& out, Claim claim) {
 
 std::ostream& operator<<(std::ostream& out, Forge forge) { return out << ForgeName(forge); }
 
+std::ostream& operator<<(std::ostream& out, Trigger trigger) { return out << TriggerName(trigger); }
+
 std::ostream& operator<<(std::ostream& out, EventKind kind) {
   switch (kind) {
     case EventKind::Push: return out << "Push";

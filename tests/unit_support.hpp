@@ -30,6 +30,7 @@ std::ostream& operator<<(std::ostream& out, Claim claim);
 std::ostream& operator<<(std::ostream& out, GateVerdict verdict);
 std::ostream& operator<<(std::ostream& out, Forge forge);
 std::ostream& operator<<(std::ostream& out, EventKind kind);
+std::ostream& operator<<(std::ostream& out, Trigger trigger);
 
 }  // namespace deployhook
 
