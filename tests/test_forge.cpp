@@ -86,7 +86,7 @@ BOOST_DATA_TEST_CASE(recognises_each_forge_by_its_headers_and_reads_id_and_proof
   BOOST_TEST(delivery.event == "push");
   BOOST_TEST(delivery.id == request.delivery);
   BOOST_TEST_REQUIRE(delivery.proof.has_value());
-  BOOST_TEST(*delivery.proof == testing::ForgeProof(forge, SECRET, "{}"));
+  BOOST_TEST(*delivery.proof == ProofFor(forge, SECRET, "{}"));
 }
 
 BOOST_AUTO_TEST_CASE(forgejo_without_its_own_signature_uses_the_gitea_one) {
@@ -94,7 +94,7 @@ BOOST_AUTO_TEST_CASE(forgejo_without_its_own_signature_uses_the_gitea_one) {
   std::erase_if(request.headers, [](const auto& h) { return h.first == Header::ForgejoSignature; });
   Delivery delivery = Read(request);
   BOOST_TEST(delivery.forge == Forge::Forgejo);
-  BOOST_TEST(delivery.proof.value_or("") == testing::ForgeProof(Forge::Gitea, SECRET, "{}"));
+  BOOST_TEST(delivery.proof.value_or("") == ProofFor(Forge::Gitea, SECRET, "{}"));
 }
 
 BOOST_AUTO_TEST_CASE(a_request_without_forge_headers_is_read_as_github_without_event) {
@@ -127,11 +127,11 @@ BOOST_AUTO_TEST_CASE(an_hmac_forge_rejects_a_proof_written_the_other_hmac_way) {
   const std::string body = "{}";
   std::vector<std::string> secrets = {std::string(SECRET)};
   // Gitea's bare hex in GitHub's header, GitHub's "sha256=" form in Gitea's.
-  testing::Request github = ForgeDelivery(Forge::GitHub, "push", body, SECRET);
-  github.signature = testing::ForgeProof(Forge::Gitea, SECRET, body);
+  testing::Request github = testing::SignedPush(body, SECRET);
+  github.signature = ProofFor(Forge::Gitea, SECRET, body);
   BOOST_TEST(VerifyProof(Read(github), body, secrets).check == SignatureCheck::Malformed);
   Delivery gitea{Forge::Gitea, "push", "", std::string_view(*github.signature)};
-  std::string prefixed = testing::ForgeProof(Forge::GitHub, SECRET, body);
+  std::string prefixed = ProofFor(Forge::GitHub, SECRET, body);
   gitea.proof = prefixed;
   BOOST_TEST(VerifyProof(gitea, body, secrets).check == SignatureCheck::Malformed);
 }

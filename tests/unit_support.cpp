@@ -166,63 +166,24 @@ RequestHead Request::Head() const {
   return head;
 }
 
-std::string ForgeProof(Forge forge, std::string_view secret, std::string_view body) {
-  switch (forge) {
-    case Forge::GitHub:
-    case Forge::Bitbucket:
-    case Forge::BitbucketServer: return Sign(secret, body);
-    case Forge::Gitea:
-    case Forge::Forgejo:
-    case Forge::Gogs: return Sign(secret, body).substr(std::string_view("sha256=").size());
-    case Forge::GitLab: return std::string(secret);
-  }
-  return {};
-}
-
 Request ForgeDelivery(Forge forge, std::string event, std::string body, std::string_view secret) {
   Request delivery;
-  std::string proof = ForgeProof(forge, secret, body);
   delivery.content_length = std::to_string(body.size());
   delivery.event = event;
-  delivery.github_headers = forge == Forge::GitHub;
-  auto add = [&](Header header, std::string value) { delivery.headers.emplace_back(header, std::move(value)); };
-  switch (forge) {
-    case Forge::GitHub:
-      delivery.signature = proof;
-      break;
-    case Forge::Forgejo:
-      add(Header::ForgejoEvent, event);
-      add(Header::ForgejoDelivery, delivery.delivery);
-      add(Header::ForgejoSignature, proof);
-      [[fallthrough]];
-    case Forge::Gitea:
-      add(Header::GiteaEvent, event);
-      add(Header::GiteaDelivery, delivery.delivery);
-      add(Header::GiteaSignature, proof);
-      add(Header::GitHubEvent, event);
-      add(Header::GitHubDelivery, delivery.delivery);
-      [[fallthrough]];
-    case Forge::Gogs:
-      add(Header::GogsEvent, event);
-      add(Header::GogsDelivery, delivery.delivery);
-      add(Header::GogsSignature, proof);
-      break;
-    case Forge::GitLab:
-      add(Header::GitLabEvent, event);
-      add(Header::GitLabEventUuid, delivery.delivery);
-      add(Header::GitLabToken, proof);
-      break;
-    case Forge::Bitbucket:
-      add(Header::EventKey, event);
-      add(Header::HookUuid, "{9b5a2d3c-1f44-4c59-8e52-7d1c0e6a2b11}");
-      add(Header::RequestUuid, delivery.delivery);
-      add(Header::HubSignature, proof);
-      break;
-    case Forge::BitbucketServer:
-      add(Header::EventKey, event);
-      add(Header::RequestId, delivery.delivery);
-      add(Header::HubSignature, proof);
-      break;
+  delivery.github_headers = false;
+  // Forgejo also sends Gitea's headers, Gitea also Gogs' and GitHub's (in that order of
+  // specificity), each with its own proof.
+  std::vector<Forge> sent = {forge};
+  if (forge == Forge::Forgejo) sent = {Forge::Forgejo, Forge::Gitea, Forge::Gogs, Forge::GitHub};
+  if (forge == Forge::Gitea) sent = {Forge::Gitea, Forge::Gogs, Forge::GitHub};
+  for (Forge each : sent) {
+    ForgeHeaderNames names = HeaderNamesOf(each);
+    delivery.headers.emplace_back(names.event, event);
+    delivery.headers.emplace_back(names.id, delivery.delivery);
+    delivery.headers.emplace_back(names.proof, ProofFor(each, secret, body));
+  }
+  if (forge == Forge::Bitbucket) {
+    delivery.headers.emplace_back(Header::HookUuid, "{9b5a2d3c-1f44-4c59-8e52-7d1c0e6a2b11}");
   }
   delivery.body = std::move(body);
   return delivery;

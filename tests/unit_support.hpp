@@ -114,10 +114,6 @@ struct Request {
   RequestHead Head() const;
 };
 
-// Returns the proof header value `forge` sends for `body` under `secret`: "sha256=<hex>"
-// (GitHub, Bitbucket), bare hex (Gitea, Forgejo, Gogs) or the secret itself (GitLab).
-std::string ForgeProof(Forge forge, std::string_view secret, std::string_view body);
-
 // Returns a delivery of `body` as `forge` sends it: its event, delivery id and proof headers
 // (the proof made with `secret`), plus the compatibility headers Gitea and Forgejo also send
 // (GitHub's, Gogs', and Forgejo's Gitea ones). CONTENT_LENGTH is the body's size.

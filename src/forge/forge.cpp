@@ -4,31 +4,53 @@
 #include "gitea.hpp"
 #include "github.hpp"
 #include "gitlab.hpp"
+#include "sha256.hpp"
 
 namespace deployhook {
 namespace {
 
+using enum Header;
+
+// How a forge writes its proof.
+enum class ProofForm { Prefixed, BareHex, Token };
+
 struct ForgeInfo {
   Forge forge;
   std::string_view name;
-  std::string_view proof;
+  std::string_view scheme;  // for check-config
+  ForgeHeaderNames headers;
+  ProofForm form;
 };
 
 constexpr std::array<ForgeInfo, FORGE_COUNT> FORGES = {{
-    {Forge::GitHub, "github", "X-Hub-Signature-256: sha256=<HMAC-SHA256 hex>"},
-    {Forge::Gitea, "gitea", "X-Gitea-Signature: <HMAC-SHA256 hex>"},
-    {Forge::Forgejo, "forgejo", "X-Forgejo-Signature (or X-Gitea-Signature): <HMAC-SHA256 hex>"},
-    {Forge::Gogs, "gogs", "X-Gogs-Signature: <HMAC-SHA256 hex>"},
-    {Forge::GitLab, "gitlab", "X-Gitlab-Token: the secret itself (sent in clear)"},
-    {Forge::Bitbucket, "bitbucket", "X-Hub-Signature: sha256=<HMAC-SHA256 hex>"},
-    {Forge::BitbucketServer, "bitbucket-server", "X-Hub-Signature: sha256=<HMAC-SHA256 hex>"},
+    {Forge::GitHub, "github", "X-Hub-Signature-256: sha256=<HMAC-SHA256 hex>",
+     {GitHubEvent, GitHubDelivery, GitHubSignature256}, ProofForm::Prefixed},
+    {Forge::Gitea, "gitea", "X-Gitea-Signature: <HMAC-SHA256 hex>",
+     {GiteaEvent, GiteaDelivery, GiteaSignature}, ProofForm::BareHex},
+    {Forge::Forgejo, "forgejo", "X-Forgejo-Signature (or X-Gitea-Signature): <HMAC-SHA256 hex>",
+     {ForgejoEvent, ForgejoDelivery, ForgejoSignature}, ProofForm::BareHex},
+    {Forge::Gogs, "gogs", "X-Gogs-Signature: <HMAC-SHA256 hex>",
+     {GogsEvent, GogsDelivery, GogsSignature}, ProofForm::BareHex},
+    {Forge::GitLab, "gitlab", "X-Gitlab-Token: the secret itself (sent in clear)",
+     {GitLabEvent, GitLabEventUuid, GitLabToken}, ProofForm::Token},
+    {Forge::Bitbucket, "bitbucket", "X-Hub-Signature: sha256=<HMAC-SHA256 hex>",
+     {EventKey, RequestUuid, HubSignature}, ProofForm::Prefixed},
+    {Forge::BitbucketServer, "bitbucket-server", "X-Hub-Signature: sha256=<HMAC-SHA256 hex>",
+     {EventKey, RequestId, HubSignature}, ProofForm::Prefixed},
 }};
 
 const ForgeInfo& Info(Forge forge) noexcept { return FORGES[static_cast<std::size_t>(forge)]; }
 
-Delivery Make(Forge forge, const ForgeHeaders& headers, Header event, Header id,
-              std::optional<std::string_view> proof) noexcept {
-  return {forge, headers[event].value_or(""), headers[id].value_or(""), proof};
+// Returns the forge a request's headers name, most specific first: Forgejo sends Gitea's and
+// Gogs' headers too, Gitea sends Gogs' and GitHub's; Bitbucket Cloud names its hook
+// (X-Hook-UUID), Server does not.
+Forge Recognise(const ForgeHeaders& headers) noexcept {
+  if (headers[ForgejoEvent]) return Forge::Forgejo;
+  if (headers[GiteaEvent]) return Forge::Gitea;
+  if (headers[GogsEvent]) return Forge::Gogs;
+  if (headers[GitLabEvent]) return Forge::GitLab;
+  if (headers[EventKey]) return headers[HookUuid] ? Forge::Bitbucket : Forge::BitbucketServer;
+  return Forge::GitHub;
 }
 
 }  // namespace
@@ -52,32 +74,28 @@ std::optional<Forge> ParseForge(std::string_view name) noexcept {
   return std::nullopt;
 }
 
-std::string_view ProofScheme(Forge forge) noexcept { return Info(forge).proof; }
+std::string_view ProofScheme(Forge forge) noexcept { return Info(forge).scheme; }
+
+ForgeHeaderNames HeaderNamesOf(Forge forge) noexcept { return Info(forge).headers; }
+
+std::string ProofFor(Forge forge, std::string_view secret, std::string_view body) {
+  switch (Info(forge).form) {
+    case ProofForm::Prefixed: return FormatSignature(HmacSha256(secret, body));
+    case ProofForm::BareHex: {
+      Digest digest = HmacSha256(secret, body);
+      return HexEncode(digest.data(), digest.size());
+    }
+    case ProofForm::Token: return std::string(secret);
+  }
+  return {};
+}
 
 Delivery ReadDelivery(const ForgeHeaders& headers) noexcept {
-  using enum Header;
-  if (headers[ForgejoEvent]) {
-    std::optional<std::string_view> proof = headers[ForgejoSignature];
-    return Make(Forge::Forgejo, headers, ForgejoEvent, ForgejoDelivery,
-                proof ? proof : headers[GiteaSignature]);
-  }
-  if (headers[GiteaEvent]) {
-    return Make(Forge::Gitea, headers, GiteaEvent, GiteaDelivery, headers[GiteaSignature]);
-  }
-  if (headers[GogsEvent]) {
-    return Make(Forge::Gogs, headers, GogsEvent, GogsDelivery, headers[GogsSignature]);
-  }
-  if (headers[GitLabEvent]) {
-    return Make(Forge::GitLab, headers, GitLabEvent, GitLabEventUuid, headers[GitLabToken]);
-  }
-  if (headers[EventKey]) {
-    // Bitbucket Cloud sends X-Hook-UUID and X-Request-UUID; Server sends X-Request-Id.
-    if (headers[HookUuid]) {
-      return Make(Forge::Bitbucket, headers, EventKey, RequestUuid, headers[HubSignature]);
-    }
-    return Make(Forge::BitbucketServer, headers, EventKey, RequestId, headers[HubSignature]);
-  }
-  return Make(Forge::GitHub, headers, GitHubEvent, GitHubDelivery, headers[GitHubSignature256]);
+  Forge forge = Recognise(headers);
+  const ForgeHeaderNames& names = Info(forge).headers;
+  std::optional<std::string_view> proof = headers[names.proof];
+  if (forge == Forge::Forgejo && !proof) proof = headers[GiteaSignature];
+  return {forge, headers[names.event].value_or(""), headers[names.id].value_or(""), proof};
 }
 
 SignatureResult VerifyProof(const Delivery& delivery, std::string_view body,

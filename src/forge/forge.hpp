@@ -56,6 +56,21 @@ struct ForgeHeaders {
   }
 };
 
+// The headers that carry a forge's event name, delivery id and proof.
+struct ForgeHeaderNames {
+  Header event;
+  Header id;
+  Header proof;
+};
+
+// Returns the event, delivery id and proof headers of `forge` (Forgejo: its own signature
+// header; it may send Gitea's instead).
+ForgeHeaderNames HeaderNamesOf(Forge forge) noexcept;
+
+// Returns the proof header value `forge` sends for `body` under `secret`: "sha256=<hex>"
+// (GitHub, Bitbucket), bare hex (Gitea, Forgejo, Gogs) or the secret itself (GitLab).
+std::string ProofFor(Forge forge, std::string_view secret, std::string_view body);
+
 // Who sent a request, by its headers. Views into the headers it was read from.
 struct Delivery {
   Forge forge = Forge::GitHub;
