@@ -1,7 +1,6 @@
 #include "bitbucket.hpp"
 
-#include "github.hpp"
-#include "payload.hpp"
+#include "event_reading.hpp"
 
 namespace deployhook {
 namespace {
@@ -71,14 +70,9 @@ bool ReadChanges(simdjson::dom::element root, std::string_view pointer, Read rea
 
 EventResult ParseRefChanges(std::string_view event, std::string_view json, bool server) {
   EventResult result;
-  JsonDocument parsed = ParseJsonObject(json);
-  if (!parsed.error.empty()) {
-    result.error = parsed.error;
-    return result;
-  }
+  JsonDocument parsed;
+  if (!StartEvent(EventKind::Push, event, json, parsed, result)) return result;
   Event& push = result.event;
-  push.kind = EventKind::Push;
-  push.name.assign(event);
   if (server) {
     std::string project;
     std::string slug;

@@ -1,5 +1,6 @@
 #include "gitea.hpp"
 
+#include "event_reading.hpp"
 #include "github.hpp"
 
 namespace deployhook {

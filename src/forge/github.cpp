@@ -1,5 +1,6 @@
 #include "github.hpp"
 
+#include "event_reading.hpp"
 #include "hex.hpp"
 
 namespace deployhook {
@@ -29,15 +30,10 @@ bool OptionalString(simdjson::dom::element root, std::string_view pointer, std::
 
 EventResult ParseWorkflowRun(std::string_view name, std::string_view json) {
   EventResult result;
-  JsonDocument parsed = ParseJsonObject(json);
-  if (!parsed.error.empty()) {
-    result.error = parsed.error;
-    return result;
-  }
+  JsonDocument parsed;
+  if (!StartEvent(EventKind::BuildFinished, name, json, parsed, result)) return result;
   simdjson::dom::element root = parsed.root;
   Event& event = result.event;
-  event.kind = EventKind::BuildFinished;
-  event.name.assign(name);
   std::string branch;
   std::string head_sha;
   if (!RequireString(root, "/action", "action", event.action, result.error) ||
@@ -71,15 +67,10 @@ EventResult ParseWorkflowRun(std::string_view name, std::string_view json) {
 
 EventResult ParsePackage(std::string_view name, std::string_view json) {
   EventResult result;
-  JsonDocument parsed = ParseJsonObject(json);
-  if (!parsed.error.empty()) {
-    result.error = parsed.error;
-    return result;
-  }
+  JsonDocument parsed;
+  if (!StartEvent(EventKind::PackagePublished, name, json, parsed, result)) return result;
   simdjson::dom::element root = parsed.root;
   Event& event = result.event;
-  event.kind = EventKind::PackagePublished;
-  event.name.assign(name);
   std::string object = "/" + std::string(name);  // registry_package or package
   if (!RequireString(root, "/action", "action", event.action, result.error) ||
       !RequireString(root, "/repository/full_name", "repository.full_name", event.repository,
@@ -102,15 +93,6 @@ EventResult ParsePackage(std::string_view name, std::string_view json) {
 SignatureResult VerifyGitHubProof(const Delivery& delivery, std::string_view body,
                                   std::span<const std::string> secrets) {
   return VerifySignature(delivery.proof, body, secrets, DigestFormat::Prefixed);
-}
-
-EventResult OtherEvent(EventKind kind, std::string_view event, std::string_view json) {
-  EventResult result;
-  result.error = CheckJsonObject(json);
-  result.ok = result.error.empty();
-  result.event.kind = kind;
-  result.event.name.assign(event);
-  return result;
 }
 
 EventResult ParseGitHubStylePush(std::string_view event, std::string_view json) {

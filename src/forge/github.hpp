@@ -6,7 +6,6 @@
 #include <string_view>
 
 #include "forge.hpp"
-#include "payload.hpp"
 
 namespace deployhook {
 
@@ -20,8 +19,5 @@ EventResult ParseGitHubEvent(std::string_view event, std::string_view json);
 
 // Reads a GitHub-style push (GitHub, Gitea, Forgejo and Gogs send the same fields).
 EventResult ParseGitHubStylePush(std::string_view event, std::string_view json);
-
-// Returns an Event of kind Other (or Ping) for a body that is one JSON object, else the error.
-EventResult OtherEvent(EventKind kind, std::string_view event, std::string_view json);
 
 }  // namespace deployhook

@@ -1,7 +1,6 @@
 #include "gitlab.hpp"
 
-#include "github.hpp"
-#include "payload.hpp"
+#include "event_reading.hpp"
 
 namespace deployhook {
 
@@ -15,14 +14,9 @@ EventResult ParseGitLabEvent(std::string_view event, std::string_view json) {
     return OtherEvent(EventKind::Other, event, json);
   }
   EventResult result;
-  JsonDocument parsed = ParseJsonObject(json);
-  if (!parsed.error.empty()) {
-    result.error = parsed.error;
-    return result;
-  }
+  JsonDocument parsed;
+  if (!StartEvent(EventKind::Push, event, json, parsed, result)) return result;
   Event& push = result.event;
-  push.kind = EventKind::Push;
-  push.name.assign(event);
   if (!RequireString(parsed.root, "/ref", "ref", push.ref, result.error) ||
       !RequireString(parsed.root, "/project/path_with_namespace", "project.path_with_namespace",
                      push.repository, result.error)) {
