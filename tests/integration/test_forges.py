@@ -8,25 +8,10 @@ import pytest
 
 from integration_support import (STOP_TIMEOUT, Worker, noop_target, send_delivery, sent_answer,
                                  wait_for_run)
+from forge_pushes import FORGE_PUSHES, forge_targets
 from worker import FIXTURES
 
 GITLAB_SECRET = "gitlab-token-3f9a"
-
-# forge: (target name, fixture, repository, branch, the commit it pushes)
-PUSHES = {
-    "github": ("gh", "github/push/woodpecker-push.json", "woodpecker-ci/woodpecker", "main",
-               "366701fde727cb7a9e7f21eb88264f59f6f9b89c"),
-    "gitea": ("gitea", "gitea/push/goplayground-push.json", "example/example", "master",
-              "67b56589a45103f891bdee7c0546e5d40bc02001"),
-    "forgejo": ("forgejo", "forgejo/push/forgejo-docs-example.json", "forgejo/webhooks", "develop",
-                "bffeb74224043ba2feb48d137756c8a9331c449a"),
-    "gogs": ("gogs", "gogs/push/gogs-issue-4233-signed.json", "Treeminder/portal", "master",
-             "68885af8c4e894ea05889e854486f022b6cb3fb2"),
-    "gitlab": ("gitlab", "gitlab/push/gogitlab-push.json", "mike/diaspora", "master",
-               "da1560886d4f094c3e6c9ef40349f7d38b5d27d7"),
-    "bitbucket": ("bitbucket", "bitbucket/push/goplayground-repo-push.json", "team_name/repo_name",
-                  "name-of-branch", "709d658dc5b6d6afcd46049c2f332ee3f515a67d"),
-}
 
 
 @pytest.fixture(scope="module")
@@ -35,12 +20,10 @@ def forge_worker(tmp_path_factory):
     root = tmp_path_factory.mktemp("forges")
     gitlab_secret = root / "gitlab.secret"
     gitlab_secret.write_text(GITLAB_SECRET + "\n")
-    targets = []
-    for forge, (name, _, repository, branch, _) in PUSHES.items():
-        options = {"forge": forge}
-        if forge == "gitlab":
-            options["secret_file"] = str(gitlab_secret)
-        targets.append(noop_target(name, repository, branch, **options))
+    targets = forge_targets(compose=["true"], health_timeout=0)
+    for table in targets:
+        if table["forge"] == "gitlab":
+            table["secret_file"] = str(gitlab_secret)
     targets.append(noop_target("bbs", "~gopher/webhook-test", "main", forge="bitbucket-server"))
     worker = Worker(root, targets)
     worker.start()
@@ -57,9 +40,9 @@ def send(worker, forge, relative, *args, secret=None):
     return sent_answer(done)
 
 
-@pytest.mark.parametrize("forge", list(PUSHES))
+@pytest.mark.parametrize("forge", list(FORGE_PUSHES))
 def test_each_forges_push_is_queued_at_its_commit_and_deployed(forge_worker, forge):
-    name, relative, _, _, commit = PUSHES[forge]
+    name, relative, _, _, commit = FORGE_PUSHES[forge]
     delivery = f"{forge}-delivery-1"
     status, body = send(forge_worker, forge, relative, "--delivery", delivery)
     assert (status, body["status"], body["target"], body["after"], body["delivery"]) == \
@@ -69,9 +52,9 @@ def test_each_forges_push_is_queued_at_its_commit_and_deployed(forge_worker, for
     assert f"forge={forge}" in forge_worker.log()
 
 
-@pytest.mark.parametrize("forge", list(PUSHES))
+@pytest.mark.parametrize("forge", list(FORGE_PUSHES))
 def test_each_forges_wrong_proof_is_401(forge_worker, forge):
-    _, relative, _, _, _ = PUSHES[forge]
+    _, relative, _, _, _ = FORGE_PUSHES[forge]
     status, body = send(forge_worker, forge, relative, "--bad-signature")
     assert (status, body) == (401, {"status": "invalid_signature"})
 
@@ -79,14 +62,14 @@ def test_each_forges_wrong_proof_is_401(forge_worker, forge):
 def test_a_gitlab_token_equal_to_another_forges_secret_is_401(forge_worker):
     # The worker's global secret verifies every non-GitLab target; sent as GitLab's token it
     # must not, and no GitLab target has it.
-    _, relative, _, _, _ = PUSHES["gitlab"]
+    _, relative, _, _, _ = FORGE_PUSHES["gitlab"]
     status, body = send(forge_worker, "gitlab", relative, secret=forge_worker.secret)
     assert (status, body) == (401, {"status": "invalid_signature"})
 
 
 def test_a_github_signature_on_a_gitea_body_does_not_deploy_the_gitea_target(forge_worker):
     # Signed right, but as GitHub: only GitHub targets are tried, and none has this repository.
-    _, relative, _, _, _ = PUSHES["gitea"]
+    _, relative, _, _, _ = FORGE_PUSHES["gitea"]
     status, body = send(forge_worker, "github", relative, "--delivery", "gitea-as-github")
     assert (status, body["status"], body["reason"]) == (200, "ignored", "repository is not configured")
 
@@ -116,5 +99,5 @@ def test_check_config_shows_each_targets_forge_and_proof(forge_worker):
     assert "forge: gitlab, proof X-Gitlab-Token" in done.stdout
     assert "forge: gitea, proof X-Gitea-Signature" in done.stdout
     assert "forge: bitbucket-server, proof X-Hub-Signature: sha256=" in done.stdout
-    assert done.stdout.count("trigger: push") == len(PUSHES) + 1
+    assert done.stdout.count("trigger: push") == len(FORGE_PUSHES) + 1
     assert GITLAB_SECRET not in done.stdout
