@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -22,19 +23,27 @@ std::optional<std::string_view> Param(const char* name, FCGX_ParamArray envp) {
   return std::string_view(value);
 }
 
-// Returns every value of a parameter, joined with ", " when it is repeated. nginx before 1.23
-// passes a header sent twice as two parameters, of which FCGX_GetParam would see only the
-// first; nginx 1.23+ and Caddy join them. Joining here too makes a doubled signature header
-// malformed (401) behind any proxy, rather than letting its first copy win.
-std::optional<std::string> JoinedParam(const char* name, FCGX_ParamArray envp) {
-  std::optional<std::string> joined;
+// Returns a parameter's value, every value joined with ", " when it is repeated (kept in
+// `joined`). nginx before 1.23 passes a header sent twice as two parameters, of which
+// FCGX_GetParam would see only the first; nginx 1.23+ and Caddy join them. Joining here too
+// makes a doubled signature header malformed (401) behind any proxy, rather than letting its
+// first copy win. A header sent once is viewed in place, without a copy.
+std::optional<std::string_view> JoinedParam(const char* name, FCGX_ParamArray envp,
+                                            std::string& joined) {
+  std::optional<std::string_view> first;
   std::size_t name_length = std::strlen(name);
   for (char** entry = envp; *entry != nullptr; ++entry) {
     if (std::strncmp(*entry, name, name_length) != 0 || (*entry)[name_length] != '=') continue;
-    const char* value = *entry + name_length + 1;
-    joined = joined ? *joined + ", " + value : std::string(value);
+    std::string_view value(*entry + name_length + 1);
+    if (!first) {
+      first = value;
+      continue;
+    }
+    if (joined.empty()) joined.assign(*first);
+    joined.append(", ").append(value);
   }
-  return joined;
+  if (!joined.empty()) return std::string_view(joined);
+  return first;
 }
 
 // Reads up to `length` bytes; fewer when the client went away. Grows with what arrives rather
@@ -58,10 +67,10 @@ void Answer(FCGX_Request& request, Handler& handler) {
   head.method = Param("REQUEST_METHOD", request.envp).value_or("");
   head.content_length = Param("CONTENT_LENGTH", request.envp);
   head.content_type = Param("CONTENT_TYPE", request.envp).value_or("");
-  std::optional<std::string> signature = JoinedParam("HTTP_X_HUB_SIGNATURE_256", request.envp);
-  if (signature) head.signature = *signature;
-  head.event = Param("HTTP_X_GITHUB_EVENT", request.envp).value_or("");
-  head.delivery = Param("HTTP_X_GITHUB_DELIVERY", request.envp).value_or("");
+  std::array<std::string, HEADER_COUNT> joined;  // only a repeated header is copied
+  for (std::size_t i = 0; i < HEADER_COUNT; ++i) {
+    head.headers.values[i] = JoinedParam(FORGE_HEADERS[i], request.envp, joined[i]);
+  }
 
   Response response;
   try {

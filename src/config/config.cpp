@@ -22,10 +22,11 @@ using KeyList = std::span<const std::string_view>;
 constexpr std::array<std::string_view, 9> GLOBAL_KEYS = {
     "listen",    "socket_mode",    "socket_group", "state_dir", "secret_file",
     "keep_runs", "max_body_bytes", "threads",      "target"};
-constexpr std::array<std::string_view, 14> TARGET_KEYS = {
-    "name",         "repository",     "branch",        "project_dir",  "services",
-    "compose",      "compose_files",  "pull_timeout",  "up_timeout",   "health_timeout",
-    "rollback",     "image_timeout",  "image_poll",    "secret_file"};
+constexpr std::array<std::string_view, 18> TARGET_KEYS = {
+    "name",          "repository",   "branch",       "project_dir",    "services",
+    "compose",       "compose_files", "pull_timeout", "up_timeout",    "health_timeout",
+    "rollback",      "image_timeout", "image_poll",   "forge",         "trigger",
+    "workflow",      "package",      "secret_file"};
 
 constexpr const char* DEFAULT_CONFIG = "/etc/deployhook/deployhook.toml";
 constexpr std::size_t MAX_SECRET_BYTES = 4096;
@@ -149,6 +150,40 @@ std::filesystem::path RelativeTo(const std::filesystem::path& base, const std::s
   return path.is_absolute() ? path : base.parent_path() / path;
 }
 
+// Reads forge, trigger, workflow and package; a trigger other than push needs GitHub, and each
+// filter needs its trigger.
+void ReadTrigger(TableReader& reader, Target& target) {
+  if (std::optional<std::string> forge = reader.String("forge")) {
+    std::optional<Forge> parsed = ParseForge(*forge);
+    if (!parsed) {
+      reader.Fail(reader.Find("forge"), "forge",
+                  "expected github, gitea, forgejo, gogs, gitlab, bitbucket or bitbucket-server");
+    }
+    target.forge = *parsed;
+  }
+  if (std::optional<std::string> trigger = reader.String("trigger")) {
+    if (*trigger == "workflow_run") {
+      target.trigger = Trigger::WorkflowRun;
+    } else if (*trigger == "package") {
+      target.trigger = Trigger::Package;
+    } else if (*trigger != "push") {
+      reader.Fail(reader.Find("trigger"), "trigger", "expected push, workflow_run or package");
+    }
+    if (target.trigger != Trigger::Push && target.forge != Forge::GitHub) {
+      reader.Fail(reader.Find("trigger"), "trigger",
+                  std::string(*trigger) + " needs forge = \"github\"");
+    }
+  }
+  target.workflow = reader.String("workflow");
+  if (target.workflow && target.trigger != Trigger::WorkflowRun) {
+    reader.Fail(reader.Find("workflow"), "workflow", "only for trigger = \"workflow_run\"");
+  }
+  target.package = reader.String("package");
+  if (target.package && target.trigger != Trigger::Package) {
+    reader.Fail(reader.Find("package"), "package", "only for trigger = \"package\"");
+  }
+}
+
 Target ReadTarget(const toml::table& table, std::size_t index, const std::string& file,
                   const std::filesystem::path& config_path) {
   TableReader reader(table, file, "target[" + std::to_string(index) + "].");
@@ -163,6 +198,7 @@ Target ReadTarget(const toml::table& table, std::size_t index, const std::string
     reader.Fail(reader.Find("repository"), "repository", "must be owner/name");
   }
   target.branch = reader.RequiredString("branch");
+  ReadTrigger(reader, target);
   std::string project_dir = reader.RequiredString("project_dir");
   target.project_dir = RelativeTo(config_path, project_dir);
   target.services = reader.Strings("services").value_or(std::vector<std::string>{});
@@ -239,6 +275,15 @@ void ReadTargets(Config& config, TableReader& reader, const std::string& file) {
 }
 
 }  // namespace
+
+std::string_view TriggerName(Trigger trigger) noexcept {
+  switch (trigger) {
+    case Trigger::Push: return "push";
+    case Trigger::WorkflowRun: return "workflow_run";
+    case Trigger::Package: return "package";
+  }
+  return "push";
+}
 
 std::vector<std::string> Config::Secrets() const {
   std::vector<std::string> secrets;
