@@ -62,7 +62,22 @@ std::string ReadBody(FCGX_Stream* in, std::uint64_t length) {
   return body;
 }
 
-void Answer(FCGX_Request& request, Handler& handler) {
+// Returns the read side's answer when the request is one for it.
+std::optional<Response> AnswerRead(FCGX_Request& request, const Handler& handler, ReadSide& read_side) {
+  ReadRequest read;
+  read.method = Param("REQUEST_METHOD", request.envp).value_or("");
+  read.path = Param("REQUEST_URI", request.envp).value_or(Param("DOCUMENT_URI", request.envp).value_or(""));
+  read.accept = Param("HTTP_ACCEPT", request.envp).value_or("");
+  read.authorization = Param("HTTP_AUTHORIZATION", request.envp);
+  return read_side.Answer(handler.Configuration(), read);
+}
+
+void Answer(FCGX_Request& request, Handler& handler, ReadSide& read_side) {
+  if (std::optional<Response> read = AnswerRead(request, handler, read_side)) {
+    std::string text = FormatCgiResponse(*read);
+    FCGX_PutStr(text.data(), static_cast<int>(text.size()), request.out);
+    return;
+  }
   RequestHead head;
   head.method = Param("REQUEST_METHOD", request.envp).value_or("");
   head.content_length = Param("CONTENT_LENGTH", request.envp);
@@ -80,6 +95,7 @@ void Answer(FCGX_Request& request, Handler& handler) {
   } catch (const std::exception& e) {
     response = handler.Fail(head, e.what());  // reading the body failed (out of memory, say)
   }
+  if (response.outcome) read_side.Count(*response.outcome);
   std::string text = FormatCgiResponse(response);
   FCGX_PutStr(text.data(), static_cast<int>(text.size()), request.out);
 }
@@ -101,14 +117,14 @@ bool AcceptNext(FCGX_Request& request, const std::atomic<bool>& stopping) {
   }
 }
 
-void AcceptLoop(int listen_fd, HandlerSlot& handlers, std::atomic<int>& running,
+void AcceptLoop(int listen_fd, HandlerSlot& handlers, ReadSide& read_side, std::atomic<int>& running,
                 const std::atomic<bool>& stopping) {
   FCGX_Request request;
   FCGX_InitRequest(&request, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);
   while (AcceptNext(request, stopping)) {
     try {
       std::shared_ptr<Handler> handler = handlers.Current();
-      Answer(request, *handler);
+      Answer(request, *handler, read_side);
     } catch (...) {
       std::string text = FormatCgiResponse(MakeResponse(Outcome::Error));
       FCGX_PutStr(text.data(), static_cast<int>(text.size()), request.out);
@@ -121,7 +137,7 @@ void AcceptLoop(int listen_fd, HandlerSlot& handlers, std::atomic<int>& running,
 
 }  // namespace
 
-FcgiServer::FcgiServer(int listen_fd, int threads, HandlerSlot& handlers) {
+FcgiServer::FcgiServer(int listen_fd, int threads, HandlerSlot& handlers, ReadSide& read_side) {
   // FCGX_Init installs handlers for SIGUSR1 (shut down after the current request) and SIGPIPE
   // where none was set; put back what was there before.
   struct sigaction usr1 {}, pipe {};
@@ -136,7 +152,7 @@ FcgiServer::FcgiServer(int listen_fd, int threads, HandlerSlot& handlers) {
   ::sigaction(WAKE_SIGNAL, &action, nullptr);
   running_ = threads;
   for (int i = 0; i < threads; ++i) {
-    threads_.emplace_back(AcceptLoop, listen_fd, std::ref(handlers), std::ref(running_),
+    threads_.emplace_back(AcceptLoop, listen_fd, std::ref(handlers), std::ref(read_side), std::ref(running_),
                           std::cref(stopping_));
   }
 }

@@ -19,9 +19,10 @@ namespace {
 
 using KeyList = std::span<const std::string_view>;
 
-constexpr std::array<std::string_view, 9> GLOBAL_KEYS = {
+constexpr std::array<std::string_view, 12> GLOBAL_KEYS = {
     "listen",    "socket_mode",    "socket_group", "state_dir", "secret_file",
-    "keep_runs", "max_body_bytes", "threads",      "target"};
+    "keep_runs", "max_body_bytes", "threads",      "target",
+    "hook_path", "read_token_file", "public_badges"};
 constexpr std::array<std::string_view, 18> TARGET_KEYS = {
     "name",          "repository",   "branch",       "project_dir",    "services",
     "compose",       "compose_files", "pull_timeout", "up_timeout",    "health_timeout",
@@ -255,6 +256,25 @@ void ReadGlobalSecret(Config& config, TableReader& reader, const ConfigEnvironme
   }
 }
 
+// Reads hook_path, read_token_file and public_badges: who may read what below the hook.
+void ReadReadSide(Config& config, TableReader& reader) {
+  if (std::optional<std::string> hook_path = reader.String("hook_path")) {
+    if (!hook_path->starts_with("/") || hook_path->find_first_of("?# ") != std::string::npos) {
+      reader.Fail(reader.Find("hook_path"), "hook_path", "expected a URL path like \"/webhook/deploy\"");
+    }
+    config.hook_path = *hook_path;
+  }
+  if (std::optional<std::string> token_file = reader.String("read_token_file")) {
+    config.read_token_file = RelativeTo(config.source, *token_file);
+    try {
+      config.read_token = ReadSecretFile(*config.read_token_file);
+    } catch (const ConfigError& e) {
+      reader.Fail(reader.Find("read_token_file"), "read_token_file", e.what());
+    }
+  }
+  config.public_badges = reader.Boolean("public_badges").value_or(false);
+}
+
 void ReadTargets(Config& config, TableReader& reader, const std::string& file) {
   const toml::node* node = reader.Find("target");
   if (node == nullptr) reader.Fail(nullptr, "target", "missing: add at least one [[target]]");
@@ -351,6 +371,7 @@ Config LoadConfig(const std::filesystem::path& path, const ConfigEnvironment& en
   config.max_body_bytes =
       static_cast<std::uint64_t>(reader.Integer("max_body_bytes", 1, GIB).value_or(26214400));
   config.threads = static_cast<int>(reader.Integer("threads", 1, 256).value_or(4));
+  ReadReadSide(config, reader);
   config.keep_runs = static_cast<int>(reader.Integer("keep_runs", 1, 1000000).value_or(500));
   ReadTargets(config, reader, file);
   ReadGlobalSecret(config, reader, env);

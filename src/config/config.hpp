@@ -59,6 +59,10 @@ struct Config {
   std::string secret_source;  // "secret_file <path>", "WEBHOOK_SECRET", or "" (per-target only)
   std::uint64_t max_body_bytes = 26214400;
   int threads = 4;
+  std::string hook_path = "/webhook/deploy";  // GET below it is the read side
+  std::optional<std::filesystem::path> read_token_file;
+  std::optional<std::string> read_token;  // without one the read side answers 404
+  bool public_badges = false;
   int keep_runs = 500;  // per target: the logs of older runs are removed
   std::vector<Target> targets;
 

@@ -36,6 +36,9 @@ class Handler {
   Response HandleBody(const RequestHead& head, const HeadCheck& head_check,
                       std::string_view body) noexcept;
 
+  // Returns the configuration this handler answers by.
+  const Config& Configuration() const noexcept { return config_; }
+
   // Logs a failure outside HandleBody (reading the body, say) and returns the 500 answer.
   Response Fail(const RequestHead& head, std::string_view reason) const noexcept;
 

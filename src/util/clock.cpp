@@ -47,4 +47,31 @@ std::string NewId(SystemTime now) {
   return text;
 }
 
+std::optional<SystemTime> ParseRfc3339(std::string_view text) {
+  // YYYY-MM-DDTHH:MM:SS[.mmm]Z
+  auto digits = [&](std::size_t at, std::size_t count, int& out) {
+    if (at + count > text.size()) return false;
+    out = 0;
+    for (std::size_t i = at; i < at + count; ++i) {
+      if (text[i] < '0' || text[i] > '9') return false;
+      out = out * 10 + (text[i] - '0');
+    }
+    return true;
+  };
+  std::tm tm{};
+  int millis = 0;
+  bool ok = text.size() >= 20 && digits(0, 4, tm.tm_year) && text[4] == '-' && digits(5, 2, tm.tm_mon) &&
+            text[7] == '-' && digits(8, 2, tm.tm_mday) && text[10] == 'T' && digits(11, 2, tm.tm_hour) &&
+            text[13] == ':' && digits(14, 2, tm.tm_min) && text[16] == ':' && digits(17, 2, tm.tm_sec);
+  if (!ok) return std::nullopt;
+  std::size_t end = 19;
+  if (text.size() == 24 && text[19] == '.' && digits(20, 3, millis)) end = 23;
+  if (end + 1 != text.size() || text[end] != 'Z') return std::nullopt;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  std::time_t seconds = ::timegm(&tm);
+  if (seconds == static_cast<std::time_t>(-1)) return std::nullopt;
+  return std::chrono::system_clock::from_time_t(seconds) + std::chrono::milliseconds(millis);
+}
+
 }  // namespace deployhook
