@@ -30,6 +30,7 @@ class FcgiServer {
  private:
   std::vector<std::thread> threads_;
   std::atomic<int> running_{0};
+  std::atomic<int> accepting_{0};  // threads waiting for a new connection
   std::atomic<bool> stopping_{false};
 };
 
