@@ -3,6 +3,8 @@
 // Handler current when it arrives and write its Response back.
 
 #include <atomic>
+#include <list>
+#include <mutex>
 #include <chrono>
 #include <thread>
 #include <vector>
@@ -10,8 +12,13 @@
 #include "handler_slot.hpp"
 #include "read_side.hpp"
 
+struct FCGX_Request;
+
 namespace deployhook {
 
+// Accept threads: `threads` of them always; more while kept connections (nginx `keepalive`
+// with `fastcgi_keep_conn on`) hold them all and a new connection waits, up to 8 x threads; an
+// extra thread leaves once another is free.
 class FcgiServer {
  public:
   // Starts `threads` accept threads on `listen_fd`, which must stay open while they run. The
@@ -28,7 +35,24 @@ class FcgiServer {
   bool Stop(std::chrono::milliseconds grace) noexcept;
 
  private:
-  std::vector<std::thread> threads_;
+  struct Slot {
+    std::thread thread;
+    std::atomic<bool> done{false};
+  };
+
+  // Starts an accept thread (`extra`: one that leaves when another is free; `counted`: already
+  // counted in accepting_). Returns false when stopping, or for an extra one at the cap.
+  bool Spawn(bool extra, bool counted);
+  void AcceptLoop(bool extra, bool counted);
+  // Returns true when a request was accepted; false when this thread should leave.
+  bool AcceptNext(FCGX_Request& request, bool extra, bool& counted);
+
+  int listen_fd_;
+  HandlerSlot& handlers_;
+  ReadSide& read_side_;
+  int max_threads_;
+  std::mutex threads_mutex_;
+  std::list<Slot> threads_;
   std::atomic<int> running_{0};
   std::atomic<int> accepting_{0};  // threads waiting for a new connection
   std::atomic<bool> stopping_{false};

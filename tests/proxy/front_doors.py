@@ -198,8 +198,11 @@ class Nginx(FrontDoor):
         snippet = (REPO / "nginx" / "deployhook.conf").read_text()
         if self.read_side:
             snippet = snippet.replace("#read-side ", "")
-        (d / "snippets" / "deployhook.conf").write_text(
-            replace_socket(snippet, f"unix:{SHIPPED_SOCKET};", f"unix:{self.socket_path};"))
+        (d / "snippets" / "deployhook.conf").write_text(snippet)
+        upstream = (REPO / "nginx" / "deployhook-upstream.conf").read_text()
+        (d / "conf.d").mkdir(exist_ok=True)
+        (d / "conf.d" / "deployhook-upstream.conf").write_text(
+            replace_socket(upstream, f"unix:{SHIPPED_SOCKET};", f"unix:{self.socket_path};"))
         site = substitute((REPO / "nginx" / "example-server.conf").read_text(), {
             "listen 443 ssl http2;": f"listen 127.0.0.1:{self.port} ssl http2;",
             "/etc/ssl/certs/webhooks.example.com.pem": str(self.tls.cert),
@@ -215,7 +218,8 @@ class Nginx(FrontDoor):
         conf.write_text(
             f"{user}worker_processes 1;\npid {d / 'nginx.pid'};\nerror_log {self.log_path} info;\n"
             "events {\n    worker_connections 64;\n}\n"
-            f"http {{\n    access_log off;\n{paths}\n    include site.conf;\n}}\n")
+            f"http {{\n    access_log off;\n{paths}\n    include conf.d/*.conf;\n"
+            "    include site.conf;\n}\n")
         return conf
 
     def command(self):
