@@ -7,6 +7,7 @@
 #include "durable_file.hpp"
 #include "json_reader.hpp"
 #include "json_writer.hpp"
+#include "state_owner.hpp"
 
 namespace deployhook {
 
@@ -41,8 +42,10 @@ std::optional<Pause> ReadPause(const std::filesystem::path& state_dir, std::stri
 
 void WritePause(const std::filesystem::path& state_dir, std::string_view target, const Pause& pause) {
   std::filesystem::path path = PausePath(state_dir, target);
-  EnsureDirectory(path.parent_path());
-  WriteFileDurably(path, SerializePause(pause) + "\n");
+  // `sudo deployhook pause` leaves nothing the worker (state_dir's owner) cannot replace.
+  std::optional<FileOwner> owner = StateOwner(state_dir);
+  EnsureOwnedDirectory(path.parent_path(), owner);
+  WriteFileDurably(path, SerializePause(pause) + "\n", owner);
 }
 
 bool ClearPause(const std::filesystem::path& state_dir, std::string_view target) {

@@ -21,6 +21,12 @@ from worker import wait_until
 START_TIMEOUT = 15.0
 CEILING_PATH = "/ceiling"
 PEER_PATH = "/hooks/deploy"
+# deployhook with one connection per request (no fastcgi_keep_conn), beside the shipped kept ones.
+DIRECT_PATH = "/direct/webhook/deploy"
+# The bare libfcgi responder (tests/bench/fcgi_floor), kept connections as shipped, and direct.
+FLOOR_PATH = "/floor"
+FLOOR_DIRECT_PATH = "/floor-direct"
+BODY_LIMITS = "        client_max_body_size 25m;\n        client_body_buffer_size 1m;\n"
 
 
 class BenchNginx(Nginx):
@@ -29,9 +35,10 @@ class BenchNginx(Nginx):
 
     WORKER_CONNECTIONS = 1024
 
-    def __init__(self, directory, socket_path, tls, peer_port):
+    def __init__(self, directory, socket_path, tls, peer_port, floor_socket):
         super().__init__(directory, socket_path, tls)
         self.peer_port = peer_port
+        self.floor_socket = floor_socket
 
     def url_for(self, path):
         """Return this server's URL for path."""
@@ -41,17 +48,29 @@ class BenchNginx(Nginx):
         conf = super().write_config()
         conf.write_text(substitute(conf.read_text(), {
             "worker_connections 64;": f"worker_connections {self.WORKER_CONNECTIONS};"}))
+        # The floor's upstream keeps connections exactly as the shipped one for deployhook does.
+        upstream = (self.directory / "conf.d" / "deployhook-upstream.conf").read_text()
+        (self.directory / "conf.d" / "floor-upstream.conf").write_text(
+            upstream.replace("upstream deployhook {", "upstream floor {")
+                    .replace(f"unix:{self.socket_path};", f"unix:{self.floor_socket};"))
+
+        def fastcgi(path, pass_to, keep):
+            return (f"    location = {path} {{\n{BODY_LIMITS}        include fastcgi_params;\n"
+                    + ("        fastcgi_keep_conn on;\n" if keep else "")
+                    + f"        fastcgi_pass {pass_to};\n    }}\n")
+
         # The peer gets the same body limits as deployhook's snippet; nginx buffers its body too.
         extra = (
             f"    location = {CEILING_PATH} {{\n"
             "        default_type application/json;\n"
             "        return 202 '{\"status\":\"queued\"}\\n';\n"
             "    }\n"
-            f"    location = {PEER_PATH} {{\n"
-            "        client_max_body_size 25m;\n"
-            "        client_body_buffer_size 1m;\n"
+            f"    location = {PEER_PATH} {{\n{BODY_LIMITS}"
             f"        proxy_pass http://127.0.0.1:{self.peer_port};\n"
-            "    }\n")
+            "    }\n"
+            + fastcgi(DIRECT_PATH, f"unix:{self.socket_path}", keep=False)
+            + fastcgi(FLOOR_PATH, "floor", keep=True)
+            + fastcgi(FLOOR_DIRECT_PATH, f"unix:{self.floor_socket}", keep=False))
         site = self.directory / "site.conf"
         include = "    include snippets/deployhook.conf;\n"
         site.write_text(substitute(site.read_text(), {include: include + extra}))
@@ -81,6 +100,36 @@ def peer_hooks(secret, repository, branch, command, workdir):
             payload_value("ref", f"refs/heads/{branch}"),
         ]},
     }]
+
+
+class Floor:
+    """tests/bench/fcgi_floor on a unix socket: the bare libfcgi responder."""
+
+    THREADS = 64  # more than nginx ever holds open, so kept connections never make it wait
+
+    def __init__(self, directory, binary):
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.directory.chmod(0o755)
+        self.socket = self.directory / "floor.sock"
+        self.binary = binary
+        self.process = None
+
+    @property
+    def pid(self):
+        return self.process.pid
+
+    def start(self):
+        """Start the responder; return self once its socket exists."""
+        self.process = subprocess.Popen([str(self.binary), str(self.socket), str(self.THREADS)],
+                                        stdin=subprocess.DEVNULL)
+        wait_until(lambda: self.socket.exists(), START_TIMEOUT, "the floor's socket")
+        return self
+
+    def stop(self):
+        if self.process is not None:
+            terminate(self.process)
+            self.process = None
 
 
 class Peer:
