@@ -113,3 +113,19 @@ def test_worker_takes_back_what_it_can_and_names_what_it_cannot(user_worker, acc
     assert "owner=0" in line and f"chown -R {account.pw_uid}" in line
     assert log_lines(worker, "repaired=1")
 
+
+
+def test_sudo_pause_leaves_a_pause_the_worker_owns_and_honours(user_worker, account):
+    worker = user_worker()
+    paused = worker.command("pause", "app", "--reason", "as root")  # like `sudo deployhook pause`
+    assert paused.returncode == 0, paused.stderr
+    assert foreign_entries(worker.state_dir, account.pw_uid) == []
+
+    reply = worker.deliver(fixture(PUSH))
+    assert reply.status == 202, reply.body
+    assert worker.history() == [] and len(worker.queued("app")) == 1
+
+    resumed = worker.command("resume", "app")
+    assert resumed.returncode == 0, resumed.stderr
+    run = wait_for_run(worker, reply.json["delivery"])
+    assert run["result"] == "succeeded"
