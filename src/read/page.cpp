@@ -21,7 +21,8 @@ h1{font-size:1.3rem;margin:0 0 1rem}
 .result{color:#fff;border-radius:4px;padding:0 .4rem;font-size:.9rem}
 .meta{color:#555;font-size:.9rem;margin:.1rem 0}
 code{font-size:.85rem}
-table{border-collapse:collapse;width:100%;margin-top:1.5rem;font-size:.9rem;background:#fff}
+table{border-collapse:collapse;width:100%;font-size:.9rem;background:#fff}
+.runs{overflow-x:auto;margin-top:1.5rem}
 th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #eee}
 footer{color:#888;font-size:.8rem;margin-top:1rem}
 @media (max-width:30rem){.hide-narrow{display:none}}
@@ -92,7 +93,7 @@ std::string RenderPage(const std::vector<TargetView>& targets, std::string_view 
   std::string html(HEAD);
   html += "<div class=\"cards\">\n";
   for (const TargetView& target : targets) html += Card(target);
-  html += "</div>\n<table><thead><tr><th>finished</th><th>target</th><th>result</th><th>commit</th>"
+  html += "</div>\n<div class=\"runs\"><table><thead><tr><th>finished</th><th>target</th><th>result</th><th>commit</th>"
           "<th class=\"hide-narrow\">seconds</th><th>log</th></tr></thead><tbody>\n";
   std::vector<const RunRecord*> runs;
   for (const TargetView& target : targets) {
@@ -106,7 +107,7 @@ std::string RenderPage(const std::vector<TargetView>& targets, std::string_view 
             "</td><td><code>" + EscapeHtml(Short(commit)) + "</code></td><td class=\"hide-narrow\">" +
             Seconds(RunSeconds(*run)) + "</td><td><a href=\"runs/" + EscapeHtml(run->id) + "/log\">log</a></td></tr>\n";
   }
-  html += "</tbody></table>\n<footer>deployhook " + EscapeHtml(version) + "</footer>\n</body></html>\n";
+  html += "</tbody></table></div>\n<footer>deployhook " + EscapeHtml(version) + "</footer>\n</body></html>\n";
   return html;
 }
 
