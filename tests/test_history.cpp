@@ -146,6 +146,34 @@ BOOST_AUTO_TEST_CASE(skips_unparsable_lines) {
   BOOST_TEST(Ids(ReadHistory(state.Path(), 10)) == (std::vector<std::string>{"2", "1"}));
 }
 
+BOOST_AUTO_TEST_CASE(keeps_the_newest_runs_of_each_target) {
+  std::string text;
+  for (std::string id : {"1", "2", "3", "4"}) text += SerializeRun(MakeRun(id)) + "\n";
+  RunRecord api = MakeRun("a1");
+  api.target = "api";
+  text += SerializeRun(api) + "\nnot a run\n";
+  std::vector<std::string_view> kept = LinesToKeep(text, 2);
+  BOOST_TEST_REQUIRE(kept.size() == 3u);
+  BOOST_TEST(ParseRun(kept[0])->id == "3");
+  BOOST_TEST(ParseRun(kept[1])->id == "4");
+  BOOST_TEST(ParseRun(kept[2])->id == "a1");
+}
+
+BOOST_AUTO_TEST_CASE(compaction_drops_old_runs_and_appends_go_on) {
+  testing::TempDir state;
+  for (std::string id : {"1", "2", "3", "4", "5"}) AppendHistory(state.Path(), MakeRun(id));
+  BOOST_TEST(CompactHistory(state.Path(), 3) == 2u);
+  BOOST_TEST(CompactHistory(state.Path(), 3) == 0u);
+  AppendHistory(state.Path(), MakeRun("6"));
+  BOOST_TEST(Ids(ReadHistory(state.Path(), 10)) == (std::vector<std::string>{"6", "5", "4", "3"}));
+}
+
+BOOST_AUTO_TEST_CASE(compacting_no_history_does_nothing) {
+  testing::TempDir state;
+  BOOST_TEST(CompactHistory(state.Path(), 3) == 0u);
+  BOOST_TEST(!std::filesystem::exists(HistoryPath(state.Path())));
+}
+
 BOOST_AUTO_TEST_CASE(reads_no_runs_when_there_is_no_history) {
   testing::TempDir state;
   BOOST_TEST(ReadHistory(state.Path(), 10).empty());

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "commands.hpp"
+#include "history.hpp"
 #include "version.hpp"
 #include "delivery_memory.hpp"
 #include "durable_file.hpp"
@@ -101,6 +102,14 @@ void TidyStateDir(const Config& config, const Logger& log) {
                                       {"reason", "temporary files of writers that died"}});
   }
   PruneRunLogs(config.state_dir, static_cast<std::size_t>(config.keep_runs));
+  try {
+    if (std::size_t dropped = CompactHistory(config.state_dir, static_cast<std::size_t>(config.keep_runs))) {
+      log.Log(LogLevel::Info, "history", {{"dropped", std::to_string(dropped)},
+                                          {"reason", "runs beyond keep_runs"}});
+    }
+  } catch (const StorageError& e) {
+    log.Log(LogLevel::Warning, "history", {{"reason", e.what()}});
+  }
 }
 
 // Loads the config again and makes it the one deliveries and deployments use; a file that does

@@ -293,6 +293,11 @@ void Runner::Record(Finished& finished) {
   finished.in_history = true;
   queue_.Remove(finished.jobs);
   PruneRunLogs(config_.state_dir, KeepRuns());
+  try {
+    CompactHistory(config_.state_dir, KeepRuns());
+  } catch (const StorageError& e) {  // housekeeping: the run is recorded
+    log_.Log(LogLevel::Warning, "history", {{"reason", e.what()}});
+  }
   log_.Log(run.result == "succeeded" ? LogLevel::Info : LogLevel::Warning, "run",
            {{"id", run.id}, {"target", run.target}, {"result", run.result}});
 }

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <simdjson.h>
@@ -10,8 +11,10 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <map>
 
 #include "durable_file.hpp"
+#include "state_owner.hpp"
 #include "json_reader.hpp"
 #include "json_writer.hpp"
 #include "unique_fd.hpp"
@@ -142,15 +145,40 @@ std::filesystem::path HistoryPath(const std::filesystem::path& state_dir) {
   return state_dir / "deployments.jsonl";
 }
 
-void AppendHistory(const std::filesystem::path& state_dir, const RunRecord& run) {
-  std::filesystem::path path = HistoryPath(state_dir);
-  std::string line = SerializeRun(run) + "\n";
-  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640));
+namespace {
+
+// Opens the history (creating it when `create`) and locks it exclusively, following a
+// compaction that replaced the file while this waited for the lock. Returns an invalid fd when
+// the file does not exist and `create` is false. Throws StorageError.
+UniqueFd OpenLocked(const std::filesystem::path& path, bool create) {
   auto fail = [&](const char* what) {
     throw StorageError(std::string(what) + " " + path.string() + ": " + std::strerror(errno));
   };
-  if (!fd) fail("cannot open");
-  if (::flock(fd.get(), LOCK_EX) != 0) fail("cannot lock");
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    UniqueFd fd(::open(path.c_str(), (create ? O_WRONLY | O_APPEND | O_CREAT : O_RDONLY) | O_CLOEXEC, 0640));
+    if (!fd && errno == ENOENT && !create) return fd;
+    if (!fd) fail("cannot open");
+    if (::flock(fd.get(), LOCK_EX) != 0) fail("cannot lock");
+    struct stat held {}, named {};
+    if (::fstat(fd.get(), &held) != 0) fail("cannot stat");
+    if (::stat(path.c_str(), &named) == 0 && named.st_ino == held.st_ino && named.st_dev == held.st_dev) {
+      return fd;
+    }
+  }
+  errno = EAGAIN;
+  fail("cannot lock (replaced again and again)");
+  return UniqueFd();
+}
+
+}  // namespace
+
+void AppendHistory(const std::filesystem::path& state_dir, const RunRecord& run) {
+  std::filesystem::path path = HistoryPath(state_dir);
+  std::string line = SerializeRun(run) + "\n";
+  UniqueFd fd = OpenLocked(path, true);
+  auto fail = [&](const char* what) {
+    throw StorageError(std::string(what) + " " + path.string() + ": " + std::strerror(errno));
+  };
   std::string_view rest = line;
   while (!rest.empty()) {
     ssize_t n = ::write(fd.get(), rest.data(), rest.size());
@@ -159,6 +187,38 @@ void AppendHistory(const std::filesystem::path& state_dir, const RunRecord& run)
     rest.remove_prefix(static_cast<std::size_t>(n));
   }
   if (::fsync(fd.get()) != 0) fail("cannot sync");
+}
+
+std::vector<std::string_view> LinesToKeep(std::string_view text, std::size_t keep_runs) {
+  std::vector<std::string_view> lines;
+  while (!text.empty()) {
+    std::size_t newline = text.find('\n');
+    lines.push_back(text.substr(0, newline));
+    text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
+  }
+  std::map<std::string, std::size_t> seen;
+  std::vector<std::string_view> kept;
+  for (auto line = lines.rbegin(); line != lines.rend(); ++line) {
+    std::optional<RunRecord> run = ParseRun(*line);
+    if (run && ++seen[run->target] <= keep_runs) kept.push_back(*line);
+  }
+  std::reverse(kept.begin(), kept.end());
+  return kept;
+}
+
+std::size_t CompactHistory(const std::filesystem::path& state_dir, std::size_t keep_runs) {
+  std::filesystem::path path = HistoryPath(state_dir);
+  UniqueFd fd = OpenLocked(path, false);
+  if (!fd) return 0;
+  std::string text;
+  if (!ReadWholeFile(path, text)) return 0;
+  std::vector<std::string_view> kept = LinesToKeep(text, keep_runs);
+  std::size_t lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+  if (kept.size() >= lines) return 0;
+  std::string compacted;
+  for (std::string_view line : kept) compacted.append(line).push_back('\n');
+  WriteFileDurably(path, compacted, StateOwner(state_dir));
+  return lines - kept.size();
 }
 
 std::vector<RunRecord> ReadHistory(const std::filesystem::path& state_dir, std::size_t limit) {

@@ -54,6 +54,15 @@ std::filesystem::path HistoryPath(const std::filesystem::path& state_dir);
 // StorageError.
 void AppendHistory(const std::filesystem::path& state_dir, const RunRecord& run);
 
+// Returns the lines of a history text to keep: the newest `keep_runs` runs of each target, in
+// their order; lines that are not runs are dropped.
+std::vector<std::string_view> LinesToKeep(std::string_view text, std::size_t keep_runs);
+
+// Keeps only the newest `keep_runs` runs of each target in the history; returns how many lines it
+// dropped. The file is replaced whole (written beside it, renamed over it) while its lock is
+// held, and an append waiting on that lock follows the new file. Throws StorageError.
+std::size_t CompactHistory(const std::filesystem::path& state_dir, std::size_t keep_runs);
+
 // Returns up to `limit` records, newest first; unparsable lines are skipped.
 std::vector<RunRecord> ReadHistory(const std::filesystem::path& state_dir, std::size_t limit);
 

@@ -3,7 +3,7 @@ of a writer that died mid-write."""
 
 import subprocess
 
-from integration_support import log_lines, noop_target, wait_for_run, wait_queue_empty
+from integration_support import log_lines, noop_target, wait_queue_empty, wait_until
 
 KEEP_RUNS = 2
 
@@ -15,18 +15,20 @@ def gone_pid():
     return child.pid
 
 
-def test_logs_of_runs_beyond_keep_runs_are_removed(start_worker):
+def test_history_and_logs_of_runs_beyond_keep_runs_are_removed(start_worker):
     worker = start_worker([noop_target()], settings={"keep_runs": KEEP_RUNS})
+    recorded = []
     for _ in range(KEEP_RUNS + 2):
-        before = len(worker.history())
         done = worker.command("deploy", "app")
         assert done.returncode == 0, done.stderr
-        wait_for_run(worker, "manual")
+        run = wait_until(lambda: next((r for r in worker.history() if r["id"] not in recorded),
+                                      None), 20, "the next run")
+        recorded.append(run["id"])
         wait_queue_empty(worker, "app")
-        assert len(worker.history()) == before + 1
     runs = worker.history()
+    assert [run["id"] for run in runs] == recorded[-KEEP_RUNS:]
     logs = sorted(path.name for path in (worker.state_dir / "logs").glob("*.log"))
-    assert logs == sorted(f"{run['id']}.log" for run in runs[-KEEP_RUNS:])
+    assert logs == sorted(f"{run_id}.log" for run_id in recorded[-KEEP_RUNS:])
 
 
 def test_temporaries_of_a_dead_writer_are_removed_at_start(start_worker):
