@@ -102,6 +102,13 @@ BOOST_AUTO_TEST_CASE(the_index_starts_again_when_the_history_is_replaced) {
   BOOST_TEST(targets["api"].results["failed"] == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(an_unreadable_history_is_an_empty_index_not_an_error) {
+  testing::TempDir state;
+  std::filesystem::create_directories(HistoryPath(state.Path()));  // a directory, not a file
+  HistoryIndex index(state.Path());
+  BOOST_TEST(index.Refresh().empty());
+}
+
 BOOST_AUTO_TEST_CASE(the_index_keeps_the_recent_runs_bounded) {
   testing::TempDir state;
   HistoryIndex index(state.Path());

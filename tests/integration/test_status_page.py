@@ -1,8 +1,11 @@
 """The status page in a real browser (headless Chromium, Debian's package): it renders the
 targets and runs, and a hostile string from an operator or a payload stays text, never markup."""
 
+import http.server
+import os
 import shutil
 import subprocess
+import threading
 import uuid
 
 import pytest
@@ -18,12 +21,37 @@ pytestmark = pytest.mark.skipif(shutil.which("chromium") is None,
 
 
 def chromium(*args, timeout=60):
-    """Run headless Chromium with args; return its stdout."""
+    """Run headless Chromium with args; return (stdout, stderr with its console log)."""
     done = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
-                           "--no-first-run", *args], capture_output=True, text=True,
-                          timeout=timeout, check=False)
+                           "--no-first-run", "--enable-logging=stderr", "--v=0", *args],
+                          capture_output=True, text=True, timeout=timeout, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
+    return done.stdout, done.stderr
+
+
+class Replay(http.server.BaseHTTPRequestHandler):
+    """Serves the worker's answer (body and headers, its CSP too) on 127.0.0.1, as the proxy
+    would: the browser then applies the policy the worker sent."""
+
+    reply = None
+
+    def do_GET(self):  # noqa: N802 (the name http.server calls)
+        self.send_response(200)
+        for name in ("content-type", "content-security-policy", "x-content-type-options"):
+            self.send_header(name, self.reply.headers[name])
+        self.end_headers()
+        self.wfile.write(self.reply.body)
+
+    def log_message(self, *args):
+        pass
+
+
+def serve_once(reply):
+    """Serve reply at http://127.0.0.1:PORT/ from a thread; return (server, url)."""
+    handler = type("Handler", (Replay,), {"reply": reply})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}/"
 
 
 def test_the_page_renders_and_keeps_hostile_strings_as_text(start_worker, tmp_path):
@@ -39,16 +67,21 @@ def test_the_page_renders_and_keeps_hostile_strings_as_text(start_worker, tmp_pa
         "REQUEST_METHOD": "GET", "REQUEST_URI": "/webhook/deploy/", "HTTP_ACCEPT": "text/html",
         "HTTP_AUTHORIZATION": f"Bearer {TOKEN}"})
     assert reply.status == 200
-    page = tmp_path / "page.html"
-    page.write_bytes(reply.body)
-
-    dom = chromium("--dump-dom", page.as_uri())
+    server, url = serve_once(reply)
+    try:
+        dom, log = chromium("--dump-dom", url)
+        shot = tmp_path / "page.png"
+        chromium("--window-size=420,760", f"--screenshot={shot}", url)
+    finally:
+        server.shutdown()
     assert "<title>deployhook</title>" in dom  # the onerror handler never ran
     assert "<img" not in dom
     assert "&lt;img src=x onerror=" in dom
+    assert 'class="card"' in dom and ">app</span>" in dom
     assert f'href="runs/{run["id"]}/log"' in dom
     assert "paused" in dom
-
-    shot = tmp_path / "page.png"
-    chromium("--window-size=390,800", f"--screenshot={shot}", page.as_uri())
+    assert "CONSOLE" not in log and "Content Security Policy" not in log, log[-2000:]
     assert shot.stat().st_size > 5000
+    # README's picture of the page is this screenshot: DEPLOYHOOK_SCREENSHOT_DIR=... keeps it.
+    if os.environ.get("DEPLOYHOOK_SCREENSHOT_DIR"):
+        shutil.copy(shot, os.path.join(os.environ["DEPLOYHOOK_SCREENSHOT_DIR"], "status-page.png"))
