@@ -37,6 +37,7 @@ struct SwarmBench {
   testing::LogCapture log;
   ScriptedExecutor executor;
   std::string commit;
+  std::optional<std::vector<ContainerImage>> restore;
 
   SwarmBench() {
     target.kind = TargetKind::Stack;
@@ -79,7 +80,7 @@ struct SwarmBench {
   DeploymentOutcome Deploy() {
     RunLog run_log(dir / "run.log");
     DeploymentSetup setup{target, compose, env, stopping, log.logger(), "run-1", commit, {}, std::nullopt,
-                          [](const std::vector<ContainerImage>&) {}, std::nullopt, {}};
+                          [](const std::vector<ContainerImage>&) {}, restore, {}};
     return RunDeployment(setup, executor, run_log);
   }
 };
@@ -182,6 +183,31 @@ BOOST_FIXTURE_TEST_CASE(a_service_target_with_the_registry_down_is_untouched, Sw
   executor.Answer(PullArgv(std::string(REFERENCE)), {Exit(1)});
   BOOST_TEST(Deploy().result == "failed");
   BOOST_TEST(Changes() == 0u);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_rollback_job_updates_each_service_to_the_restored_images_digest, SwarmBench) {
+  target.kind = TargetKind::Service;
+  target.services = {"shop_web"};
+  restore = std::vector<ContainerImage>{{"sha256:0ld", std::string(REFERENCE), "shop_web"}};
+  executor.Answer(RepoDigestsArgv("sha256:0ld"), {Exit(0, "reg.local/app@sha256:0ld|\n")});
+  Images({"sha256:new|", "sha256:0ld|"});
+  Services({ServiceLine(NEW), ServiceLine(NEW), ServiceLine(OLD, "completed", "t2")});
+  Tasks({"shop_web.1|" + OLD + "|Running 1 second ago\n"});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "succeeded");
+  BOOST_TEST(StepNames(outcome) == (Names{"restore-tag", "update", "converge"}));
+  BOOST_TEST(outcome.steps[1].argv == ServiceUpdateArgv("shop_web", "reg.local/app@sha256:0ld"));
+  BOOST_TEST(executor.Count(PullArgv(std::string(REFERENCE))) == 0u);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_rollback_job_without_a_registry_digest_changes_nothing, SwarmBench) {
+  target.kind = TargetKind::Service;
+  target.services = {"shop_web"};
+  restore = std::vector<ContainerImage>{{"sha256:0ld", std::string(REFERENCE), "shop_web"}};
+  executor.Answer(RepoDigestsArgv("sha256:0ld"), {Exit(0, "\n")});
+  BOOST_TEST(Deploy().result == "failed");
+  BOOST_TEST(Changes() == 0u);
+  BOOST_TEST(executor.Count(TagArgv("sha256:0ld", std::string(REFERENCE))) == 0u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -56,6 +56,14 @@ BOOST_AUTO_TEST_CASE(unpins_a_reference) {
   BOOST_TEST(Unpinned("reg:5000/app:1") == "reg:5000/app:1");
 }
 
+BOOST_AUTO_TEST_CASE(finds_the_digest_of_the_references_repository) {
+  std::string digests = "other.local/app@sha256:aaa|reg:5000/app@sha256:bbb|\n";
+  BOOST_TEST(PinnedReference(digests, "reg:5000/app:latest") == "reg:5000/app@sha256:bbb");
+  BOOST_TEST(PinnedReference(digests, "reg:5000/app:1@sha256:ccc") == "reg:5000/app@sha256:bbb");
+  BOOST_TEST(PinnedReference(digests, "reg:5000/web:latest").empty());
+  BOOST_TEST(PinnedReference("", "reg:5000/app:latest").empty());
+}
+
 BOOST_AUTO_TEST_CASE(converges_when_the_update_completed_and_tasks_run_the_new_image) {
   BOOST_TEST((Judge(Service(OLD), Service(NEW, "completed", "t1"), Tasks(NEW)) == Convergence::Converged));
 }

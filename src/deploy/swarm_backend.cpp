@@ -11,14 +11,6 @@
 namespace deployhook {
 namespace {
 
-// Returns the repository of a reference: without its "@digest" pin and its ":tag".
-std::string Repository(const std::string& reference) {
-  std::string name = Unpinned(reference);
-  std::size_t colon = name.rfind(':');
-  if (colon != std::string::npos && name.find('/', colon) == std::string::npos) name.resize(colon);
-  return name;
-}
-
 class SwarmBackend final : public Backend {
  public:
   explicit SwarmBackend(StepRunner& steps) : steps_(steps), setup_(steps.setup()), target_(setup_.target) {}
@@ -125,24 +117,24 @@ ProcessResult SwarmBackend::Pull(bool record) {
 
 std::string SwarmBackend::PutBack(const std::vector<ContainerImage>& restore,
                                   std::vector<ImageRecord>& images) {
-  // Swarm runs images by registry digest: find the digest of each image id to go back to.
+  // Swarm runs images by registry digest: find the digest of each image id to go back to, and
+  // change nothing unless every one is found.
   for (const ContainerImage& image : restore) {
-    ProcessResult digests = steps_.Step(
-        "restore-check", {"docker", "image", "inspect", "--format", "{{range .RepoDigests}}{{.}}|{{end}}", image.image_id},
-        INSPECT_TIMEOUT, false);
-    std::string pinned;
-    std::string_view rest = digests.exit_code == 0 ? std::string_view(digests.output) : std::string_view{};
-    while (pinned.empty() && !rest.empty()) {
-      std::string candidate(rest.substr(0, rest.find('|')));
-      rest.remove_prefix(std::min(rest.size(), candidate.size() + 1));
-      if (Repository(candidate) == Repository(image.reference)) pinned = candidate;
-    }
+    ProcessResult digests = steps_.Step("restore-check", RepoDigestsArgv(image.image_id), INSPECT_TIMEOUT, false);
+    std::string pinned = digests.exit_code == 0 ? PinnedReference(digests.output, image.reference) : "";
     if (pinned.empty()) {
       steps_.Note("[restore: no registry digest of " + image.image_id + " for " + image.reference +
                   "; nothing was put back]\n");
+      restore_.clear();
       return "failed";
     }
     restore_[image.service] = pinned;
+  }
+  // The local tags follow, so the run's images (and the next run's "before") show what runs.
+  for (const ContainerImage& image : restore) {
+    if (steps_.Step("restore-tag", TagArgv(image.image_id, image.reference), INSPECT_TIMEOUT, true).exit_code != 0) {
+      return "failed";
+    }
     if (std::none_of(images.begin(), images.end(), [&](const ImageRecord& r) { return r.service == image.service; })) {
       images.push_back({image.service, image.reference, {}, {}, std::nullopt});
     }

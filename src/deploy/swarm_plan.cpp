@@ -33,6 +33,10 @@ Argv ServiceUpdateArgv(const std::string& service, const std::string& reference)
   return {DOCKER, "service", "update", "--with-registry-auth", "--image", reference, service};
 }
 
+Argv RepoDigestsArgv(const std::string& image_id) {
+  return {DOCKER, "image", "inspect", "--format", "{{range .RepoDigests}}{{.}}|{{end}}", image_id};
+}
+
 Argv ServiceInspectArgv(const std::vector<std::string>& services) {
   return With({DOCKER, "service", "inspect", "--format",
                "{{.Spec.Name}}|{{.Spec.TaskTemplate.ContainerSpec.Image}}|"

@@ -1,6 +1,7 @@
 #include "swarm_state.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 
 #include "field_lines.hpp"
@@ -39,6 +40,14 @@ bool RunsItsTasks(const SwarmService& service, const std::vector<SwarmTask>& tas
   return running >= service.replicas.value_or(1);
 }
 
+// Returns the repository of a reference: without its "@digest" pin and its ":tag".
+std::string Repository(std::string_view reference) {
+  std::string name = Unpinned(reference);
+  std::size_t colon = name.rfind(':');
+  if (colon != std::string::npos && name.find('/', colon) == std::string::npos) name.resize(colon);
+  return name;
+}
+
 }  // namespace
 
 std::vector<SwarmService> ParseServiceLines(std::string_view output) {
@@ -61,6 +70,17 @@ std::vector<SwarmTask> ParseTaskLines(std::string_view output) {
 
 std::string Unpinned(std::string_view reference) {
   return std::string(reference.substr(0, reference.find('@')));
+}
+
+std::string PinnedReference(std::string_view digests, std::string_view reference) {
+  std::string wanted = Repository(reference);
+  while (!digests.empty()) {
+    std::string_view candidate = digests.substr(0, digests.find('|'));
+    digests.remove_prefix(std::min(digests.size(), candidate.size() + 1));
+    while (!candidate.empty() && std::isspace(static_cast<unsigned char>(candidate.front()))) candidate.remove_prefix(1);
+    if (!candidate.empty() && Repository(candidate) == wanted) return std::string(candidate);
+  }
+  return {};
 }
 
 Convergence JudgeConvergence(const std::vector<SwarmService>& before,

@@ -34,6 +34,10 @@ std::vector<SwarmTask> ParseTaskLines(std::string_view output);
 // Returns the reference without its "@sha256:..." pin.
 std::string Unpinned(std::string_view reference);
 
+// Returns the digest reference ("repo@sha256:...") among RepoDigestsArgv output that is of the
+// repository `reference` names (its tag and pin aside); empty when there is none.
+std::string PinnedReference(std::string_view digests, std::string_view reference);
+
 // Judges the services `now` after an update from `before` (an update status that did not change
 // since is an earlier run's, and ignored): RolledBack when one's update ended rollback_completed,
 // Paused when one is paused, Converged when no update is going and every service runs its

@@ -14,8 +14,8 @@ import re
 import pytest
 
 from deploy_support import (BRANCH, REPOSITORY, TARGET, deliver_push, push_body, run_log,
-                            serving_target, step_names)
-from docker_env import DockerEnv, missing_prerequisites, wait_until
+                            serving_target, step_names, wait_for_run)
+from docker_env import wait_until
 from worker import target
 
 UP_TIMEOUT = 120
@@ -26,29 +26,11 @@ UPDATE_CONFIG = {"failure_action": "rollback", "monitor": "5s", "order": "stop-f
 ROLLBACK_CONFIG = {"monitor": "2s", "order": "stop-first"}
 
 
-@pytest.fixture(scope="module")
-def swarm():
-    """Yield a started DockerEnv whose engine is a single-node swarm manager; then leave the
-    swarm and stop the engine and the registry."""
-    problems = missing_prerequisites()
-    if problems:
-        pytest.fail("cannot start a private Docker engine: " + "; ".join(problems))
-    env = DockerEnv()
-    env.start()
-    try:
-        env.docker("swarm", "init", "--advertise-addr", "127.0.0.1")
-        yield env
-    finally:
-        try:
-            env.docker("swarm", "leave", "--force", check=False)
-        finally:
-            env.stop()
-
-
 @pytest.fixture
-def swarm_env(swarm, request):
+def swarm_env(docker_swarm, request):
     """Yield the swarm with its registry running and a name for this test's stack or service;
     remove its services afterwards."""
+    swarm = docker_swarm
     swarm.registry.start()
     swarm.name = re.sub(r"[^a-z0-9]", "", request.node.name.lower())[-30:]
     swarm.ref = f"{swarm.registry.address}/swarm/{swarm.name}:latest"
@@ -124,9 +106,16 @@ def stack_target(env, stack_dir):
                   pull_timeout=60, up_timeout=UP_TIMEOUT)
 
 
-def service_target(env, service):
-    return target(TARGET, REPOSITORY, BRANCH, env.root, kind="service", services=[service],
-                  pull_timeout=60, up_timeout=UP_TIMEOUT)
+def bring_up(env, kind):
+    """Bring up v1 of a stack or of a service; return (the Swarm service's name, the worker's
+    target table, the name of the step that changes it)."""
+    if kind == "stack":
+        stack_dir = bring_up_stack(env)
+        return f"{env.name}_app", stack_target(env, stack_dir), "deploy"
+    service = bring_up_service(env)
+    table = target(TARGET, REPOSITORY, BRANCH, env.root, kind="service", services=[service],
+                   pull_timeout=60, up_timeout=UP_TIMEOUT)
+    return service, table, "update"
 
 
 def deploy(env, table):
@@ -134,35 +123,40 @@ def deploy(env, table):
         return deliver_push(worker, push_body(), deadline=UP_TIMEOUT + 60)
 
 
-def test_stack_with_a_healthy_new_image_succeeds_and_runs_it(swarm_env):
-    stack_dir = bring_up_stack(swarm_env)
+KINDS = pytest.mark.parametrize("kind", ["stack", "service"])
+
+
+@KINDS
+def test_healthy_new_image_succeeds_and_runs_it(swarm_env, kind):
+    service, table, change = bring_up(swarm_env, kind)
     swarm_env.make_image(swarm_env.ref, "v2")
-    run = deploy(swarm_env, stack_target(swarm_env, stack_dir))
+    run = deploy(swarm_env, table)
     assert run["result"] == "succeeded", run_log(run)
-    assert step_names(run) == ["pull", "deploy", "converge"], run_log(run)
+    assert step_names(run) == ["pull", change, "converge"], run_log(run)
     assert run["images"][0]["before"] != run["images"][0]["after"]
-    assert running_version(swarm_env, f"{swarm_env.name}_app") == "v2"
+    assert running_version(swarm_env, service) == "v2"
 
 
-def test_stack_with_an_unhealthy_new_image_is_rolled_back_by_swarm(swarm_env):
-    stack_dir = bring_up_stack(swarm_env)
-    service = f"{swarm_env.name}_app"
+@KINDS
+def test_unhealthy_new_image_is_rolled_back_by_swarm(swarm_env, kind):
+    service, table, change = bring_up(swarm_env, kind)
     before = spec_image(swarm_env, service)
     swarm_env.make_image(swarm_env.ref, "v2", healthy=False)
-    run = deploy(swarm_env, stack_target(swarm_env, stack_dir))
+    run = deploy(swarm_env, table)
     assert run["result"] == "rolled_back", run_log(run)
+    assert step_names(run) == ["pull", change, "converge"], run_log(run)
     assert '"rollback_completed"' in update_state(swarm_env, service)
     assert spec_image(swarm_env, service) == before
     assert running_version(swarm_env, service) == "v1"
 
 
-def test_stack_with_the_registry_down_fails_and_touches_no_service(swarm_env):
-    stack_dir = bring_up_stack(swarm_env)
-    service = f"{swarm_env.name}_app"
+@KINDS
+def test_registry_down_fails_and_touches_no_service(swarm_env, kind):
+    service, table, _ = bring_up(swarm_env, kind)
     before, status = spec_image(swarm_env, service), update_state(swarm_env, service)
     swarm_env.make_image(swarm_env.ref, "v2")
     swarm_env.registry.stop()
-    run = deploy(swarm_env, stack_target(swarm_env, stack_dir))
+    run = deploy(swarm_env, table)
     assert run["result"] == "failed", run_log(run)
     assert step_names(run) == ["pull"], run_log(run)
     assert spec_image(swarm_env, service) == before
@@ -170,32 +164,17 @@ def test_stack_with_the_registry_down_fails_and_touches_no_service(swarm_env):
     assert running_version(swarm_env, service) == "v1"
 
 
-def test_service_with_a_healthy_new_image_succeeds_and_runs_it(swarm_env):
-    service = bring_up_service(swarm_env)
-    swarm_env.make_image(swarm_env.ref, "v2")
-    run = deploy(swarm_env, service_target(swarm_env, service))
-    assert run["result"] == "succeeded", run_log(run)
-    assert step_names(run) == ["pull", "update", "converge"], run_log(run)
+def test_rollback_command_updates_the_service_to_the_earlier_runs_image(swarm_env):
+    service, table, _ = bring_up(swarm_env, "service")
+    with serving_target(swarm_env, table) as worker:
+        for marker, commit in (("v2", "2" * 40), ("v3", "3" * 40)):
+            swarm_env.make_image(swarm_env.ref, marker)
+            run = deliver_push(worker, push_body(after=commit), deadline=UP_TIMEOUT + 60)
+            assert run["result"] == "succeeded", run_log(run)
+        queued = worker.command("rollback", TARGET)
+        assert queued.returncode == 0, queued.stderr
+        back = wait_for_run(worker, "rollback", deadline=UP_TIMEOUT + 60)
+    assert back["result"] == "succeeded", run_log(back)
+    assert back["kind"] == "rollback"
+    assert step_names(back) == ["restore-tag", "update", "converge"], run_log(back)
     assert running_version(swarm_env, service) == "v2"
-
-
-def test_service_with_an_unhealthy_new_image_is_rolled_back_by_swarm(swarm_env):
-    service = bring_up_service(swarm_env)
-    before = spec_image(swarm_env, service)
-    swarm_env.make_image(swarm_env.ref, "v2", healthy=False)
-    run = deploy(swarm_env, service_target(swarm_env, service))
-    assert run["result"] == "rolled_back", run_log(run)
-    assert spec_image(swarm_env, service) == before
-    assert running_version(swarm_env, service) == "v1"
-
-
-def test_service_with_the_registry_down_fails_and_is_untouched(swarm_env):
-    service = bring_up_service(swarm_env)
-    before, status = spec_image(swarm_env, service), update_state(swarm_env, service)
-    swarm_env.make_image(swarm_env.ref, "v2")
-    swarm_env.registry.stop()
-    run = deploy(swarm_env, service_target(swarm_env, service))
-    assert run["result"] == "failed", run_log(run)
-    assert step_names(run) == ["pull"], run_log(run)
-    assert spec_image(swarm_env, service) == before
-    assert update_state(swarm_env, service) == status
