@@ -462,6 +462,34 @@ BOOST_FIXTURE_TEST_CASE(refuses_unknown_forge_and_trigger_and_misplaced_filters,
   CheckNames(Error(Minimal() + "forge = 3\n", env), At(6), "forge");
 }
 
+BOOST_FIXTURE_TEST_CASE(loads_swarm_kinds_with_their_keys, ConfigDir) {
+  ConfigEnvironment env = WithSecret("s");
+  Config compose = Load(Minimal(), env);
+  BOOST_TEST((compose.targets[0].kind == TargetKind::Compose));
+  Config stack = Load(Minimal() + "kind = \"stack\"\nstack = \"shop\"\ncompose_files = [\"stack.yml\"]\n", env);
+  BOOST_TEST((stack.targets[0].kind == TargetKind::Stack));
+  BOOST_TEST(stack.targets[0].stack == "shop");
+  BOOST_TEST(KindName(stack.targets[0].kind) == "stack");
+  Config service = Load(Minimal() + "kind = \"service\"\nservices = [\"shop_web\"]\n", env);
+  BOOST_TEST((service.targets[0].kind == TargetKind::Service));
+  BOOST_TEST(service.targets[0].services == std::vector<std::string>{"shop_web"});
+}
+
+BOOST_FIXTURE_TEST_CASE(refuses_kinds_without_their_keys_and_keys_without_their_kind, ConfigDir) {
+  ConfigEnvironment env = WithSecret("s");
+  CheckNames(Error(Minimal() + "kind = \"swarm\"\n", env), At(6), "kind");
+  CheckNames(Error(Minimal() + "stack = \"shop\"\n", env), At(6), "stack");
+  // A stack needs its name and its files.
+  CheckNames(Error(Minimal() + "kind = \"stack\"\ncompose_files = [\"stack.yml\"]\n", env), "", "stack");
+  CheckNames(Error(Minimal() + "kind = \"stack\"\nstack = \"shop\"\n", env), At(6), "compose_files");
+  CheckNames(Error(Minimal() + "kind = \"stack\"\nstack = \"Shop Front\"\ncompose_files = [\"s.yml\"]\n", env),
+             At(7), "stack");
+  // A service target names its services and has no compose files.
+  CheckNames(Error(Minimal() + "kind = \"service\"\n", env), At(6), "services");
+  CheckNames(Error(Minimal() + "kind = \"service\"\nservices = [\"a\"]\ncompose_files = [\"s.yml\"]\n", env),
+             At(8), "compose_files");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace deployhook

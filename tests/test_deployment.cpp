@@ -12,6 +12,7 @@
 
 #include "deployment.hpp"
 #include "durable_file.hpp"
+#include "scripted_executor.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {
@@ -19,6 +20,9 @@ namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
+using testing::Exit;
+using testing::ScriptedExecutor;
+using testing::TimedOut;
 
 constexpr std::string_view CONTAINER = "3f4e5d6c7b8a";
 constexpr std::string_view OLD_IMAGES = "sha256:0ld|registry.local/app:latest|app\n";
@@ -27,72 +31,9 @@ const std::string COMMIT_A = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
 const std::string COMMIT_B = "b1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
 const std::string COMMIT_C = "c1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
 
-ProcessResult Exit(int code, std::string output = {}) {
-  ProcessResult result;
-  result.exit_code = code;
-  result.output = std::move(output);
-  result.seconds = 0.25;
-  return result;
-}
-
-ProcessResult TimedOut() {
-  ProcessResult result = Exit(128 + 9);
-  result.timed_out = true;
-  return result;
-}
-
 std::string StateLine(std::string_view health, std::string_view id = CONTAINER) {
   return std::string(id) + "|app|running|" + std::string(health) + "|2026-11-26T21:05:01.1Z|0|0|always\n";
 }
-
-// Answers each argv from its script (answers used in turn, the last one repeating; exit 0 for
-// argv nobody scripted) and records what ran. Its clock is fake: a pause moves it on at once.
-class ScriptedExecutor final : public StepExecutor {
- public:
-  void Answer(const Argv& argv, std::vector<ProcessResult> results) {
-    script_[argv] = std::deque<ProcessResult>(results.begin(), results.end());
-  }
-
-  ProcessResult Run(const ProcessSpec& spec) override {
-    ran.push_back(spec);
-    auto found = script_.find(spec.argv);
-    if (found == script_.end()) return Exit(0);
-    ProcessResult result = found->second.front();
-    if (found->second.size() > 1) found->second.pop_front();
-    return result;
-  }
-
-  bool Pause(milliseconds duration) override {
-    ++pauses;
-    paused += duration;
-    now += duration;
-    return on_pause ? on_pause() : true;
-  }
-
-  std::chrono::steady_clock::time_point Now() override { return now; }
-
-  // Returns how often `argv` ran.
-  std::size_t Count(const Argv& argv) const {
-    return static_cast<std::size_t>(std::count_if(ran.begin(), ran.end(),
-                                                  [&](const ProcessSpec& s) { return s.argv == argv; }));
-  }
-
-  // Returns the position of the first run of `argv`; fails the test when it never ran.
-  std::size_t First(const Argv& argv) const {
-    auto found = std::find_if(ran.begin(), ran.end(), [&](const ProcessSpec& s) { return s.argv == argv; });
-    BOOST_TEST((found != ran.end()), "never ran: " << argv.front() << " ... " << argv.back());
-    return static_cast<std::size_t>(found - ran.begin());
-  }
-
-  std::vector<ProcessSpec> ran;
-  int pauses = 0;
-  milliseconds paused{0};
-  std::chrono::steady_clock::time_point now{};
-  std::function<bool()> on_pause;
-
- private:
-  std::map<Argv, std::deque<ProcessResult>> script_;
-};
 
 // A target "web" whose one container ran sha256:0ld and comes up healthy after `up`, unless a
 // test scripts otherwise.

@@ -43,6 +43,9 @@ int RunCheckConfig(const CommandLine& line) {
     if (target.workflow) std::printf(", workflow %s", target.workflow->c_str());
     if (target.package) std::printf(", package %s", target.package->c_str());
     std::printf("\n");
+    std::printf("  kind: %s", std::string(KindName(target.kind)).c_str());
+    if (target.kind == TargetKind::Stack) std::printf(", stack %s", target.stack.c_str());
+    std::printf("\n");
     std::printf("  services: %s\n", Join(target.services, "(whole project)").c_str());
     std::printf("  compose: %s (%s)\n", Join(compose.argv, "(none found)").c_str(),
                 compose.how.c_str());

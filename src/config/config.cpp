@@ -23,11 +23,11 @@ constexpr std::array<std::string_view, 12> GLOBAL_KEYS = {
     "listen",    "socket_mode",    "socket_group", "state_dir", "secret_file",
     "keep_runs", "max_body_bytes", "threads",      "target",
     "hook_path", "read_token_file", "public_badges"};
-constexpr std::array<std::string_view, 18> TARGET_KEYS = {
+constexpr std::array<std::string_view, 20> TARGET_KEYS = {
     "name",          "repository",   "branch",       "project_dir",    "services",
     "compose",       "compose_files", "pull_timeout", "up_timeout",    "health_timeout",
     "rollback",      "image_timeout", "image_poll",   "forge",         "trigger",
-    "workflow",      "package",      "secret_file"};
+    "workflow",      "package",      "secret_file",  "kind",          "stack"};
 
 constexpr const char* DEFAULT_CONFIG = "/etc/deployhook/deployhook.toml";
 constexpr std::size_t MAX_SECRET_BYTES = 4096;
@@ -185,6 +185,45 @@ void ReadTrigger(TableReader& reader, Target& target) {
   }
 }
 
+// Reads kind and stack after services, compose and compose_files: a stack needs its name and
+// files, a service target its services, and each kind rejects the keys of the others.
+void ReadKind(TableReader& reader, Target& target) {
+  if (std::optional<std::string> kind = reader.String("kind")) {
+    if (*kind == "stack") {
+      target.kind = TargetKind::Stack;
+    } else if (*kind == "service") {
+      target.kind = TargetKind::Service;
+    } else if (*kind != "compose") {
+      reader.Fail(reader.Find("kind"), "kind", "must be \"compose\", \"stack\" or \"service\"");
+    }
+  }
+  std::optional<std::string> stack = reader.String("stack");
+  if (stack && target.kind != TargetKind::Stack) {
+    reader.Fail(reader.Find("stack"), "stack", "only for kind = \"stack\"");
+  }
+  switch (target.kind) {
+    case TargetKind::Compose:
+      return;
+    case TargetKind::Stack:
+      target.stack = reader.RequiredString("stack");
+      if (!IsTargetName(target.stack)) {
+        reader.Fail(reader.Find("stack"), "stack", "must match [a-z0-9_-]+");
+      }
+      if (target.compose_files.empty()) {
+        reader.Fail(reader.Find("kind"), "compose_files", "kind = \"stack\" needs the stack's compose_files");
+      }
+      return;
+    case TargetKind::Service:
+      if (target.services.empty()) {
+        reader.Fail(reader.Find("kind"), "services", "kind = \"service\" needs services");
+      }
+      if (!target.compose_files.empty()) {
+        reader.Fail(reader.Find("compose_files"), "compose_files", "not for kind = \"service\"");
+      }
+      return;
+  }
+}
+
 Target ReadTarget(const toml::table& table, std::size_t index, const std::string& file,
                   const std::filesystem::path& config_path) {
   TableReader reader(table, file, "target[" + std::to_string(index) + "].");
@@ -209,6 +248,7 @@ Target ReadTarget(const toml::table& table, std::size_t index, const std::string
            std::vector<std::string>{})) {
     target.compose_files.push_back(RelativeTo(config_path, file).string());
   }
+  ReadKind(reader, target);
   constexpr std::int64_t DAY = 86400;
   target.pull_timeout = static_cast<int>(reader.Integer("pull_timeout", 1, DAY).value_or(600));
   target.up_timeout = static_cast<int>(reader.Integer("up_timeout", 1, DAY).value_or(300));
@@ -303,6 +343,15 @@ std::string_view TriggerName(Trigger trigger) noexcept {
     case Trigger::Package: return "package";
   }
   return "push";
+}
+
+std::string_view KindName(TargetKind kind) noexcept {
+  switch (kind) {
+    case TargetKind::Compose: return "compose";
+    case TargetKind::Stack: return "stack";
+    case TargetKind::Service: return "service";
+  }
+  return "compose";
 }
 
 std::vector<std::string> Config::Secrets() const {

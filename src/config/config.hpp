@@ -26,6 +26,13 @@ enum class Trigger { Push, WorkflowRun, Package };
 // Returns the config name of a trigger: "push", "workflow_run" or "package".
 std::string_view TriggerName(Trigger trigger) noexcept;
 
+// What a target deploys: a Compose project on this engine, a Swarm stack (`docker stack deploy`),
+// or single Swarm services (`docker service update --image`).
+enum class TargetKind { Compose, Stack, Service };
+
+// Returns the config name of a kind: "compose", "stack" or "service".
+std::string_view KindName(TargetKind kind) noexcept;
+
 struct Target {
   std::string name;
   std::string repository;  // owner/name as configured; compared case-insensitively
@@ -34,8 +41,10 @@ struct Target {
   Trigger trigger = Trigger::Push;
   std::optional<std::string> workflow;  // workflow_run: only this workflow (path or name)
   std::optional<std::string> package;   // package: only this package name
+  TargetKind kind = TargetKind::Compose;
+  std::string stack;  // kind stack: the stack's name
   std::filesystem::path project_dir;
-  std::vector<std::string> services;       // empty: the whole project
+  std::vector<std::string> services;       // empty: the whole project (kind service: required)
   std::vector<std::string> compose;        // argv prefix; empty: detected when a run starts
   std::vector<std::string> compose_files;  // passed as -f FILE each; relative ones made absolute
                                            // against the config file's directory

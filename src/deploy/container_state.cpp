@@ -2,39 +2,19 @@
 
 #include <algorithm>
 
+#include "field_lines.hpp"
+
 namespace deployhook {
-namespace {
-
-std::vector<std::vector<std::string>> SplitLines(std::string_view output, std::size_t fields) {
-  std::vector<std::vector<std::string>> rows;
-  while (!output.empty()) {
-    std::size_t newline = output.find('\n');
-    std::string_view line = output.substr(0, newline);
-    output = newline == std::string_view::npos ? std::string_view{} : output.substr(newline + 1);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    std::vector<std::string> row;
-    while (true) {
-      std::size_t bar = line.find('|');
-      row.emplace_back(line.substr(0, bar));
-      if (bar == std::string_view::npos) break;
-      line.remove_prefix(bar + 1);
-    }
-    if (row.size() == fields && !row.front().empty()) rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
-}  // namespace
 
 std::vector<ContainerImage> ParseImageLines(std::string_view output) {
   std::vector<ContainerImage> images;
-  for (auto& row : SplitLines(output, 3)) images.push_back({row[0], row[1], row[2]});
+  for (auto& row : SplitFieldLines(output, 3)) images.push_back({row[0], row[1], row[2]});
   return images;
 }
 
 std::vector<ContainerState> ParseStateLines(std::string_view output) {
   std::vector<ContainerState> states;
-  for (auto& row : SplitLines(output, 8)) {
+  for (auto& row : SplitFieldLines(output, 8)) {
     states.push_back({row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7]});
   }
   return states;
@@ -48,7 +28,7 @@ std::vector<std::string> ParseIdLines(std::string_view output) {
                        [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
   };
   std::vector<std::string> ids;
-  for (auto& row : SplitLines(output, 1)) {
+  for (auto& row : SplitFieldLines(output, 1)) {
     if (is_id(row[0])) ids.push_back(row[0]);
   }
   return ids;

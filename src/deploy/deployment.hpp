@@ -1,7 +1,8 @@
 #pragma once
-// One run for one target: snapshot, pull, wait for the commit's image, up, health gate,
-// rollback. Talks to the outside only through a StepExecutor (commands, pauses, the clock), so it
-// is tested with a scripted one and a fake clock.
+// One run for one target: snapshot, pull, wait for the commit's image, apply, gate, rollback,
+// over the backend of the target's kind (backend.hpp: Compose, or Swarm stacks and services).
+// Talks to the outside only through a StepExecutor (commands, pauses, the clock), so it is tested
+// with a scripted one and a fake clock.
 
 #include <atomic>
 #include <chrono>
@@ -41,7 +42,7 @@ struct DeploymentOutcome {
 
 struct DeploymentSetup {
   const Target& target;
-  Argv compose;                             // the compose argv prefix
+  Argv compose;                             // the compose argv prefix (a stack: reads its files)
   std::map<std::string, std::string> env;   // the steps' environment
   const std::atomic<bool>& stopping;        // checked between steps
   const Logger& logger;                     // one line per step

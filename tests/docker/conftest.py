@@ -5,8 +5,10 @@ docker_env      that DockerEnv for one test: the registry is running when the te
                 starts, and every container is removed when it ends.
 compose_project a new compose project directory whose service ``app`` runs
                 docker_env.app_ref (nothing is pulled or started yet).
+docker_swarm    a DockerEnv of its own, a single-node swarm, for one test module.
 """
 
+import contextlib
 import itertools
 import os
 import re
@@ -22,9 +24,9 @@ _timing_lines = []
 _project_numbers = itertools.count(1)
 
 
-@pytest.fixture(scope="session")
-def docker_session():
-    """Yield a started DockerEnv; stop it (engine, registry, files) after the session."""
+@contextlib.contextmanager
+def _private_engine():
+    """Yield a started DockerEnv; stop it (engine, registry, files) however the caller ends."""
     problems = missing_prerequisites()
     if problems:
         pytest.fail("cannot start a private Docker engine: " + "; ".join(problems))
@@ -35,6 +37,27 @@ def docker_session():
     finally:
         env.stop()
         _timing_lines.extend(env.timings.summary())
+
+
+@pytest.fixture(scope="session")
+def docker_session():
+    """Yield a started DockerEnv; stop it after the session."""
+    with _private_engine() as env:
+        yield env
+
+
+@pytest.fixture(scope="module")
+def docker_swarm():
+    """Yield a DockerEnv of its own whose engine is a single-node swarm manager
+    (`docker swarm init --advertise-addr 127.0.0.1`); leave the swarm and stop the engine after
+    the module, however its tests end. Its own engine: swarm state stays away from the compose
+    suites."""
+    with _private_engine() as env:
+        try:
+            env.docker("swarm", "init", "--advertise-addr", "127.0.0.1")
+            yield env
+        finally:
+            env.docker("swarm", "leave", "--force", check=False)
 
 
 @pytest.fixture

@@ -77,6 +77,14 @@ def serving(docker_env, project, **options):
     table = target(TARGET, REPOSITORY, BRANCH, project, services=[SERVICE],
                    compose=["docker-compose"], health_timeout=HEALTH_TIMEOUT,
                    pull_timeout=STEP_TIMEOUT, up_timeout=STEP_TIMEOUT, **options)
+    with serving_target(docker_env, table) as worker:
+        yield worker
+
+
+@contextlib.contextmanager
+def serving_target(docker_env, table):
+    """Yield a started `deployhook serve` with the one [[target]] table (a dict), set up and
+    stopped as serving() says."""
     # Beside the engine's files: a short path keeps the worker's unix socket within its limit.
     root = tempfile.mkdtemp(prefix="worker-", dir=docker_env.root)
     env = docker_env.env()

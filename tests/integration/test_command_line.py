@@ -84,6 +84,28 @@ def test_check_config_prints_what_it_understood_but_never_a_secret(tmp_path):
     assert SECRET not in done.stderr.decode()
 
 
+def test_check_config_prints_each_targets_kind(tmp_path):
+    swarm = ['', '[[target]]', 'name = "shop"', 'repository = "octo/shop"', 'branch = "main"',
+             'project_dir = "/srv/shop"', 'kind = "stack"', 'stack = "shop"',
+             'compose_files = ["/srv/shop/stack.yml"]',
+             '', '[[target]]', 'name = "edge"', 'repository = "octo/edge"', 'branch = "main"',
+             'project_dir = "/srv/edge"', 'kind = "service"', 'services = ["edge_proxy"]']
+    done = run_cli("check-config", "--config", str(write_config(tmp_path, GOOD + swarm)))
+    assert done.returncode == 0, done.stderr
+    out = done.stdout.decode()
+    assert out.count("kind: compose") == 2
+    assert "kind: stack, stack shop" in out
+    assert "kind: service" in out
+
+
+def test_check_config_refuses_a_stack_without_its_files(tmp_path):
+    stack = ['', '[[target]]', 'name = "shop"', 'repository = "octo/shop"', 'branch = "main"',
+             'project_dir = "/srv/shop"', 'kind = "stack"', 'stack = "shop"']
+    done = run_cli("check-config", "--config", str(write_config(tmp_path, GOOD + stack)))
+    assert done.returncode != 0
+    assert "compose_files" in done.stderr.decode()
+
+
 # Each bad config: what is wrong, the lines, the line the error must name, the key it must
 # name (None: a TOML syntax error, which concerns no key).
 BAD_CONFIGS = {

@@ -1,0 +1,19 @@
+#include "backend.hpp"
+
+#include "compose_backend.hpp"
+#include "swarm_backend.hpp"
+
+namespace deployhook {
+
+std::unique_ptr<Backend> MakeBackend(StepRunner& steps) {
+  switch (steps.setup().target.kind) {
+    case TargetKind::Stack:
+    case TargetKind::Service:
+      return MakeSwarmBackend(steps);
+    case TargetKind::Compose:
+      break;
+  }
+  return MakeComposeBackend(steps);
+}
+
+}  // namespace deployhook

@@ -1,0 +1,195 @@
+#include "compose_backend.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "container_state.hpp"
+#include "image_state.hpp"
+
+namespace deployhook {
+namespace {
+
+class ComposeBackend final : public Backend {
+ public:
+  explicit ComposeBackend(StepRunner& steps)
+      : steps_(steps), setup_(steps.setup()), plan_(PlanSteps(setup_.target, setup_.compose)) {}
+
+  std::string Unready() const override {
+    if (!setup_.compose.empty()) return {};
+    return "[no compose command: neither 'docker compose' nor 'docker-compose' answers]\n";
+  }
+  std::vector<ContainerImage> Snapshot() override {
+    return ParseImageLines(InspectContainers("snapshot", InspectImagesArgv).value_or(""));
+  }
+  std::vector<ImageRecord> NoteImages(const std::vector<ContainerImage>& containers) override;
+  ProcessResult Pull(bool record) override {
+    return steps_.Step("pull", plan_.pull, std::chrono::seconds(setup_.target.pull_timeout), record);
+  }
+  std::string PutBack(const std::vector<ContainerImage>& restore,
+                      std::vector<ImageRecord>& images) override;
+  ProcessResult Apply() override {
+    return steps_.Step("up", plan_.up, std::chrono::seconds(setup_.target.up_timeout), true);
+  }
+  GateResult Gate() override;
+  std::string Rollback(const std::vector<ContainerImage>& previous,
+                       const std::vector<ImageRecord>& images) override;
+
+ private:
+  using Tags = std::vector<std::pair<std::string, std::string>>;  // image id, reference
+  enum class TagResult { Done, ImageGone, Failed };
+
+  // Returns what `inspect` prints for the service containers `ps -q` lists ("" when it lists
+  // none); nothing when a command failed.
+  std::optional<std::string> InspectContainers(const std::string& name,
+                                               Argv (*inspect)(const std::vector<std::string>&));
+  // Checks that the engine still has every image (else logs which is gone and tags nothing:
+  // ImageGone), then tags each under its reference as step `name`-tag.
+  TagResult TagBack(const std::string& name, const Tags& tags);
+  // Returns Healthy, Failed, or Waiting when the worker is stopping; records step `name`.
+  GateVerdict HealthGate(const std::string& name);
+
+  StepRunner& steps_;
+  const DeploymentSetup& setup_;
+  StepPlan plan_;
+};
+
+std::optional<std::string> ComposeBackend::InspectContainers(
+    const std::string& name, Argv (*inspect)(const std::vector<std::string>&)) {
+  ProcessResult ps = steps_.Step(name, plan_.ps, INSPECT_TIMEOUT, false);
+  if (ps.exit_code != 0) return std::nullopt;
+  std::vector<std::string> ids = ParseIdLines(ps.output);
+  if (ids.empty()) return std::string{};
+  ProcessResult result = steps_.Step(name, inspect(ids), INSPECT_TIMEOUT, false);
+  if (result.exit_code != 0) return std::nullopt;
+  return result.output;
+}
+
+// The services' images as they are before the pull: each reference the compose file names (or,
+// failing that, the one its container was created from) and the image it runs.
+std::vector<ImageRecord> ComposeBackend::NoteImages(const std::vector<ContainerImage>& containers) {
+  ProcessResult config = steps_.Step("config", plan_.config, INSPECT_TIMEOUT, false);
+  std::map<std::string, std::string> references;
+  if (config.exit_code == 0) references = ParseComposeImages(config.output);
+  const std::vector<std::string>& wanted = setup_.target.services;
+  std::erase_if(references, [&](const auto& entry) {
+    return !wanted.empty() && std::find(wanted.begin(), wanted.end(), entry.first) == wanted.end();
+  });
+  for (const ContainerImage& container : containers) {
+    references.emplace(container.service, container.reference);  // keeps the compose file's
+  }
+  std::vector<ImageRecord> images;
+  for (const auto& [service, reference] : references) {
+    ImageRecord image{service, reference, {}, {}, std::nullopt};
+    auto running = std::find_if(containers.begin(), containers.end(),
+                                [&](const ContainerImage& c) { return c.service == service; });
+    if (running != containers.end()) {
+      image.before = running->image_id;
+    } else if (std::optional<ImageInfo> local = steps_.InspectImage(image)) {
+      image.before = local->id;
+    }
+    images.push_back(std::move(image));
+  }
+  return images;
+}
+
+ComposeBackend::TagResult ComposeBackend::TagBack(const std::string& name, const Tags& tags) {
+  for (const auto& [image_id, reference] : tags) {
+    if (steps_.Step(name + "-check", ImageIdInspectArgv(image_id), INSPECT_TIMEOUT, false).exit_code != 0) {
+      steps_.Note("[" + name + ": the image " + image_id + " for " + reference +
+                  " is gone (pruned?); nothing was put back]\n");
+      return TagResult::ImageGone;
+    }
+  }
+  bool tagged = true;
+  for (const auto& [image_id, reference] : tags) {
+    tagged = steps_.Step(name + "-tag", TagArgv(image_id, reference), INSPECT_TIMEOUT, true).exit_code == 0 && tagged;
+  }
+  return tagged ? TagResult::Done : TagResult::Failed;
+}
+
+std::string ComposeBackend::PutBack(const std::vector<ContainerImage>& restore,
+                                    std::vector<ImageRecord>& images) {
+  Tags tags;
+  for (const ContainerImage& image : restore) {
+    auto noted = std::find_if(images.begin(), images.end(),
+                              [&](const ImageRecord& record) { return record.service == image.service; });
+    if (noted == images.end()) {
+      images.push_back({image.service, image.reference, {}, {}, std::nullopt});
+      noted = images.end() - 1;
+    }
+    tags.emplace_back(image.image_id, noted->reference);
+  }
+  return TagBack("restore", tags) == TagResult::Done ? "" : "failed";
+}
+
+GateVerdict ComposeBackend::HealthGate(const std::string& name) {
+  StepExecutor& executor = steps_.executor();
+  auto started = executor.Now();
+  auto deadline = started + std::chrono::seconds(setup_.target.health_timeout);
+  std::optional<std::vector<ContainerState>> first;
+  std::string reason;
+  GateVerdict verdict = GateVerdict::Waiting;
+  while (true) {
+    reason = "did not become healthy in time";
+    auto observed = std::chrono::duration_cast<std::chrono::milliseconds>(executor.Now() - started);
+    // A failed `ps` or `inspect` (the engine busy, a container going away mid-look) is looked
+    // at again, not taken for a verdict.
+    if (std::optional<std::string> seen = InspectContainers(name, InspectStateArgv)) {
+      std::vector<ContainerState> now = ParseStateLines(*seen);
+      if (!first) first = now;
+      verdict = JudgeHealth(*first, now, observed, reason);
+    } else {
+      reason = "could not inspect the service containers";
+    }
+    if (verdict != GateVerdict::Waiting || executor.Now() >= deadline) break;
+    if (!executor.Pause(GATE_POLL)) return GateVerdict::Waiting;
+  }
+  double seconds = std::chrono::duration<double>(executor.Now() - started).count();
+  bool healthy = verdict == GateVerdict::Healthy;
+  steps_.Note("[" + name + ": " + std::string(healthy ? "healthy" : reason) + "]\n");
+  steps_.steps().push_back({name, InspectStateArgv({}), healthy ? 0 : 1, seconds});
+  return healthy ? GateVerdict::Healthy : GateVerdict::Failed;
+}
+
+GateResult ComposeBackend::Gate() {
+  if (setup_.target.health_timeout == 0) return GateResult::Passed;
+  if (setup_.stopping) return GateResult::Stopped;
+  switch (HealthGate("health")) {
+    case GateVerdict::Healthy: return GateResult::Passed;
+    case GateVerdict::Waiting: return GateResult::Stopped;
+    case GateVerdict::Failed: break;
+  }
+  return GateResult::Failed;
+}
+
+std::string ComposeBackend::Rollback(const std::vector<ContainerImage>& previous,
+                                     const std::vector<ImageRecord>& images) {
+  // Each previous image goes back under the reference the compose file names now, which is not
+  // the one its container was created from when the file changed since.
+  Tags tags;
+  for (const ContainerImage& image : previous) {
+    std::string reference = image.reference;
+    for (const ImageRecord& noted : images) {
+      if (noted.service == image.service) reference = noted.reference;
+    }
+    if (std::none_of(tags.begin(), tags.end(), [&](const auto& tag) { return tag.second == reference; })) {
+      tags.emplace_back(image.image_id, reference);
+    }
+  }
+  TagResult tagged = TagBack("rollback", tags);
+  if (tagged == TagResult::ImageGone) return "rollback_failed";
+  ProcessResult up = steps_.Step("rollback-up", plan_.up, std::chrono::seconds(setup_.target.up_timeout), true);
+  if (up.timed_out && setup_.stopping) return "interrupted";
+  if (tagged != TagResult::Done || up.exit_code != 0 || up.timed_out) return "rollback_failed";
+  GateVerdict verdict = HealthGate("rollback-health");
+  if (verdict == GateVerdict::Waiting) return "interrupted";
+  return verdict == GateVerdict::Healthy ? "rolled_back" : "rollback_failed";
+}
+
+}  // namespace
+
+std::unique_ptr<Backend> MakeComposeBackend(StepRunner& steps) {
+  return std::make_unique<ComposeBackend>(steps);
+}
+
+}  // namespace deployhook

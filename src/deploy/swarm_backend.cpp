@@ -1,0 +1,202 @@
+#include "swarm_backend.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "field_lines.hpp"
+#include "image_state.hpp"
+#include "swarm_plan.hpp"
+#include "swarm_state.hpp"
+
+namespace deployhook {
+namespace {
+
+class SwarmBackend final : public Backend {
+ public:
+  explicit SwarmBackend(StepRunner& steps) : steps_(steps), setup_(steps.setup()), target_(setup_.target) {}
+
+  std::string Unready() const override {
+    if (target_.kind != TargetKind::Stack || !setup_.compose.empty()) return {};
+    return "[no compose command: a stack's image references are read with 'docker compose config']\n";
+  }
+  std::vector<ContainerImage> Snapshot() override;
+  std::vector<ImageRecord> NoteImages(const std::vector<ContainerImage>& running) override;
+  ProcessResult Pull(bool record) override;
+  std::string PutBack(const std::vector<ContainerImage>& restore,
+                      std::vector<ImageRecord>& images) override;
+  ProcessResult Apply() override;
+  GateResult Gate() override;
+  std::string Rollback(const std::vector<ContainerImage>&, const std::vector<ImageRecord>&) override {
+    return "rollback_failed";  // not asked: Gate leaves rolling back to Swarm (never Failed)
+  }
+
+ private:
+  // Returns the services the target deploys: its `services`, or the stack's services now.
+  std::vector<std::string> ServiceNames();
+  // Returns what `docker service inspect` says of the services; nothing when it failed.
+  std::optional<std::vector<SwarmService>> Inspect(const std::vector<std::string>& names);
+  // Returns the first failure of `argvs` run in turn as recorded steps `name`, else the last.
+  ProcessResult RunAll(const std::string& name, const std::vector<Argv>& argvs);
+
+  StepRunner& steps_;
+  const DeploymentSetup& setup_;
+  const Target& target_;
+  std::vector<ImageRecord> images_;             // what the run pulls, per service
+  std::vector<SwarmService> before_;            // the services just before Apply changed them
+  std::map<std::string, std::string> restore_;  // a rollback job: service -> pinned reference
+  std::chrono::steady_clock::time_point applied_at_{};
+};
+
+std::vector<std::string> SwarmBackend::ServiceNames() {
+  if (target_.kind == TargetKind::Service) return target_.services;
+  ProcessResult listed = steps_.Step("services", StackServicesArgv(target_.stack), INSPECT_TIMEOUT, false);
+  std::vector<std::string> names;
+  for (const auto& row : SplitFieldLines(listed.exit_code == 0 ? listed.output : "", 1)) names.push_back(row[0]);
+  return names;
+}
+
+std::optional<std::vector<SwarmService>> SwarmBackend::Inspect(const std::vector<std::string>& names) {
+  if (names.empty()) return std::vector<SwarmService>{};
+  ProcessResult result = steps_.Step("inspect", ServiceInspectArgv(names), INSPECT_TIMEOUT, false);
+  if (result.exit_code != 0) return std::nullopt;
+  return ParseServiceLines(result.output);
+}
+
+std::vector<ContainerImage> SwarmBackend::Snapshot() {
+  std::vector<ContainerImage> images;
+  for (const SwarmService& service : Inspect(ServiceNames()).value_or(std::vector<SwarmService>{})) {
+    images.push_back({service.image.substr(std::min(service.image.find('@') + 1, service.image.size())),
+                      service.image, service.name});
+  }
+  return images;
+}
+
+std::vector<ImageRecord> SwarmBackend::NoteImages(const std::vector<ContainerImage>& running) {
+  std::map<std::string, std::string> references;  // service -> reference to pull
+  if (target_.kind == TargetKind::Stack) {
+    Argv config = PlanSteps(target_, setup_.compose).config;
+    ProcessResult listed = steps_.Step("config", config, INSPECT_TIMEOUT, false);
+    if (listed.exit_code == 0) {
+      for (const auto& [service, reference] : ParseComposeImages(listed.output)) {
+        references[target_.stack + "_" + service] = reference;
+      }
+    }
+  } else {
+    for (const ContainerImage& image : running) references[image.service] = Unpinned(image.reference);
+  }
+  images_.clear();
+  for (const auto& [service, reference] : references) {
+    ImageRecord image{service, reference, {}, {}, std::nullopt};
+    if (std::optional<ImageInfo> local = steps_.InspectImage(image)) image.before = local->id;
+    images_.push_back(std::move(image));
+  }
+  return images_;
+}
+
+ProcessResult SwarmBackend::Pull(bool record) {
+  ProcessResult total;
+  Argv shown = {"docker", "pull"};
+  for (const ImageRecord& image : images_) {
+    if (std::find(shown.begin(), shown.end(), image.reference) != shown.end()) continue;
+    shown.push_back(image.reference);
+    ProcessResult pulled = steps_.Step("pull", PullArgv(image.reference),
+                                       std::chrono::seconds(target_.pull_timeout), false);
+    total.seconds += pulled.seconds;
+    total.exit_code = pulled.exit_code;
+    total.timed_out = pulled.timed_out;
+    total.spawn_failed = pulled.spawn_failed;
+    if (pulled.exit_code != 0 || pulled.timed_out) break;
+  }
+  if (images_.empty()) {
+    steps_.Note("[pull: no service image found to pull]\n");
+    total.exit_code = 1;
+  }
+  if (record) steps_.Record("pull", shown, total);
+  return total;
+}
+
+std::string SwarmBackend::PutBack(const std::vector<ContainerImage>& restore,
+                                  std::vector<ImageRecord>& images) {
+  // Swarm runs images by registry digest: find the digest of each image id to go back to, and
+  // change nothing unless every one is found.
+  for (const ContainerImage& image : restore) {
+    ProcessResult digests = steps_.Step("restore-check", RepoDigestsArgv(image.image_id), INSPECT_TIMEOUT, false);
+    std::string pinned = digests.exit_code == 0 ? PinnedReference(digests.output, image.reference) : "";
+    if (pinned.empty()) {
+      steps_.Note("[restore: no registry digest of " + image.image_id + " for " + image.reference +
+                  "; nothing was put back]\n");
+      restore_.clear();
+      return "failed";
+    }
+    restore_[image.service] = pinned;
+  }
+  // The local tags follow, so the run's images (and the next run's "before") show what runs.
+  for (const ContainerImage& image : restore) {
+    if (steps_.Step("restore-tag", TagArgv(image.image_id, image.reference), INSPECT_TIMEOUT, true).exit_code != 0) {
+      return "failed";
+    }
+    if (std::none_of(images.begin(), images.end(), [&](const ImageRecord& r) { return r.service == image.service; })) {
+      images.push_back({image.service, image.reference, {}, {}, std::nullopt});
+    }
+  }
+  return {};
+}
+
+ProcessResult SwarmBackend::RunAll(const std::string& name, const std::vector<Argv>& argvs) {
+  ProcessResult result;
+  for (const Argv& argv : argvs) {
+    result = steps_.Step(name, argv, std::chrono::seconds(target_.up_timeout), true);
+    if (result.exit_code != 0 || result.timed_out) break;
+  }
+  return result;
+}
+
+ProcessResult SwarmBackend::Apply() {
+  before_ = Inspect(ServiceNames()).value_or(std::vector<SwarmService>{});
+  applied_at_ = steps_.executor().Now();
+  std::vector<Argv> updates;
+  if (!restore_.empty()) {
+    for (const auto& [service, pinned] : restore_) updates.push_back(ServiceUpdateArgv(service, pinned));
+    return RunAll("update", updates);
+  }
+  if (target_.kind == TargetKind::Stack) return RunAll("deploy", {StackDeployArgv(target_)});
+  for (const ImageRecord& image : images_) updates.push_back(ServiceUpdateArgv(image.service, image.reference));
+  return RunAll("update", updates);
+}
+
+GateResult SwarmBackend::Gate() {
+  StepExecutor& executor = steps_.executor();
+  auto started = executor.Now();
+  auto deadline = applied_at_ + std::chrono::seconds(target_.up_timeout);
+  std::string reason = "could not inspect the services";
+  Convergence verdict = Convergence::Updating;
+  while (true) {
+    std::vector<std::string> names = ServiceNames();
+    std::optional<std::vector<SwarmService>> now = Inspect(names);
+    ProcessResult tasks = steps_.Step("tasks", ServiceTasksArgv(names), INSPECT_TIMEOUT, false);
+    // A failed look (the manager busy, a task going away) is looked at again, not a verdict.
+    if (now && tasks.exit_code == 0) verdict = JudgeConvergence(before_, *now, ParseTaskLines(tasks.output), reason);
+    if (verdict != Convergence::Updating || executor.Now() >= deadline) break;
+    if (setup_.stopping || !executor.Pause(GATE_POLL)) return GateResult::Stopped;
+  }
+  double seconds = std::chrono::duration<double>(executor.Now() - started).count();
+  bool converged = verdict == Convergence::Converged;
+  steps_.Note("[converge: " + (converged ? std::string("every service runs its image") : reason) +
+              (verdict == Convergence::Updating ? " (up_timeout passed)" : "") + "]\n");
+  steps_.steps().push_back({"converge", ServiceInspectArgv({}), converged ? 0 : 1, seconds});
+  switch (verdict) {
+    case Convergence::Converged: return GateResult::Passed;
+    case Convergence::RolledBack: return GateResult::RolledBack;
+    case Convergence::Paused: return GateResult::Halted;
+    case Convergence::Updating: break;
+  }
+  return GateResult::TimedOut;
+}
+
+}  // namespace
+
+std::unique_ptr<Backend> MakeSwarmBackend(StepRunner& steps) {
+  return std::make_unique<SwarmBackend>(steps);
+}
+
+}  // namespace deployhook

@@ -1,0 +1,215 @@
+// A run for a Swarm stack or services, through a ScriptedExecutor with a fake clock: images are
+// pulled before any service is touched, and Swarm's update status decides the result.
+
+#include <boost/test/unit_test.hpp>
+
+#include <atomic>
+
+#include "deployment.hpp"
+#include "scripted_executor.hpp"
+#include "swarm_plan.hpp"
+#include "unit_support.hpp"
+
+namespace deployhook {
+namespace {
+
+using testing::Exit;
+using testing::ScriptedExecutor;
+
+constexpr std::string_view REFERENCE = "reg.local/app:latest";
+const std::string OLD = std::string(REFERENCE) + "@sha256:0ld";
+const std::string NEW = std::string(REFERENCE) + "@sha256:new";
+const std::string COMMIT = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
+const std::string OTHER_COMMIT = "b1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
+
+std::string ServiceLine(const std::string& image, std::string_view state = "", std::string_view started = "") {
+  return "shop_web|" + image + "|1|" + std::string(state) + "|" + std::string(started) + "\n";
+}
+
+// A stack "shop" with one service web (reg.local/app:latest) running the old image; the pull
+// brings a new one, and Swarm converges on it unless a test scripts otherwise.
+struct SwarmBench {
+  testing::TempDir dir;
+  Target target = testing::MakeTarget("shop", "octo/shop", "main");
+  Argv compose = {"docker", "compose"};
+  std::map<std::string, std::string> env = {{"PATH", "/usr/bin:/bin"}};
+  std::atomic<bool> stopping{false};
+  testing::LogCapture log;
+  ScriptedExecutor executor;
+  std::string commit;
+  std::optional<std::vector<ContainerImage>> restore;
+
+  SwarmBench() {
+    target.kind = TargetKind::Stack;
+    target.stack = "shop";
+    target.compose_files = {"/srv/shop/stack.yml"};
+    target.up_timeout = 60;
+    executor.Answer(StackServicesArgv("shop"), {Exit(0, "shop_web\n")});
+    executor.Answer(PlanSteps(target, compose).config,
+                    {Exit(0, "services:\n  web:\n    image: " + std::string(REFERENCE) + "\n")});
+    Images({"sha256:0ld|", "sha256:new|"});
+    // Looked at for the snapshot, just before the deploy, then by the gate.
+    Services({ServiceLine(OLD), ServiceLine(OLD), ServiceLine(NEW, "updating", "t1"),
+              ServiceLine(NEW, "completed", "t1")});
+    Tasks({"shop_web.1|" + NEW + "|Running 2 seconds ago\n"});
+  }
+
+  void Images(const std::vector<std::string>& lines) {
+    std::vector<ProcessResult> results;
+    for (const std::string& line : lines) results.push_back(Exit(0, line + "\n"));
+    executor.Answer(ImageInspectArgv(std::string(REFERENCE)), results);
+  }
+  void Services(const std::vector<std::string>& lines) {
+    std::vector<ProcessResult> results;
+    for (const std::string& line : lines) results.push_back(Exit(0, line));
+    executor.Answer(ServiceInspectArgv({"shop_web"}), results);
+  }
+  void Tasks(const std::vector<std::string>& lines) {
+    std::vector<ProcessResult> results;
+    for (const std::string& line : lines) results.push_back(Exit(0, line));
+    executor.Answer(ServiceTasksArgv({"shop_web"}), results);
+  }
+
+  // Returns how many commands changed a service (deploy or update).
+  std::size_t Changes() const {
+    return static_cast<std::size_t>(std::count_if(executor.ran.begin(), executor.ran.end(), [](const ProcessSpec& s) {
+      return s.argv.size() > 2 && (s.argv[1] == "stack" || (s.argv[1] == "service" && s.argv[2] == "update"));
+    }));
+  }
+
+  DeploymentOutcome Deploy() {
+    RunLog run_log(dir / "run.log");
+    DeploymentSetup setup{target, compose, env, stopping, log.logger(), "run-1", commit, {}, std::nullopt,
+                          [](const std::vector<ContainerImage>&) {}, restore, {}};
+    return RunDeployment(setup, executor, run_log);
+  }
+};
+
+std::vector<std::string> StepNames(const DeploymentOutcome& outcome) {
+  std::vector<std::string> names;
+  for (const StepRecord& step : outcome.steps) names.push_back(step.name);
+  return names;
+}
+
+using Names = std::vector<std::string>;
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(swarm_deployment)
+
+BOOST_FIXTURE_TEST_CASE(pulls_then_deploys_the_stack_then_waits_for_convergence, SwarmBench) {
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "succeeded");
+  BOOST_TEST(StepNames(outcome) == (Names{"pull", "deploy", "converge"}));
+  BOOST_TEST(outcome.steps[1].argv == StackDeployArgv(target));
+  BOOST_TEST(executor.First(PullArgv(std::string(REFERENCE))) < executor.First(StackDeployArgv(target)));
+  BOOST_TEST(executor.pauses >= 1);  // it looked again while the update was going
+  BOOST_TEST_REQUIRE(outcome.images.size() == 1u);
+  BOOST_TEST(outcome.images[0].service == "shop_web");
+  BOOST_TEST(outcome.images[0].before == "sha256:0ld");
+  BOOST_TEST(outcome.images[0].after == "sha256:new");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_stack_deploy_names_registry_auth_image_resolution_and_files, SwarmBench) {
+  BOOST_TEST(StackDeployArgv(target) ==
+             (Argv{"docker", "stack", "deploy", "--with-registry-auth", "--resolve-image", "always",
+                   "-c", "/srv/shop/stack.yml", "shop"}));
+}
+
+BOOST_FIXTURE_TEST_CASE(a_rollback_by_swarm_is_rolled_back, SwarmBench) {
+  Services({ServiceLine(OLD), ServiceLine(OLD), ServiceLine(NEW, "updating", "t1"),
+            ServiceLine(OLD, "rollback_started", "t1"), ServiceLine(OLD, "rollback_completed", "t1")});
+  Tasks({"shop_web.1|" + OLD + "|Running 1 second ago\n"});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "rolled_back");
+  BOOST_TEST(Changes() == 1u);  // Swarm rolled back; deployhook changed nothing more
+}
+
+BOOST_FIXTURE_TEST_CASE(a_paused_update_fails, SwarmBench) {
+  Services({ServiceLine(OLD), ServiceLine(OLD), ServiceLine(NEW, "paused", "t1")});
+  BOOST_TEST(Deploy().result == "failed");
+  BOOST_TEST(Changes() == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(an_update_still_going_at_up_timeout_times_out, SwarmBench) {
+  Services({ServiceLine(OLD), ServiceLine(OLD), ServiceLine(NEW, "updating", "t1")});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "timed_out");
+  BOOST_TEST((executor.paused >= std::chrono::seconds(target.up_timeout)));
+  BOOST_TEST((executor.paused < std::chrono::seconds(target.up_timeout + 2)));
+  BOOST_TEST(outcome.steps.back().exit_code == 1);
+}
+
+BOOST_FIXTURE_TEST_CASE(an_unreachable_registry_fails_before_any_service_is_touched, SwarmBench) {
+  executor.Answer(PullArgv(std::string(REFERENCE)), {Exit(1, "Error response from daemon: connection refused\n")});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "failed");
+  BOOST_TEST(StepNames(outcome) == (Names{"pull"}));
+  BOOST_TEST(Changes() == 0u);
+}
+
+BOOST_FIXTURE_TEST_CASE(an_image_of_another_commit_is_stale_and_touches_nothing, SwarmBench) {
+  commit = COMMIT;
+  target.image_timeout = 60;
+  target.image_poll = 15;
+  Images({"sha256:0ld|", "sha256:new|" + OTHER_COMMIT});
+  BOOST_TEST(Deploy().result == "stale");
+  BOOST_TEST(Changes() == 0u);
+}
+
+BOOST_FIXTURE_TEST_CASE(the_same_image_with_an_earlier_rollback_status_is_unchanged, SwarmBench) {
+  Images({"sha256:0ld|"});
+  std::string earlier = ServiceLine(OLD, "rollback_completed", "t0");
+  Services({earlier});
+  Tasks({"shop_web.1|" + OLD + "|Running 3 hours ago\n"});
+  BOOST_TEST(Deploy().result == "unchanged");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_service_target_updates_each_service_to_its_reference, SwarmBench) {
+  target.kind = TargetKind::Service;
+  target.stack.clear();
+  target.compose_files.clear();
+  target.services = {"shop_web"};
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "succeeded");
+  BOOST_TEST(StepNames(outcome) == (Names{"pull", "update", "converge"}));
+  BOOST_TEST(outcome.steps[1].argv == ServiceUpdateArgv("shop_web", std::string(REFERENCE)));
+  BOOST_TEST(executor.Count(StackServicesArgv("shop")) == 0u);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_service_target_with_the_registry_down_is_untouched, SwarmBench) {
+  target.kind = TargetKind::Service;
+  target.services = {"shop_web"};
+  executor.Answer(PullArgv(std::string(REFERENCE)), {Exit(1)});
+  BOOST_TEST(Deploy().result == "failed");
+  BOOST_TEST(Changes() == 0u);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_rollback_job_updates_each_service_to_the_restored_images_digest, SwarmBench) {
+  target.kind = TargetKind::Service;
+  target.services = {"shop_web"};
+  restore = std::vector<ContainerImage>{{"sha256:0ld", std::string(REFERENCE), "shop_web"}};
+  executor.Answer(RepoDigestsArgv("sha256:0ld"), {Exit(0, "reg.local/app@sha256:0ld|\n")});
+  Images({"sha256:new|", "sha256:0ld|"});
+  Services({ServiceLine(NEW), ServiceLine(NEW), ServiceLine(OLD, "completed", "t2")});
+  Tasks({"shop_web.1|" + OLD + "|Running 1 second ago\n"});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "succeeded");
+  BOOST_TEST(StepNames(outcome) == (Names{"restore-tag", "update", "converge"}));
+  BOOST_TEST(outcome.steps[1].argv == ServiceUpdateArgv("shop_web", "reg.local/app@sha256:0ld"));
+  BOOST_TEST(executor.Count(PullArgv(std::string(REFERENCE))) == 0u);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_rollback_job_without_a_registry_digest_changes_nothing, SwarmBench) {
+  target.kind = TargetKind::Service;
+  target.services = {"shop_web"};
+  restore = std::vector<ContainerImage>{{"sha256:0ld", std::string(REFERENCE), "shop_web"}};
+  executor.Answer(RepoDigestsArgv("sha256:0ld"), {Exit(0, "\n")});
+  BOOST_TEST(Deploy().result == "failed");
+  BOOST_TEST(Changes() == 0u);
+  BOOST_TEST(executor.Count(TagArgv("sha256:0ld", std::string(REFERENCE))) == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace deployhook
