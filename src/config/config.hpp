@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace deployhook {
@@ -36,6 +37,20 @@ struct Target {
   std::string secret;  // the secret that verifies this target's deliveries
 };
 
+// One [[notify]] table: where to tell whom about which runs.
+struct Notifier {
+  std::string kind;  // webhook, ntfy, slack, discord
+  std::string url;   // from url or url_file; holds a token often, so never logged
+  std::optional<std::filesystem::path> url_file;
+  std::vector<std::string> on;       // run results, plus "started"
+  std::vector<std::string> targets;  // empty: every target
+  std::string secret;                // webhook: the signing secret from secret_file
+  std::optional<std::filesystem::path> ca_file;
+
+  // Returns true when this notifier wants to hear `event` (a result or "started") of `target`.
+  bool Wants(std::string_view event, std::string_view target) const;
+};
+
 struct Config {
   std::filesystem::path source;
   std::optional<std::string> listen;
@@ -48,6 +63,7 @@ struct Config {
   int threads = 4;
   int keep_runs = 500;  // per target: the logs of older runs are removed
   std::vector<Target> targets;
+  std::vector<Notifier> notifiers;
 
   // The distinct secrets in use, each once, in target order; VerifySignature takes this list.
   std::vector<std::string> Secrets() const;

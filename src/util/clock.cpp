@@ -34,6 +34,27 @@ std::string FormatRfc3339(SystemTime time) {
   return text;
 }
 
+std::optional<SystemTime> ParseRfc3339(std::string_view text) {
+  std::tm tm{};
+  int millis = 0;
+  int used = 0;
+  std::string copy(text);
+  int fields = std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
+                           &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &used);
+  if (fields != 6) return std::nullopt;
+  std::string_view rest = text.substr(static_cast<std::size_t>(used));
+  if (rest.size() == 5 && rest[0] == '.') {
+    if (std::sscanf(copy.c_str() + used, ".%3d", &millis) != 1) return std::nullopt;
+    rest.remove_prefix(4);
+  }
+  if (rest != "Z") return std::nullopt;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  std::time_t seconds = timegm(&tm);
+  if (seconds == -1) return std::nullopt;
+  return SystemTime(std::chrono::seconds(seconds)) + std::chrono::milliseconds(millis);
+}
+
 std::string NewId(SystemTime now) {
   Parts p = Split(now);
   std::uint32_t random = 0;
