@@ -44,7 +44,10 @@ std::optional<SystemTime> ParseRfc3339(std::string_view text) {
   if (fields != 6) return std::nullopt;
   std::string_view rest = text.substr(static_cast<std::size_t>(used));
   if (rest.size() == 5 && rest[0] == '.') {
-    if (std::sscanf(copy.c_str() + used, ".%3d", &millis) != 1) return std::nullopt;
+    for (char digit : rest.substr(1, 3)) {
+      if (digit < '0' || digit > '9') return std::nullopt;
+      millis = millis * 10 + (digit - '0');
+    }
     rest.remove_prefix(4);
   }
   if (rest != "Z") return std::nullopt;
