@@ -7,6 +7,7 @@ namespace {
 // ntfy tags that are emoji short codes show as that emoji before the title.
 std::string_view TagFor(std::string_view event) {
   if (event == "started") return "rocket";
+  if (event == "test") return "test_tube";
   if (event == "succeeded") return "white_check_mark";
   if (event == "unchanged") return "zzz";
   if (event == "rolled_back") return "rewind";

@@ -9,7 +9,7 @@
 namespace deployhook {
 
 struct RunEvent {
-  std::string event;  // "started" or the run's result
+  std::string event;  // "started", the run's result, or "test" (`deployhook notify-test`)
   RunRecord run;
   std::optional<long> seconds;  // finished runs: how long the run took
   std::string failed_step;      // failures: the last step that did not exit 0, and its exit code

@@ -5,10 +5,11 @@
 namespace deployhook {
 
 bool IsFailure(std::string_view event) noexcept {
-  return event != "started" && event != "succeeded" && event != "unchanged";
+  return event != "started" && event != "succeeded" && event != "unchanged" && event != "test";
 }
 
 std::string SummaryTitle(const RunEvent& event) {
+  if (event.event == "test") return event.run.target + ": test message from deployhook";
   std::string what = event.event == "started" ? event.run.kind + " started" : event.event;
   if (event.event != "started" && event.run.kind == "rollback") what = "rollback " + what;
   return event.run.target + ": " + what;
