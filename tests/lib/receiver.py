@@ -8,6 +8,8 @@ statuses it was given, in turn (then 200).
 """
 
 import socket
+import ssl
+import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -24,8 +26,10 @@ def free_port():
 class Receiver:
     """One HTTP server thread; requests holds {path, headers (lower-case names), body} dicts."""
 
-    def __init__(self, port=None, statuses=()):
+    def __init__(self, port=None, statuses=(), tls=None):
+        """tls: (certificate file, key file) to serve HTTPS instead of HTTP."""
         self.port = port or free_port()
+        self.tls = tls
         self.statuses = list(statuses)
         self.requests = []
         self.answered = []  # the status given to each request, in turn
@@ -34,7 +38,8 @@ class Receiver:
         self.thread = None
 
     def url(self, path="/hook"):
-        return f"http://127.0.0.1:{self.port}{path}"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://127.0.0.1:{self.port}{path}"
 
     def start(self):
         receiver = self
@@ -55,6 +60,13 @@ class Receiver:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        if self.tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*self.tls)
+            # The handshake happens in the handler's thread, so a client that fails it (an
+            # unknown CA) does not hold up the next one.
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True,
+                                                     do_handshake_on_connect=False)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
         return self
@@ -70,3 +82,19 @@ class Receiver:
         wait_until(lambda: len(self.requests) >= count, timeout, f"{count} notification(s)")
         with self.lock:
             return list(self.requests)
+
+
+def make_test_ca(directory):
+    """Create a CA and a certificate for 127.0.0.1 signed by it with the openssl CLI; return
+    (CA file, certificate file, key file)."""
+    def openssl(*args):
+        subprocess.run(["openssl", *args], cwd=directory, check=True, capture_output=True)
+
+    curve = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    openssl("req", "-x509", *curve, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+            "-subj", "/CN=deployhook test CA")
+    openssl("req", *curve, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1")
+    (directory / "san.ext").write_text("subjectAltName=IP:127.0.0.1\n")
+    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+            "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "san.ext")
+    return directory / "ca.pem", directory / "server.pem", directory / "server.key"
