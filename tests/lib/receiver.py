@@ -26,10 +26,13 @@ def free_port():
 class Receiver:
     """One HTTP server thread; requests holds {path, headers (lower-case names), body} dicts."""
 
-    def __init__(self, port=None, statuses=(), tls=None):
-        """tls: (certificate file, key file) to serve HTTPS instead of HTTP."""
+    def __init__(self, port=None, statuses=(), tls=None, hang=False):
+        """tls: (certificate file, key file) to serve HTTPS instead of HTTP; hang: read each
+        request, then answer nothing until stopped."""
         self.port = port or free_port()
         self.tls = tls
+        self.hang = hang
+        self.released = threading.Event()
         self.statuses = list(statuses)
         self.requests = []
         self.answered = []  # the status given to each request, in turn
@@ -52,6 +55,9 @@ class Receiver:
                     receiver.requests.append({"path": self.path, "body": body, "headers": {
                         name.lower(): value for name, value in self.headers.items()}})
                     receiver.answered.append(status)
+                if receiver.hang:
+                    receiver.released.wait(120)
+                    return
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -72,6 +78,7 @@ class Receiver:
         return self
 
     def stop(self):
+        self.released.set()
         if self.server is not None:
             self.server.shutdown()
             self.server.server_close()
