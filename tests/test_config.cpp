@@ -481,6 +481,57 @@ BOOST_AUTO_TEST_CASE(resolves_config_path_from_flag_then_environment_then_defaul
   BOOST_TEST(ResolveConfigPath(std::nullopt, nullptr) == "/etc/deployhook/deployhook.toml");
 }
 
+BOOST_FIXTURE_TEST_CASE(reads_forge_trigger_and_filters_with_github_push_as_default, ConfigDir) {
+  Config config = Load(Minimal() + R"(
+[[target]]
+name = "gitlab"
+repository = "group/app"
+branch = "main"
+project_dir = "/srv/gitlab"
+forge = "gitlab"
+
+[[target]]
+name = "built"
+repository = "octo/app"
+branch = "main"
+project_dir = "/srv/built"
+trigger = "workflow_run"
+workflow = ".github/workflows/image.yml"
+
+[[target]]
+name = "package"
+repository = "octo/app"
+branch = "main"
+project_dir = "/srv/package"
+trigger = "package"
+package = "app"
+)", WithSecret("s"));
+  BOOST_TEST_REQUIRE(config.targets.size() == 4u);
+  BOOST_TEST(config.targets[0].forge == Forge::GitHub);
+  BOOST_TEST(config.targets[0].trigger == Trigger::Push);
+  BOOST_TEST(config.targets[1].forge == Forge::GitLab);
+  BOOST_TEST(config.targets[2].trigger == Trigger::WorkflowRun);
+  BOOST_TEST(config.targets[2].workflow.value_or("") == ".github/workflows/image.yml");
+  BOOST_TEST(config.targets[3].trigger == Trigger::Package);
+  BOOST_TEST(config.targets[3].package.value_or("") == "app");
+  for (std::string_view forge : {"gitea", "forgejo", "gogs", "bitbucket", "bitbucket-server"}) {
+    BOOST_TEST_CONTEXT(forge) {
+      Config other = Load(Minimal() + "forge = \"" + std::string(forge) + "\"\n", WithSecret("s"));
+      BOOST_TEST(ForgeName(other.targets[0].forge) == forge);
+    }
+  }
+}
+
+BOOST_FIXTURE_TEST_CASE(refuses_unknown_forge_and_trigger_and_misplaced_filters, ConfigDir) {
+  ConfigEnvironment env = WithSecret("s");
+  CheckNames(Error(Minimal() + "forge = \"GitHub\"\n", env), At(6), "forge");
+  CheckNames(Error(Minimal() + "trigger = \"release\"\n", env), At(6), "trigger");
+  CheckNames(Error(Minimal() + "forge = \"gitea\"\ntrigger = \"workflow_run\"\n", env), At(7), "trigger");
+  CheckNames(Error(Minimal() + "workflow = \"ci\"\n", env), At(6), "workflow");
+  CheckNames(Error(Minimal() + "trigger = \"workflow_run\"\npackage = \"app\"\n", env), At(7), "package");
+  CheckNames(Error(Minimal() + "forge = 3\n", env), At(6), "forge");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace deployhook

@@ -12,9 +12,24 @@ using testing::MakeTarget;
 
 constexpr std::string_view COMMIT = "366701fde727cb7a9e7f21eb88264f59f6f9b89c";
 
-PushPayload Push(std::string ref, std::string repository = "octo/app",
-                 std::string after = std::string(COMMIT), bool deleted = false) {
-  return {std::move(ref), std::move(repository), std::move(after), deleted};
+Event Push(std::string ref, std::string repository = "octo/app",
+           std::string after = std::string(COMMIT), bool deleted = false) {
+  Event push;
+  push.kind = EventKind::Push;
+  push.name = "push";
+  push.ref = std::move(ref);
+  push.repository = std::move(repository);
+  push.commit = std::move(after);
+  push.deleted = deleted;
+  return push;
+}
+
+// An event of `kind` named `name`, with nothing else in it.
+Event Named(EventKind kind, std::string name) {
+  Event event;
+  event.kind = kind;
+  event.name = std::move(name);
+  return event;
 }
 
 // One target, "web", deploying octo/app's main branch.
@@ -23,17 +38,49 @@ const std::vector<Target>& OneTarget() {
   return targets;
 }
 
-Decision DecidePush(const PushPayload& push, std::span<const Target> targets,
+Decision DecidePush(const Event& push, std::span<const Target> targets,
                     const std::vector<bool>& verified) {
-  return Decide("push", &push, targets, verified);
+  return Decide(push, targets, verified);
 }
 
-Decision DecidePush(const PushPayload& push) { return DecidePush(push, OneTarget(), {true}); }
+Decision DecidePush(const Event& push) { return DecidePush(push, OneTarget(), {true}); }
 
 void CheckIgnored(const Decision& decision, std::string_view reason) {
   BOOST_TEST(decision.verdict == Verdict::Ignored);
   BOOST_TEST(decision.reason == reason);
   BOOST_TEST(decision.targets.empty());
+}
+
+
+// A GitHub workflow run that deploys a workflow_run target on octo/app's main: completed,
+// successful, started by a push.
+Event Run(std::string action = "completed", std::string conclusion = "success",
+          std::string cause = "push", std::string branch = "main") {
+  Event run = Named(EventKind::BuildFinished, "workflow_run");
+  run.repository = "octo/app";
+  run.ref = "refs/heads/" + branch;
+  run.commit = std::string(COMMIT);
+  run.action = std::move(action);
+  run.conclusion = std::move(conclusion);
+  run.cause = std::move(cause);
+  run.workflows = {".github/workflows/image.yml", "image"};
+  return run;
+}
+
+// A published package of octo/app named "app".
+Event Published(std::string action = "published", std::string package = "app") {
+  Event published = Named(EventKind::PackagePublished, "registry_package");
+  published.repository = "octo/app";
+  published.commit = std::string(COMMIT);
+  published.action = std::move(action);
+  published.package = std::move(package);
+  return published;
+}
+
+Target Triggered(std::string name, Trigger trigger) {
+  Target target = MakeTarget(std::move(name), "octo/app", "main");
+  target.trigger = trigger;
+  return target;
 }
 
 }  // namespace
@@ -128,7 +175,7 @@ BOOST_AUTO_TEST_CASE(ignores_push_when_only_unverified_targets_match) {
 }
 
 BOOST_AUTO_TEST_CASE(answers_ping_with_pong) {
-  Decision decision = Decide("ping", nullptr, OneTarget(), {true});
+  Decision decision = Decide(Named(EventKind::Ping, "ping"), OneTarget(), {true});
   BOOST_TEST(decision.verdict == Verdict::Pong);
   BOOST_TEST(decision.targets.empty());
 }
@@ -136,13 +183,14 @@ BOOST_AUTO_TEST_CASE(answers_ping_with_pong) {
 BOOST_AUTO_TEST_CASE(ignores_events_other_than_push) {
   for (std::string_view event : {"release", "create", "Push", "push "}) {
     BOOST_TEST_CONTEXT(event) {
-      CheckIgnored(Decide(event, nullptr, OneTarget(), {true}), "event is not push");
+      CheckIgnored(Decide(Named(EventKind::Other, std::string(event)), OneTarget(), {true}),
+                   "event is not push");
     }
   }
 }
 
 BOOST_AUTO_TEST_CASE(ignores_delivery_without_event_header) {
-  CheckIgnored(Decide("", nullptr, OneTarget(), {true}), "no X-GitHub-Event header");
+  CheckIgnored(Decide(Named(EventKind::Other, ""), OneTarget(), {true}), "no event header");
 }
 
 BOOST_AUTO_TEST_CASE(equals_ignore_case_folds_ascii_only) {
@@ -153,6 +201,81 @@ BOOST_AUTO_TEST_CASE(equals_ignore_case_folds_ascii_only) {
   BOOST_TEST(!EqualsIgnoreCase("@", "`"));
   BOOST_TEST(!EqualsIgnoreCase("\xc3\x89", "\xc3\xa9"));  // É and é: bytes compared as they are
   BOOST_TEST(EqualsIgnoreCase("", ""));
+}
+
+BOOST_AUTO_TEST_CASE(deploys_workflow_run_target_on_successful_push_run_of_its_branch) {
+  std::vector<Target> targets = {Triggered("web", Trigger::WorkflowRun), MakeTarget("api", "octo/app", "main")};
+  Decision decision = Decide(Run(), targets, {true, true});
+  BOOST_TEST(decision.verdict == Verdict::Deploy);
+  BOOST_TEST(decision.targets == std::vector<std::size_t>{0});
+}
+
+BOOST_AUTO_TEST_CASE(ignores_workflow_runs_that_are_not_a_successful_push_run) {
+  std::vector<Target> targets = {Triggered("web", Trigger::WorkflowRun)};
+  CheckIgnored(Decide(Run("requested", ""), targets, {true}), "workflow run is requested, not completed");
+  CheckIgnored(Decide(Run("in_progress", ""), targets, {true}), "workflow run is in_progress, not completed");
+  CheckIgnored(Decide(Run("completed", "failure"), targets, {true}),
+               "workflow run concluded failure, not success");
+  CheckIgnored(Decide(Run("completed", "cancelled"), targets, {true}),
+               "workflow run concluded cancelled, not success");
+  CheckIgnored(Decide(Run("completed", "success", "pull_request"), targets, {true}),
+               "workflow run was started by pull_request, not push");
+  CheckIgnored(Decide(Run("completed", "success", "push", "develop"), targets, {true}),
+               "workflow run is not for a deploy branch");
+}
+
+BOOST_AUTO_TEST_CASE(ignores_workflow_run_without_a_valid_head_sha) {
+  Event run = Run();
+  run.commit.clear();  // the parser clears a head_sha that is not 40 hex digits
+  CheckIgnored(Decide(run, std::vector<Target>{Triggered("web", Trigger::WorkflowRun)}, {true}),
+               "workflow run has no valid head_sha");
+}
+
+BOOST_AUTO_TEST_CASE(matches_workflow_filter_against_path_or_name) {
+  for (std::string workflow : {".github/workflows/image.yml", "image"}) {
+    Target target = Triggered("web", Trigger::WorkflowRun);
+    target.workflow = workflow;
+    BOOST_TEST_CONTEXT(workflow) {
+      BOOST_TEST(Decide(Run(), std::vector<Target>{target}, {true}).verdict == Verdict::Deploy);
+    }
+  }
+  Target other = Triggered("web", Trigger::WorkflowRun);
+  other.workflow = "tests";
+  CheckIgnored(Decide(Run(), std::vector<Target>{other}, {true}), "workflow is not the target's workflow");
+}
+
+BOOST_AUTO_TEST_CASE(ignores_workflow_run_when_no_target_waits_for_one) {
+  CheckIgnored(Decide(Run(), OneTarget(), {true}), "no target of this repository deploys on workflow runs");
+  // Unverified: the run's signer is not this target's.
+  CheckIgnored(Decide(Run(), std::vector<Target>{Triggered("web", Trigger::WorkflowRun)}, {false}),
+               "no target of this repository deploys on workflow runs");
+}
+
+BOOST_AUTO_TEST_CASE(push_for_a_target_that_waits_for_its_workflow_is_ignored_with_why) {
+  std::vector<Target> targets = {Triggered("web", Trigger::WorkflowRun)};
+  CheckIgnored(DecidePush(Push("refs/heads/main"), targets, {true}),
+               "target web deploys when its workflow run succeeds, not on push");
+  std::vector<Target> package = {Triggered("web", Trigger::Package)};
+  CheckIgnored(DecidePush(Push("refs/heads/main"), package, {true}),
+               "target web deploys when its package is published, not on push");
+}
+
+BOOST_AUTO_TEST_CASE(deploys_package_target_on_published_package) {
+  std::vector<Target> targets = {Triggered("web", Trigger::Package), Triggered("run", Trigger::WorkflowRun),
+                                 MakeTarget("api", "octo/app", "main")};
+  Decision decision = Decide(Published(), targets, {true, true, true});
+  BOOST_TEST(decision.verdict == Verdict::Deploy);
+  BOOST_TEST(decision.targets == std::vector<std::size_t>{0});
+}
+
+BOOST_AUTO_TEST_CASE(ignores_package_events_other_than_published_and_other_packages) {
+  Target target = Triggered("web", Trigger::Package);
+  target.package = "app";
+  std::vector<Target> targets = {target};
+  CheckIgnored(Decide(Published("updated"), targets, {true}), "package was updated, not published");
+  CheckIgnored(Decide(Published("published", "worker"), targets, {true}), "package is not the target's package");
+  BOOST_TEST(Decide(Published(), targets, {true}).verdict == Verdict::Deploy);
+  CheckIgnored(Decide(Published(), OneTarget(), {true}), "no target of this repository deploys on packages");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -114,6 +114,7 @@ struct DeployBench {
   std::vector<Saved> saved;
   bool refuse_snapshot = false;
   std::optional<std::vector<ContainerImage>> restore;
+  std::vector<bool> waiting_changes;
 
   DeployBench() {
     executor.Answer(Plan().ps, {Exit(0, std::string(CONTAINER) + "\n")});
@@ -146,7 +147,7 @@ struct DeployBench {
                             saved.push_back({images, executor.ran.size()});
                             if (refuse_snapshot) throw StorageError("disk full");
                           },
-                          restore};
+                          restore,      [this](bool waiting) { waiting_changes.push_back(waiting); }};
     return RunDeployment(setup, executor, run_log);
   }
 
@@ -499,6 +500,7 @@ BOOST_FIXTURE_TEST_CASE(waits_for_the_commits_image_and_recreates_nothing_meanwh
   BOOST_TEST(outcome.steps[1].seconds == 45.0);
   BOOST_TEST(outcome.images[0].after == "sha256:b");
   BOOST_TEST(log.Contains("waiting for the commit's image"));
+  BOOST_TEST(waiting_changes == (std::vector<bool>{true, false}));
 }
 
 BOOST_FIXTURE_TEST_CASE(is_stale_when_the_image_never_comes_and_never_runs_up, DeployBench) {

@@ -2,7 +2,11 @@
 
 #include <simdjson.h>
 
+#include <boost/test/data/monomorphic.hpp>
+#include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
+
+#include <ostream>
 
 #include "delivery_memory.hpp"
 #include "sha256.hpp"
@@ -11,7 +15,7 @@
 namespace deployhook {
 namespace {
 
-using testing::Delivery;
+using testing::Request;
 using testing::HandlerBench;
 using testing::MakeTarget;
 using testing::ReadFixture;
@@ -34,7 +38,46 @@ struct TwoSecretsBench : HandlerBench {
                       MakeTarget("worker", "woodpecker-ci/woodpecker", "main", "worker-secret")}) {}
 };
 
-Delivery FixturePush() { return SignedPush(ReadFixture(PUSH_FIXTURE), SECRET); }
+Request FixturePush() { return SignedPush(ReadFixture(PUSH_FIXTURE), SECRET); }
+
+// One real push of each forge, and the target it deploys.
+struct ForgePush {
+  Forge forge;
+  std::string_view event;
+  std::string_view file;
+  std::string_view repository;
+  std::string_view branch;
+  std::string_view commit;
+};
+
+std::ostream& operator<<(std::ostream& out, const ForgePush& push) { return out << push.forge; }
+
+const ForgePush FORGE_PUSHES[] = {
+    {Forge::GitHub, "push", PUSH_FIXTURE, "woodpecker-ci/woodpecker", "main", PUSHED},
+    {Forge::Gitea, "push", "gitea/push/woodpecker-push.json", "gordon/hello-world", "main",
+     "ef98532add3b2feb7a137426bba1248724367df5"},
+    {Forge::Forgejo, "push", "forgejo/push/woodpecker-push.json", "gordon/hello-world", "main",
+     "ef98532add3b2feb7a137426bba1248724367df5"},
+    {Forge::Gogs, "push", "gogs/push/gogs-issue-4233-signed.json", "Treeminder/portal", "master",
+     "68885af8c4e894ea05889e854486f022b6cb3fb2"},
+    {Forge::GitLab, "Push Hook", "gitlab/push/woodpecker-push.json", "test/woodpecker", "main",
+     "16862e368d8ab812e48833b741dad720d6e2cb7f"},
+    {Forge::Bitbucket, "repo:push", "bitbucket/push/goplayground-repo-push.json",
+     "team_name/repo_name", "name-of-branch", "709d658dc5b6d6afcd46049c2f332ee3f515a67d"},
+};
+
+// A target of `push`'s forge on its repository and branch, with `secret`.
+Target ForgeTarget(const ForgePush& push, std::string name = "app",
+                   std::string_view secret = SECRET) {
+  Target target = MakeTarget(std::move(name), std::string(push.repository),
+                             std::string(push.branch), std::string(secret));
+  target.forge = push.forge;
+  return target;
+}
+
+Request ForgeRequest(const ForgePush& push, std::string_view secret = SECRET) {
+  return testing::ForgeDelivery(push.forge, std::string(push.event), ReadFixture(push.file), secret);
+}
 
 // The response body's string field `key`; fails the test when it is not there.
 std::string Field(const Response& response, std::string_view key) {
@@ -50,7 +93,7 @@ std::string Field(const Response& response, std::string_view key) {
 BOOST_AUTO_TEST_SUITE(handler)
 
 BOOST_FIXTURE_TEST_CASE(queues_push_and_answers_202_with_target_after_delivery_and_id, WebBench) {
-  Delivery delivery = FixturePush();
+  Request delivery = FixturePush();
   Response response = Post(delivery);
   BOOST_TEST(response.status == 202);
   BOOST_TEST(Field(response, "status") == "queued");
@@ -73,7 +116,7 @@ BOOST_FIXTURE_TEST_CASE(queues_push_and_answers_202_with_target_after_delivery_a
 BOOST_FIXTURE_TEST_CASE(answers_duplicate_for_the_same_body_and_queues_nothing_more, WebBench) {
   BOOST_TEST(Post(FixturePush()).status == 202);
   // GitHub's manual redelivery keeps the body (and the delivery id); a new id changes nothing.
-  Delivery again = FixturePush();
+  Request again = FixturePush();
   again.delivery = "a-redelivery";
   Response response = Post(again);
   BOOST_TEST(response.status == 200);
@@ -96,7 +139,7 @@ BOOST_FIXTURE_TEST_CASE(answers_503_when_the_job_cannot_be_stored_and_releases_t
 }
 
 BOOST_FIXTURE_TEST_CASE(queues_redelivery_whose_earlier_run_failed, WebBench) {
-  Delivery delivery = FixturePush();
+  Request delivery = FixturePush();
   BOOST_TEST(Post(delivery).status == 202);
   memory.Forget(DeliveryKey(Sha256Hex(delivery.body), "web"));  // as the runner does on failure
   BOOST_TEST(Post(delivery).status == 202);
@@ -114,7 +157,7 @@ BOOST_FIXTURE_TEST_CASE(answers_bad_signature_with_401_and_nothing_more, WebBenc
   };
   for (const std::optional<std::string>& signature : signatures) {
     BOOST_TEST_CONTEXT(signature.value_or("(none)")) {
-      Delivery delivery = FixturePush();
+      Request delivery = FixturePush();
       delivery.signature = signature;
       Response response = Post(delivery);
       BOOST_TEST(response.status == 401);
@@ -127,7 +170,7 @@ BOOST_FIXTURE_TEST_CASE(answers_bad_signature_with_401_and_nothing_more, WebBenc
 
 BOOST_FIXTURE_TEST_CASE(verifies_the_raw_form_body_before_decoding_it, WebBench) {
   // An unsigned form body that does not even decode: the answer is still about the signature.
-  Delivery broken;
+  Request broken;
   broken.body = "payload=%7&payload=%zz";
   broken.content_type = "application/x-www-form-urlencoded";
   broken.content_length = std::to_string(broken.body.size());
@@ -136,7 +179,7 @@ BOOST_FIXTURE_TEST_CASE(verifies_the_raw_form_body_before_decoding_it, WebBench)
 
   // Signed over the decoded JSON instead of the raw form body: rejected.
   std::string json = ReadFixture(PUSH_FIXTURE);
-  Delivery form = SignedPush("payload=" + testing::FormEncode(json), SECRET);
+  Request form = SignedPush("payload=" + testing::FormEncode(json), SECRET);
   form.content_type = "application/x-www-form-urlencoded";
   form.signature = testing::Sign(SECRET, json);
   BOOST_TEST(Post(form).status == 401);
@@ -144,7 +187,7 @@ BOOST_FIXTURE_TEST_CASE(verifies_the_raw_form_body_before_decoding_it, WebBench)
 }
 
 BOOST_FIXTURE_TEST_CASE(queues_form_push_signed_over_the_raw_body, WebBench) {
-  Delivery form = SignedPush("payload=" + testing::FormEncode(ReadFixture(PUSH_FIXTURE)), SECRET);
+  Request form = SignedPush("payload=" + testing::FormEncode(ReadFixture(PUSH_FIXTURE)), SECRET);
   form.content_type = "application/x-www-form-urlencoded";
   Response response = Post(form);
   BOOST_TEST(response.status == 202);
@@ -154,7 +197,7 @@ BOOST_FIXTURE_TEST_CASE(queues_form_push_signed_over_the_raw_body, WebBench) {
 }
 
 BOOST_FIXTURE_TEST_CASE(rejects_signed_form_without_payload_field, WebBench) {
-  Delivery form = SignedPush("payloads=" + testing::FormEncode(ReadFixture(PUSH_FIXTURE)), SECRET);
+  Request form = SignedPush("payloads=" + testing::FormEncode(ReadFixture(PUSH_FIXTURE)), SECRET);
   form.content_type = "application/x-www-form-urlencoded";
   Response response = Post(form);
   BOOST_TEST(response.status == 400);
@@ -163,7 +206,7 @@ BOOST_FIXTURE_TEST_CASE(rejects_signed_form_without_payload_field, WebBench) {
 
 BOOST_FIXTURE_TEST_CASE(answers_400_when_the_body_is_shorter_than_announced, WebBench) {
   // The client went away mid-body: even a body whose bytes are signed is not processed.
-  Delivery delivery = FixturePush();
+  Request delivery = FixturePush();
   delivery.content_length = std::to_string(delivery.body.size() + 1);
   Response response = Post(delivery);
   BOOST_TEST(response.status == 400);
@@ -172,7 +215,7 @@ BOOST_FIXTURE_TEST_CASE(answers_400_when_the_body_is_shorter_than_announced, Web
 }
 
 BOOST_FIXTURE_TEST_CASE(answers_signed_ping_with_pong, WebBench) {
-  Delivery ping = SignedPush(ReadFixture("github/ping/octokit-ping-repo.json"), SECRET);
+  Request ping = SignedPush(ReadFixture("github/ping/octokit-ping-repo.json"), SECRET);
   ping.event = "ping";
   Response response = Post(ping);
   BOOST_TEST(response.status == 200);
@@ -181,7 +224,7 @@ BOOST_FIXTURE_TEST_CASE(answers_signed_ping_with_pong, WebBench) {
 }
 
 BOOST_FIXTURE_TEST_CASE(ignores_signed_event_other_than_push_with_reason, WebBench) {
-  Delivery release = SignedPush(ReadFixture("github/release/octokit-published.json"), SECRET);
+  Request release = SignedPush(ReadFixture("github/release/octokit-published.json"), SECRET);
   release.event = "release";
   Response response = Post(release);
   BOOST_TEST(response.status == 200);
@@ -212,7 +255,7 @@ BOOST_FIXTURE_TEST_CASE(rejects_signed_body_that_is_not_a_push_payload, WebBench
   BOOST_TEST(response.status == 400);
   BOOST_TEST(response.body == "{\"status\":\"bad_payload\"}\n");
   // Not JSON at all, for an event that is not a push.
-  Delivery ping = SignedPush("{\"zen\": ", SECRET);
+  Request ping = SignedPush("{\"zen\": ", SECRET);
   ping.event = "ping";
   BOOST_TEST(Post(ping).status == 400);
 }
@@ -259,7 +302,7 @@ BOOST_FIXTURE_TEST_CASE(same_body_signed_by_each_hook_queues_each_target_once, T
 }
 
 BOOST_FIXTURE_TEST_CASE(answers_head_rejections_before_the_body, WebBench) {
-  Delivery get = FixturePush();
+  Request get = FixturePush();
   get.method = "GET";
   Response response = Post(get);
   BOOST_TEST(response.status == 405);
@@ -268,11 +311,169 @@ BOOST_FIXTURE_TEST_CASE(answers_head_rejections_before_the_body, WebBench) {
 }
 
 BOOST_FIXTURE_TEST_CASE(cuts_overlong_delivery_id, WebBench) {
-  Delivery delivery = FixturePush();
+  Request delivery = FixturePush();
   delivery.delivery = std::string(1000, 'd');
   BOOST_TEST(Post(delivery).status == 202);
   BOOST_TEST_REQUIRE(sink.jobs.size() == 1u);
   BOOST_TEST(sink.jobs[0].delivery == std::string(128, 'd'));
+}
+
+namespace data = boost::unit_test::data;
+
+BOOST_DATA_TEST_CASE(queues_each_forges_real_push_with_its_commit_and_delivery_id,
+                     data::make(FORGE_PUSHES), push) {
+  HandlerBench bench({ForgeTarget(push)});
+  Request request = ForgeRequest(push);
+  Response response = bench.Post(request);
+  BOOST_TEST(response.status == 202, response.body);
+  BOOST_TEST_REQUIRE(bench.sink.jobs.size() == 1u);
+  BOOST_TEST(bench.sink.jobs[0].after == push.commit);
+  BOOST_TEST(bench.sink.jobs[0].ref == "refs/heads/" + std::string(push.branch));
+  BOOST_TEST(bench.sink.jobs[0].delivery == request.delivery);
+  BOOST_TEST(bench.log.Contains("forge=" + std::string(ForgeName(push.forge))));
+}
+
+BOOST_DATA_TEST_CASE(ignores_each_forges_push_to_another_branch, data::make(FORGE_PUSHES), push) {
+  Target target = ForgeTarget(push);
+  target.branch = "production";
+  HandlerBench bench({target});
+  Response response = bench.Post(ForgeRequest(push));
+  BOOST_TEST(response.status == 200);
+  BOOST_TEST(Field(response, "reason") == "branch is not a deploy branch");
+  BOOST_TEST(bench.sink.jobs.empty());
+}
+
+BOOST_DATA_TEST_CASE(rejects_each_forges_delivery_with_a_wrong_proof, data::make(FORGE_PUSHES), push) {
+  HandlerBench bench({ForgeTarget(push)});
+  Response response = bench.Post(ForgeRequest(push, "not-the-secret"));
+  BOOST_TEST(response.status == 401);
+  BOOST_TEST(response.body == "{\"status\":\"invalid_signature\"}\n");
+  BOOST_TEST(bench.sink.jobs.empty());
+}
+
+// The same secret on a target of another forge: the delivery is proved under its own forge's
+// scheme, and no target of that forge exists.
+BOOST_DATA_TEST_CASE(never_deploys_a_target_of_another_forge, data::make(FORGE_PUSHES), push) {
+  for (const ForgePush& other : FORGE_PUSHES) {
+    if (other.forge == push.forge) continue;
+    Target target = ForgeTarget(push);
+    target.forge = other.forge;
+    HandlerBench bench({target});
+    BOOST_TEST_CONTEXT(other.forge) {
+      BOOST_TEST(bench.Post(ForgeRequest(push)).status == 401);
+      BOOST_TEST(bench.sink.jobs.empty());
+      BOOST_TEST(bench.log.Contains("no target of this forge"));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_gitlab_token_equal_to_a_github_targets_secret_deploys_nothing) {
+  const ForgePush& gitlab = FORGE_PUSHES[4];
+  BOOST_TEST_REQUIRE(gitlab.forge == Forge::GitLab);
+  // A GitHub target on the GitLab payload's repository and branch, and a GitLab target elsewhere.
+  Target github = ForgeTarget(gitlab, "github-app", "shared-secret");
+  github.forge = Forge::GitHub;
+  Target other = MakeTarget("gitlab-other", "someone/else", "main", "gitlab-secret");
+  other.forge = Forge::GitLab;
+  HandlerBench bench({github, other});
+  Response response = bench.Post(ForgeRequest(gitlab, "shared-secret"));
+  BOOST_TEST(response.status == 401);
+  BOOST_TEST(bench.sink.jobs.empty());
+}
+
+BOOST_AUTO_TEST_CASE(ignores_gitlab_tag_push_and_gitea_create_events) {
+  ForgePush tag = {Forge::GitLab, "Tag Push Hook", "gitlab/tag_push/woodpecker-tag.json",
+                   "test/woodpecker", "main", ""};
+  HandlerBench bench({ForgeTarget(tag)});
+  Response response = bench.Post(ForgeRequest(tag));
+  BOOST_TEST(Field(response, "reason") == "push is a tag");
+
+  ForgePush create = {Forge::Gitea, "create", "gitea/create/woodpecker-tag.json", "gordon/hello-world", "main", ""};
+  HandlerBench gitea({ForgeTarget(create)});
+  response = gitea.Post(ForgeRequest(create));
+  BOOST_TEST(response.status == 200);
+  BOOST_TEST(Field(response, "reason") == "event is not push");
+}
+
+BOOST_AUTO_TEST_CASE(ignores_bitbucket_server_branch_deletion_and_answers_its_ping) {
+  ForgePush deletion = {Forge::BitbucketServer, "repo:refs_changed",
+                        "bitbucket-server/push/goplayground-refs-changed.json", "~gopher/webhook-test",
+                        "feature/wip", ""};
+  HandlerBench bench({ForgeTarget(deletion)});
+  Response response = bench.Post(ForgeRequest(deletion));
+  BOOST_TEST(response.status == 200);
+  BOOST_TEST(Field(response, "reason") == "push deletes the ref");
+  response = bench.Post(
+      testing::ForgeDelivery(Forge::BitbucketServer, "diagnostics:ping", "{\"test\": true}", SECRET));
+  BOOST_TEST(response.status == 200);
+  BOOST_TEST(Field(response, "status") == "pong");
+  BOOST_TEST(bench.sink.jobs.empty());
+}
+
+// workflow_run and registry_package deliveries through the handler, from the octokit examples.
+struct TriggerBench : HandlerBench {
+  static Target RunTarget() {
+    Target target = MakeTarget("web", "octo-org/octo-repo", "master", std::string(SECRET));
+    target.trigger = Trigger::WorkflowRun;
+    return target;
+  }
+  TriggerBench() : HandlerBench({RunTarget()}) {}
+
+  // The octokit completed run, started by a push (the example's run came from a dispatch).
+  static std::string PushRun() {
+    std::string body = ReadFixture("github/workflow_run/octokit-completed.json");
+    const std::string_view cause = "\"event\": \"repository_dispatch\"";
+    body.replace(body.find(cause), cause.size(), "\"event\": \"push\"");
+    return body;
+  }
+
+  Response PostRun(std::string body) {
+    Request run = SignedPush(std::move(body), SECRET);
+    run.event = "workflow_run";
+    return Post(run);
+  }
+};
+
+BOOST_FIXTURE_TEST_CASE(queues_workflow_run_target_at_the_runs_head_sha, TriggerBench) {
+  Response response = PostRun(PushRun());
+  BOOST_TEST(response.status == 202, response.body);
+  BOOST_TEST(Field(response, "after") == "3484a3fb816e0859fd6e1cea078d76385ff50625");
+  BOOST_TEST_REQUIRE(sink.jobs.size() == 1u);
+  BOOST_TEST(sink.jobs[0].after == "3484a3fb816e0859fd6e1cea078d76385ff50625");
+  BOOST_TEST(sink.jobs[0].ref == "refs/heads/master");
+}
+
+BOOST_FIXTURE_TEST_CASE(ignores_the_real_dispatch_run_and_rejects_a_run_without_head_sha, TriggerBench) {
+  Response response = PostRun(ReadFixture("github/workflow_run/octokit-completed.json"));
+  BOOST_TEST(response.status == 200);
+  BOOST_TEST(Field(response, "reason") == "workflow run was started by repository_dispatch, not push");
+  std::string body = PushRun();
+  body.replace(body.find("\"head_sha\""), 10, "\"head_shx\"");
+  BOOST_TEST(PostRun(body).status == 400);
+  BOOST_TEST(sink.jobs.empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(ignores_a_push_to_a_target_that_waits_for_its_workflow, TriggerBench) {
+  std::string body = ReadFixture(PUSH_FIXTURE);
+  body.replace(body.find("woodpecker-ci/woodpecker"), 24, "octo-org/octo-repo");
+  body.replace(body.find("refs/heads/main"), 15, "refs/heads/master");
+  Response response = Post(SignedPush(body, SECRET));
+  BOOST_TEST(response.status == 200);
+  BOOST_TEST(Field(response, "reason") == "target web deploys when its workflow run succeeds, not on push");
+}
+
+BOOST_AUTO_TEST_CASE(queues_package_target_at_the_revision_label) {
+  Target target = MakeTarget("web", "Codertocat/hello-world-npm", "master", std::string(SECRET));
+  target.trigger = Trigger::Package;
+  target.package = "hello-world-npm";
+  HandlerBench bench({target});
+  Request published = SignedPush(
+      ReadFixture("github/registry_package/octokit-published-docker-abridged.json"), SECRET);
+  published.event = "registry_package";
+  Response response = bench.Post(published);
+  BOOST_TEST(response.status == 202, response.body);
+  BOOST_TEST_REQUIRE(bench.sink.jobs.size() == 1u);
+  BOOST_TEST(bench.sink.jobs[0].after == "6c62fb45fe66bfb1ea9a66abc38f6a0cc974292b");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

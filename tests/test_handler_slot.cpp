@@ -18,7 +18,7 @@ std::shared_ptr<const Config> ConfigWithBodyLimit(std::uint64_t max_body_bytes) 
 
 // Returns true when the handler would read a body of 100 bytes rather than answer 413.
 bool Takes100Bytes(const Handler& handler) {
-  testing::Delivery delivery = testing::SignedPush(std::string(100, ' '), "secret");
+  testing::Request delivery = testing::SignedPush(std::string(100, ' '), "secret");
   return !handler.CheckHead(delivery.Head()).rejection.has_value();
 }
 

@@ -11,7 +11,7 @@
 namespace deployhook {
 namespace {
 
-using testing::Delivery;
+using testing::Request;
 using testing::HandlerBench;
 using testing::SignedPush;
 
@@ -100,20 +100,20 @@ BOOST_AUTO_TEST_CASE(never_logs_the_secret_or_the_payload) {
     "CANARY-key-7c2e": 1})";
   HandlerBench bench({testing::MakeTarget("web", "octo/app", "main", secret)});
 
-  auto post = [&](Delivery delivery, int expected) {
+  auto post = [&](Request delivery, int expected) {
     BOOST_TEST(bench.Post(delivery).status == expected, delivery.event << " " << delivery.body.size());
   };
   post(SignedPush(push, secret), 202);                                    // queued
   post(SignedPush(push, secret), 200);                                    // duplicate
-  Delivery other = SignedPush(push.substr(0, push.size() - 1) + ", \"x\": 2}", secret);
+  Request other = SignedPush(push.substr(0, push.size() - 1) + ", \"x\": 2}", secret);
   other.event = "release";
   post(other, 200);                                                       // ignored event
   std::string tag = push;
   tag.replace(tag.find("refs/heads/main"), std::string_view("refs/heads/main").size(), "refs/tags/v1");
   post(SignedPush(tag, secret), 200);                                     // ignored tag
-  Delivery forged = SignedPush(push + " ", "a-guess");
+  Request forged = SignedPush(push + " ", "a-guess");
   post(forged, 401);                                                      // invalid signature
-  Delivery unsigned_form = SignedPush("payload=" + testing::FormEncode(push), secret);
+  Request unsigned_form = SignedPush("payload=" + testing::FormEncode(push), secret);
   unsigned_form.signature.reset();
   unsigned_form.content_type = "application/x-www-form-urlencoded";
   post(unsigned_form, 401);                                               // missing signature

@@ -34,7 +34,7 @@ RunEvent Failure() {
 
 RunEvent Started() { return RunEvent{"started", Run(""), std::nullopt, "", 0, ""}; }
 
-std::string Header(const FormattedMessage& message, std::string_view name) {
+std::string HeaderValue(const FormattedMessage& message, std::string_view name) {
   for (const auto& [key, value] : message.headers) {
     if (key == name) return value;
   }
@@ -47,7 +47,7 @@ BOOST_AUTO_TEST_SUITE(notify_format)
 
 BOOST_AUTO_TEST_CASE(slack_gets_the_summary_and_the_escaped_output_as_text) {
   FormattedMessage message = FormatSlack(Failure());
-  BOOST_TEST(Header(message, "Content-Type") == "application/json");
+  BOOST_TEST(HeaderValue(message, "Content-Type") == "application/json");
   BOOST_TEST(message.body ==
              R"({"text":"*web: rolled_back*\ncommit 4e1f2a3, took 65s\nrun 20261128T080000000Z-0000abcd\nfailed step: up (exit 1)\n```\nError \"boom\" &lt;b&gt; &amp; @everyone\n```done\n```"})");
 }
@@ -59,7 +59,7 @@ BOOST_AUTO_TEST_CASE(slack_says_a_run_started_without_duration_or_output) {
 
 BOOST_AUTO_TEST_CASE(discord_gets_content_that_pings_nobody) {
   FormattedMessage message = FormatDiscord(Failure());
-  BOOST_TEST(Header(message, "Content-Type") == "application/json");
+  BOOST_TEST(HeaderValue(message, "Content-Type") == "application/json");
   BOOST_TEST(message.body ==
              R"({"content":"**web: rolled_back**\ncommit 4e1f2a3, took 65s\nrun 20261128T080000000Z-0000abcd\nfailed step: up (exit 1)\n```\nError \"boom\" <b> & @everyone\n'''done\n```","allowed_mentions":{"parse":[]}})");
 }
@@ -75,9 +75,9 @@ BOOST_AUTO_TEST_CASE(ntfy_gets_text_with_title_priority_and_tags) {
              "commit 4e1f2a3, took 65s\nrun 20261128T080000000Z-0000abcd\nfailed step: up (exit 1)"
              "\n\nError \"boom\" <b> & @everyone\n```done");
   FormattedMessage started = FormatNtfy(Started());
-  BOOST_TEST(Header(started, "Title") == "web: deploy started");
-  BOOST_TEST(Header(started, "Priority") == "default");
-  BOOST_TEST(Header(started, "Tags") == "deployhook,rocket");
+  BOOST_TEST(HeaderValue(started, "Title") == "web: deploy started");
+  BOOST_TEST(HeaderValue(started, "Priority") == "default");
+  BOOST_TEST(HeaderValue(started, "Tags") == "deployhook,rocket");
 }
 
 BOOST_AUTO_TEST_CASE(webhook_posts_the_run_record) {

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "decision.hpp"
+#include "github.hpp"
 #include "payload.hpp"
 #include "unit_support.hpp"
 
@@ -101,7 +102,6 @@ const EventFixture OTHER_EVENTS[] = {
     {"github/delete/octokit-tag-deleted.json", "delete", Verdict::Ignored},
     {"github/release/octokit-published.json", "release", Verdict::Ignored},
     {"github/pull_request/octokit-opened.json", "pull_request", Verdict::Ignored},
-    {"github/workflow_run/octokit-completed.json", "workflow_run", Verdict::Ignored},
 };
 
 bool Rejected(std::string_view json) {
@@ -124,7 +124,9 @@ BOOST_DATA_TEST_CASE(parses_push_fixture_and_decides_it, data::make(PUSH_FIXTURE
 
   std::vector<Target> targets = {
       testing::MakeTarget("app", std::string(fixture.repository), std::string(fixture.deploy_branch))};
-  Decision decision = Decide("push", &result.push, targets, {true});
+  EventResult event = ParseGitHubStylePush("push", ReadFixture(fixture.file));
+  BOOST_TEST_REQUIRE(event.ok);
+  Decision decision = Decide(event.event, targets, {true});
   BOOST_TEST(decision.verdict == fixture.verdict);
   BOOST_TEST(decision.reason == fixture.reason);
   if (fixture.verdict == Verdict::Deploy) {
@@ -158,7 +160,9 @@ BOOST_DATA_TEST_CASE(rejects_real_push_without_repository_full_name,
 BOOST_DATA_TEST_CASE(accepts_other_event_and_decides_it, data::make(OTHER_EVENTS), fixture) {
   BOOST_TEST(CheckJsonObject(ReadFixture(fixture.file)) == "");
   std::vector<Target> targets = {testing::MakeTarget("app", "Codertocat/Hello-World", "master")};
-  Decision decision = Decide(fixture.event, nullptr, targets, {true});
+  EventResult parsed = ParseGitHubEvent(fixture.event, ReadFixture(fixture.file));
+  BOOST_TEST_REQUIRE(parsed.ok);
+  Decision decision = Decide(parsed.event, targets, {true});
   BOOST_TEST(decision.verdict == fixture.verdict);
   BOOST_TEST(decision.targets.empty());
   if (fixture.verdict == Verdict::Ignored) BOOST_TEST(decision.reason == "event is not push");

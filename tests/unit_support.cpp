@@ -32,6 +32,21 @@ std::ostream& operator<<(std::ostream& out, Claim claim) {
   return out << (claim == Claim::New ? "New" : "Duplicate");
 }
 
+std::ostream& operator<<(std::ostream& out, Forge forge) { return out << ForgeName(forge); }
+
+std::ostream& operator<<(std::ostream& out, Trigger trigger) { return out << TriggerName(trigger); }
+
+std::ostream& operator<<(std::ostream& out, EventKind kind) {
+  switch (kind) {
+    case EventKind::Push: return out << "Push";
+    case EventKind::BuildFinished: return out << "BuildFinished";
+    case EventKind::PackagePublished: return out << "PackagePublished";
+    case EventKind::Ping: return out << "Ping";
+    case EventKind::Other: return out << "Other";
+  }
+  return out << "EventKind(" << static_cast<int>(kind) << ")";
+}
+
 std::ostream& operator<<(std::ostream& out, GateVerdict verdict) {
   switch (verdict) {
     case GateVerdict::Healthy: return out << "Healthy";
@@ -137,19 +152,45 @@ void RecordingJobSink::Enqueue(const std::vector<Job>& new_jobs) {
   jobs.insert(jobs.end(), new_jobs.begin(), new_jobs.end());
 }
 
-RequestHead Delivery::Head() const {
+RequestHead Request::Head() const {
   RequestHead head;
   head.method = method;
   if (content_length) head.content_length = *content_length;
   head.content_type = content_type;
-  if (signature) head.signature = *signature;
-  head.event = event;
-  head.delivery = delivery;
+  if (github_headers) {
+    if (signature) head.headers[Header::GitHubSignature256] = *signature;
+    head.headers[Header::GitHubEvent] = event;
+    head.headers[Header::GitHubDelivery] = delivery;
+  }
+  for (const auto& [header, value] : headers) head.headers[header] = value;
   return head;
 }
 
-Delivery SignedPush(std::string body, std::string_view secret) {
-  Delivery delivery;
+Request ForgeDelivery(Forge forge, std::string event, std::string body, std::string_view secret) {
+  Request delivery;
+  delivery.content_length = std::to_string(body.size());
+  delivery.event = event;
+  delivery.github_headers = false;
+  // Forgejo also sends Gitea's headers, Gitea also Gogs' and GitHub's (in that order of
+  // specificity), each with its own proof.
+  std::vector<Forge> sent = {forge};
+  if (forge == Forge::Forgejo) sent = {Forge::Forgejo, Forge::Gitea, Forge::Gogs, Forge::GitHub};
+  if (forge == Forge::Gitea) sent = {Forge::Gitea, Forge::Gogs, Forge::GitHub};
+  for (Forge each : sent) {
+    ForgeHeaderNames names = HeaderNamesOf(each);
+    delivery.headers.emplace_back(names.event, event);
+    delivery.headers.emplace_back(names.id, delivery.delivery);
+    delivery.headers.emplace_back(names.proof, ProofFor(each, secret, body));
+  }
+  if (forge == Forge::Bitbucket) {
+    delivery.headers.emplace_back(Header::HookUuid, "{9b5a2d3c-1f44-4c59-8e52-7d1c0e6a2b11}");
+  }
+  delivery.body = std::move(body);
+  return delivery;
+}
+
+Request SignedPush(std::string body, std::string_view secret) {
+  Request delivery;
   delivery.signature = Sign(secret, body);
   delivery.content_length = std::to_string(body.size());
   delivery.body = std::move(body);
@@ -172,7 +213,7 @@ HandlerBench::HandlerBench(std::vector<Target> targets)
       memory(state.Path()),
       handler(config, sink, memory, log.logger()) {}
 
-Response HandlerBench::Post(const Delivery& delivery) {
+Response HandlerBench::Post(const Request& delivery) {
   RequestHead head = delivery.Head();
   HeadCheck check = handler.CheckHead(head);
   if (check.rejection) return MakeResponse(*check.rejection);

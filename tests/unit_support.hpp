@@ -14,6 +14,7 @@
 #include "container_state.hpp"
 #include "decision.hpp"
 #include "delivery_memory.hpp"
+#include "forge.hpp"
 #include "handler.hpp"
 #include "job_queue.hpp"
 #include "log.hpp"
@@ -27,6 +28,9 @@ std::ostream& operator<<(std::ostream& out, Verdict verdict);
 std::ostream& operator<<(std::ostream& out, Outcome outcome);
 std::ostream& operator<<(std::ostream& out, Claim claim);
 std::ostream& operator<<(std::ostream& out, GateVerdict verdict);
+std::ostream& operator<<(std::ostream& out, Forge forge);
+std::ostream& operator<<(std::ostream& out, EventKind kind);
+std::ostream& operator<<(std::ostream& out, Trigger trigger);
 
 }  // namespace deployhook
 
@@ -95,7 +99,7 @@ class RecordingJobSink final : public JobSink {
 };
 
 // One request as the FastCGI loop would hand it over: owns the strings a RequestHead views.
-struct Delivery {
+struct Request {
   std::string body;
   std::optional<std::string> signature;
   std::string event = "push";
@@ -103,12 +107,20 @@ struct Delivery {
   std::string content_type = "application/json";
   std::string method = "POST";
   std::optional<std::string> content_length;  // CONTENT_LENGTH; absent: not sent
+  // When false, event, signature and delivery are not sent as GitHub's headers.
+  bool github_headers = true;
+  std::vector<std::pair<Header, std::string>> headers;  // further forge headers
 
   RequestHead Head() const;
 };
 
+// Returns a delivery of `body` as `forge` sends it: its event, delivery id and proof headers
+// (the proof made with `secret`), plus the compatibility headers Gitea and Forgejo also send
+// (GitHub's, Gogs', and Forgejo's Gitea ones). CONTENT_LENGTH is the body's size.
+Request ForgeDelivery(Forge forge, std::string event, std::string body, std::string_view secret);
+
 // Returns a push delivery of `body` signed with `secret`, its CONTENT_LENGTH the body's size.
-Delivery SignedPush(std::string body, std::string_view secret);
+Request SignedPush(std::string body, std::string_view secret);
 
 // A Handler with a real DeliveryMemory in a temporary state_dir, a RecordingJobSink and a
 // capturing logger.
@@ -117,7 +129,7 @@ class HandlerBench {
   explicit HandlerBench(std::vector<Target> targets);
 
   // Runs the head checks and, when they pass, the body path, as the accept loop does.
-  Response Post(const Delivery& delivery);
+  Response Post(const Request& delivery);
 
   TempDir state;
   Config config;

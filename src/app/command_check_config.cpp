@@ -37,6 +37,12 @@ int RunCheckConfig(const CommandLine& line) {
     ComposeChoice compose = ChooseComposeCommand(target.compose);
     std::printf("target %s: %s branch %s in %s\n", target.name.c_str(), target.repository.c_str(),
                 target.branch.c_str(), target.project_dir.c_str());
+    std::printf("  forge: %s, proof %s\n", std::string(ForgeName(target.forge)).c_str(),
+                std::string(ProofScheme(target.forge)).c_str());
+    std::printf("  trigger: %s", std::string(TriggerName(target.trigger)).c_str());
+    if (target.workflow) std::printf(", workflow %s", target.workflow->c_str());
+    if (target.package) std::printf(", package %s", target.package->c_str());
+    std::printf("\n");
     std::printf("  services: %s\n", Join(target.services, "(whole project)").c_str());
     std::printf("  compose: %s (%s)\n", Join(compose.argv, "(none found)").c_str(),
                 compose.how.c_str());

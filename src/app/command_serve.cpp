@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "commands.hpp"
+#include "version.hpp"
 #include "delivery_memory.hpp"
 #include "durable_file.hpp"
 #include "fcgi_server.hpp"
@@ -162,7 +163,8 @@ int RunServe(const CommandLine& line, const Logger& log) {
 
   int signal_number = 0;
   {
-    FcgiServer server(listener.fd, config.threads, handlers);
+    ReadSide read_side(config.state_dir, runner.Activities(), DEPLOYHOOK_VERSION);
+    FcgiServer server(listener.fd, config.threads, handlers, read_side);
     for (;;) {
       sigwait(&serve_signals, &signal_number);
       if (signal_number == SIGHUP) {

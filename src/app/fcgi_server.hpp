@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "handler_slot.hpp"
+#include "read_side.hpp"
 
 namespace deployhook {
 
@@ -16,7 +17,8 @@ class FcgiServer {
   // Starts `threads` accept threads on `listen_fd`, which must stay open while they run. The
   // signal handlers libfcgi installs (SIGUSR1 would make each thread leave after one more
   // request) are put back as they were, so signals stay the caller's to handle.
-  FcgiServer(int listen_fd, int threads, HandlerSlot& handlers);
+  // GET requests below the hook path go to `read_side`.
+  FcgiServer(int listen_fd, int threads, HandlerSlot& handlers, ReadSide& read_side);
   ~FcgiServer();
   FcgiServer(const FcgiServer&) = delete;
   FcgiServer& operator=(const FcgiServer&) = delete;
@@ -28,6 +30,7 @@ class FcgiServer {
  private:
   std::vector<std::thread> threads_;
   std::atomic<int> running_{0};
+  std::atomic<int> accepting_{0};  // threads waiting for a new connection
   std::atomic<bool> stopping_{false};
 };
 

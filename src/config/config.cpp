@@ -19,13 +19,15 @@ namespace {
 
 using KeyList = std::span<const std::string_view>;
 
-constexpr std::array<std::string_view, 10> GLOBAL_KEYS = {
+constexpr std::array<std::string_view, 13> GLOBAL_KEYS = {
     "listen",    "socket_mode",    "socket_group", "state_dir", "secret_file",
-    "keep_runs", "max_body_bytes", "threads",      "target",    "notify"};
-constexpr std::array<std::string_view, 14> TARGET_KEYS = {
-    "name",         "repository",     "branch",        "project_dir",  "services",
-    "compose",      "compose_files",  "pull_timeout",  "up_timeout",   "health_timeout",
-    "rollback",     "image_timeout",  "image_poll",    "secret_file"};
+    "keep_runs", "max_body_bytes", "threads",      "target",
+    "hook_path", "read_token_file", "public_badges", "notify"};
+constexpr std::array<std::string_view, 18> TARGET_KEYS = {
+    "name",          "repository",   "branch",       "project_dir",    "services",
+    "compose",       "compose_files", "pull_timeout", "up_timeout",    "health_timeout",
+    "rollback",      "image_timeout", "image_poll",   "forge",         "trigger",
+    "workflow",      "package",      "secret_file"};
 
 constexpr std::array<std::string_view, 7> NOTIFY_KEYS = {
     "kind", "url", "url_file", "on", "targets", "secret_file", "ca_file"};
@@ -156,6 +158,40 @@ std::filesystem::path RelativeTo(const std::filesystem::path& base, const std::s
   return path.is_absolute() ? path : base.parent_path() / path;
 }
 
+// Reads forge, trigger, workflow and package; a trigger other than push needs GitHub, and each
+// filter needs its trigger.
+void ReadTrigger(TableReader& reader, Target& target) {
+  if (std::optional<std::string> forge = reader.String("forge")) {
+    std::optional<Forge> parsed = ParseForge(*forge);
+    if (!parsed) {
+      reader.Fail(reader.Find("forge"), "forge",
+                  "expected github, gitea, forgejo, gogs, gitlab, bitbucket or bitbucket-server");
+    }
+    target.forge = *parsed;
+  }
+  if (std::optional<std::string> trigger = reader.String("trigger")) {
+    if (*trigger == "workflow_run") {
+      target.trigger = Trigger::WorkflowRun;
+    } else if (*trigger == "package") {
+      target.trigger = Trigger::Package;
+    } else if (*trigger != "push") {
+      reader.Fail(reader.Find("trigger"), "trigger", "expected push, workflow_run or package");
+    }
+    if (target.trigger != Trigger::Push && target.forge != Forge::GitHub) {
+      reader.Fail(reader.Find("trigger"), "trigger",
+                  std::string(*trigger) + " needs forge = \"github\"");
+    }
+  }
+  target.workflow = reader.String("workflow");
+  if (target.workflow && target.trigger != Trigger::WorkflowRun) {
+    reader.Fail(reader.Find("workflow"), "workflow", "only for trigger = \"workflow_run\"");
+  }
+  target.package = reader.String("package");
+  if (target.package && target.trigger != Trigger::Package) {
+    reader.Fail(reader.Find("package"), "package", "only for trigger = \"package\"");
+  }
+}
+
 Target ReadTarget(const toml::table& table, std::size_t index, const std::string& file,
                   const std::filesystem::path& config_path) {
   TableReader reader(table, file, "target[" + std::to_string(index) + "].");
@@ -170,6 +206,7 @@ Target ReadTarget(const toml::table& table, std::size_t index, const std::string
     reader.Fail(reader.Find("repository"), "repository", "must be owner/name");
   }
   target.branch = reader.RequiredString("branch");
+  ReadTrigger(reader, target);
   std::string project_dir = reader.RequiredString("project_dir");
   target.project_dir = RelativeTo(config_path, project_dir);
   target.services = reader.Strings("services").value_or(std::vector<std::string>{});
@@ -224,6 +261,25 @@ void ReadGlobalSecret(Config& config, TableReader& reader, const ConfigEnvironme
   for (Target& target : config.targets) {
     if (target.secret.empty()) target.secret = *env.webhook_secret;
   }
+}
+
+// Reads hook_path, read_token_file and public_badges: who may read what below the hook.
+void ReadReadSide(Config& config, TableReader& reader) {
+  if (std::optional<std::string> hook_path = reader.String("hook_path")) {
+    if (!hook_path->starts_with("/") || hook_path->find_first_of("?# ") != std::string::npos) {
+      reader.Fail(reader.Find("hook_path"), "hook_path", "expected a URL path like \"/webhook/deploy\"");
+    }
+    config.hook_path = *hook_path;
+  }
+  if (std::optional<std::string> token_file = reader.String("read_token_file")) {
+    config.read_token_file = RelativeTo(config.source, *token_file);
+    try {
+      config.read_token = ReadSecretFile(*config.read_token_file);
+    } catch (const ConfigError& e) {
+      reader.Fail(reader.Find("read_token_file"), "read_token_file", e.what());
+    }
+  }
+  config.public_badges = reader.Boolean("public_badges").value_or(false);
 }
 
 void ReadTargets(Config& config, TableReader& reader, const std::string& file) {
@@ -339,6 +395,15 @@ void ReadNotifiers(Config& config, TableReader& reader, const std::string& file)
 
 }  // namespace
 
+std::string_view TriggerName(Trigger trigger) noexcept {
+  switch (trigger) {
+    case Trigger::Push: return "push";
+    case Trigger::WorkflowRun: return "workflow_run";
+    case Trigger::Package: return "package";
+  }
+  return "push";
+}
+
 bool Notifier::Wants(std::string_view event, std::string_view target) const {
   bool for_target = targets.empty() || std::find(targets.begin(), targets.end(), target) != targets.end();
   return for_target && std::find(on.begin(), on.end(), event) != on.end();
@@ -410,6 +475,7 @@ Config LoadConfig(const std::filesystem::path& path, const ConfigEnvironment& en
   config.max_body_bytes =
       static_cast<std::uint64_t>(reader.Integer("max_body_bytes", 1, GIB).value_or(26214400));
   config.threads = static_cast<int>(reader.Integer("threads", 1, 256).value_or(4));
+  ReadReadSide(config, reader);
   config.keep_runs = static_cast<int>(reader.Integer("keep_runs", 1, 1000000).value_or(500));
   ReadTargets(config, reader, file);
   ReadGlobalSecret(config, reader, env);

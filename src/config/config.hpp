@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "forge.hpp"
+
 namespace deployhook {
 
 // A configuration mistake; what() is one line naming the file, line and key.
@@ -18,10 +20,21 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// What starts a target's deployment: a push to its branch, a successful GitHub Actions run for a
+// push to it, or a package published from its repository.
+enum class Trigger { Push, WorkflowRun, Package };
+
+// Returns the config name of a trigger: "push", "workflow_run" or "package".
+std::string_view TriggerName(Trigger trigger) noexcept;
+
 struct Target {
   std::string name;
   std::string repository;  // owner/name as configured; compared case-insensitively
   std::string branch;
+  Forge forge = Forge::GitHub;  // whose deliveries (and proof scheme) this target accepts
+  Trigger trigger = Trigger::Push;
+  std::optional<std::string> workflow;  // workflow_run: only this workflow (path or name)
+  std::optional<std::string> package;   // package: only this package name
   std::filesystem::path project_dir;
   std::vector<std::string> services;       // empty: the whole project
   std::vector<std::string> compose;        // argv prefix; empty: detected when a run starts
@@ -61,6 +74,10 @@ struct Config {
   std::string secret_source;  // "secret_file <path>", "WEBHOOK_SECRET", or "" (per-target only)
   std::uint64_t max_body_bytes = 26214400;
   int threads = 4;
+  std::string hook_path = "/webhook/deploy";  // GET below it is the read side
+  std::optional<std::filesystem::path> read_token_file;
+  std::optional<std::string> read_token;  // without one the read side answers 404
+  bool public_badges = false;
   int keep_runs = 500;  // per target: the logs of older runs are removed
   std::vector<Target> targets;
   std::vector<Notifier> notifiers;

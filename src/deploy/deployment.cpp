@@ -163,6 +163,7 @@ std::string Run::PullBuiltImages() {
   bool waited = false;
   auto record_wait = [&](int exit_code) {
     if (!waited) return;
+    if (setup_.on_waiting) setup_.on_waiting(false);
     double seconds = std::chrono::duration<double>(executor_.Now() - started).count();
     outcome_.steps.push_back({"wait-image", {}, exit_code, seconds});
   };
@@ -195,6 +196,7 @@ std::string Run::PullBuiltImages() {
       return "stale";
     }
     if (!waited) {
+      if (setup_.on_waiting) setup_.on_waiting(true);
       setup_.logger.Log(LogLevel::Notice, "run",
                         {{"id", setup_.run_id}, {"target", target.name}, {"commit", outcome_.commit},
                          {"reason", "waiting for the commit's image"}, {"services", services}});

@@ -58,6 +58,8 @@ struct DeploymentSetup {
   std::function<void(const std::vector<ContainerImage>&)> save_snapshot;
   // For a rollback: per service, the image (by id) to put back instead of pulling.
   std::optional<std::vector<ContainerImage>> restore;
+  // Told true when the run starts waiting for the commit's image, false when the wait ends.
+  std::function<void(bool)> on_waiting;
 };
 
 // Runs the deployment and returns its outcome; output goes to `log`. Never throws for a step's

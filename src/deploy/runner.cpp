@@ -193,6 +193,12 @@ std::optional<Runner::Finished> Runner::RunOnce(const Target& target) {
   if (!lock) return std::nullopt;  // another worker process runs this target; it takes these too
   jobs = next_batch();
   if (jobs.empty()) return std::nullopt;
+  activity_.Set(target.name, Activity::Running);
+  struct Idle {
+    TargetActivity& activity;
+    const std::string& name;
+    ~Idle() { activity.Set(name, Activity::Idle); }
+  } idle_after{activity_, target.name};
 
   CoalescedRun coalesced = Coalesce(jobs);
   SystemTime started = std::chrono::system_clock::now();
@@ -244,7 +250,10 @@ std::optional<Runner::Finished> Runner::RunOnce(const Target& target) {
   try {
     DeploymentSetup setup{target,   ChooseComposeCommand(target.compose).argv, StepEnvironment(),
                           stopping_, log_, run.id, coalesced.after, newer_commit,
-                          coalesced.snapshot, save_snapshot, restore};
+                          coalesced.snapshot, save_snapshot, restore,
+                          [&](bool waiting) {
+                            activity_.Set(target.name, waiting ? Activity::Waiting : Activity::Running);
+                          }};
     outcome = RunDeployment(setup, executor, output);
   } catch (const std::exception& e) {
     output.Append(std::string("[error: ") + e.what() + "]\n");

@@ -17,6 +17,7 @@
 #include "delivery_memory.hpp"
 #include "deployment.hpp"
 #include "file_lock.hpp"
+#include "target_activity.hpp"
 #include "job_queue.hpp"
 #include "log.hpp"
 #include "run_observer.hpp"
@@ -55,6 +56,9 @@ class Runner {
   ~Runner();
 
   void Start();
+
+  // What each target's thread does now (idle, waiting for an image, running).
+  const TargetActivity& Activities() const noexcept { return activity_; }
   // Wakes the target threads to look at the queue now.
   void Wake() noexcept;
   // Deploys `config`'s targets from each one's next run on (a reload): a new target gets its
@@ -103,6 +107,7 @@ class Runner {
   std::uint64_t wakes_ = 0;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> abort_{false};
+  TargetActivity activity_;
 };
 
 }  // namespace deployhook

@@ -1,16 +1,8 @@
 #include "form.hpp"
 
+#include "hex.hpp"
+
 namespace deployhook {
-namespace {
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 std::optional<std::string> UrlDecode(std::string_view text) {
   std::string out;
@@ -21,8 +13,8 @@ std::optional<std::string> UrlDecode(std::string_view text) {
       out += ' ';
     } else if (c == '%') {
       if (i + 2 >= text.size()) return std::nullopt;
-      int high = HexDigit(text[i + 1]);
-      int low = HexDigit(text[i + 2]);
+      int high = HexDigitValue(text[i + 1]);
+      int low = HexDigitValue(text[i + 2]);
       if (high < 0 || low < 0) return std::nullopt;
       out += static_cast<char>(high << 4 | low);
       i += 2;

@@ -5,9 +5,7 @@
 #include "decision.hpp"
 #include "durable_file.hpp"
 #include "form.hpp"
-#include "payload.hpp"
 #include "sha256.hpp"
-#include "signature.hpp"
 
 namespace deployhook {
 namespace {
@@ -32,15 +30,12 @@ std::string Joined(const std::vector<std::string>& items) {
 
 Handler::Handler(const Config& config, JobSink& sink, DeliveryMemory& memory, const Logger& log,
                  Clock clock)
-    : config_(config),
-      secrets_(config.Secrets()),
-      sink_(sink),
-      memory_(memory),
-      log_(log),
-      clock_(std::move(clock)) {
+    : config_(config), sink_(sink), memory_(memory), log_(log), clock_(std::move(clock)) {
   for (const Target& target : config_.targets) {
-    auto it = std::find(secrets_.begin(), secrets_.end(), target.secret);
-    target_secret_.push_back(static_cast<std::size_t>(it - secrets_.begin()));
+    std::vector<std::string>& secrets = forge_secrets_[static_cast<std::size_t>(target.forge)];
+    auto it = std::find(secrets.begin(), secrets.end(), target.secret);
+    target_secret_.push_back(static_cast<std::size_t>(it - secrets.begin()));
+    if (it == secrets.end()) secrets.push_back(target.secret);
   }
 }
 
@@ -48,8 +43,9 @@ HeadCheck Handler::CheckHead(const RequestHead& head) const noexcept {
   HeadCheck check = deployhook::CheckHead(head, config_.max_body_bytes);
   if (check.rejection) {
     Outcome outcome = *check.rejection;
+    Delivery delivery = ReadDelivery(head.headers);
     log_.Log(LevelFor(outcome), "request",
-             {{"delivery", head.delivery}, {"event", head.event}, {"method", head.method},
+             {{"delivery", delivery.id}, {"event", delivery.event}, {"method", head.method},
               {"decision", OutcomeName(outcome)}});
   }
   return check;
@@ -67,25 +63,30 @@ Response Handler::HandleBody(const RequestHead& head, const HeadCheck& head_chec
 }
 
 Response Handler::Fail(const RequestHead& head, std::string_view reason) const noexcept {
+  Delivery delivery = ReadDelivery(head.headers);
   log_.Log(LogLevel::Error, "request",
-           {{"delivery", head.delivery}, {"event", head.event}, {"decision", "error"},
+           {{"delivery", delivery.id}, {"event", delivery.event}, {"decision", "error"},
             {"reason", reason}});
   return MakeResponse(Outcome::Error);
 }
 
 Response Handler::Handle(const RequestHead& head, const HeadCheck& head_check,
                          std::string_view body) {
+  Delivery delivery = ReadDelivery(head.headers);
+  std::string_view forge = ForgeName(delivery.forge);
   auto reject = [&](Outcome outcome, std::string_view reason) {
     log_.Log(LevelFor(outcome), "request",
-             {{"delivery", head.delivery}, {"event", head.event},
+             {{"delivery", delivery.id}, {"forge", forge}, {"event", delivery.event},
               {"decision", OutcomeName(outcome)}, {"reason", reason}});
     return MakeResponse(outcome);
   };
   if (body.size() < head_check.length) return reject(Outcome::BadRequest, "body shorter than announced");
 
-  SignatureResult signature = VerifySignature(head.signature, body, secrets_);
+  const std::vector<std::string>& secrets = forge_secrets_[static_cast<std::size_t>(delivery.forge)];
+  SignatureResult signature = VerifyProof(delivery, body, secrets);
   if (signature.check != SignatureCheck::Valid) {
-    return reject(Outcome::InvalidSignature, SignatureCheckName(signature.check));
+    return reject(Outcome::InvalidSignature,
+                  secrets.empty() ? "no target of this forge" : SignatureCheckName(signature.check));
   }
 
   std::string form_payload;
@@ -97,25 +98,21 @@ Response Handler::Handle(const RequestHead& head, const HeadCheck& head_check,
     json = form_payload;
   }
 
-  PayloadResult parsed;
-  if (head.event == "push") {
-    parsed = ParsePushPayload(json);
-    if (!parsed.ok) return reject(Outcome::BadPayload, parsed.error);
-  } else if (std::string error = CheckJsonObject(json); !error.empty()) {
-    return reject(Outcome::BadPayload, error);
+  EventResult parsed = ParseEvent(delivery, json);
+  if (!parsed.ok) return reject(Outcome::BadPayload, parsed.error);
+  const Event& event = parsed.event;
+
+  std::vector<bool> verified(config_.targets.size(), false);
+  for (std::size_t i = 0; i < verified.size(); ++i) {
+    verified[i] = config_.targets[i].forge == delivery.forge && signature.matched[target_secret_[i]];
   }
+  Decision decision = Decide(event, config_.targets, verified);
 
-  std::vector<bool> verified;
-  for (std::size_t index : target_secret_) verified.push_back(signature.matched[index]);
-  Decision decision = Decide(head.event, parsed.ok ? &parsed.push : nullptr, config_.targets, verified);
-
-  auto log_decision = [&](Outcome outcome, std::string_view reason, std::string_view targets = {},
-                          std::string_view ids = {}) {
+  auto log_decision = [&](Outcome outcome, std::string_view reason) {
     log_.Log(LevelFor(outcome), "request",
-             {{"delivery", head.delivery}, {"event", head.event},
-              {"repository", parsed.push.repository}, {"ref", parsed.push.ref},
-              {"decision", OutcomeName(outcome)}, {"target", targets}, {"id", ids},
-              {"reason", reason}});
+             {{"delivery", delivery.id}, {"forge", forge}, {"event", delivery.event},
+              {"repository", event.repository}, {"ref", event.ref},
+              {"decision", OutcomeName(outcome)}, {"reason", reason}, {"note", event.note}});
   };
   switch (decision.verdict) {
     case Verdict::Pong:
@@ -127,19 +124,20 @@ Response Handler::Handle(const RequestHead& head, const HeadCheck& head_check,
     case Verdict::Deploy:
       break;
   }
-  return Queue(head, body, parsed.push, decision.targets);
+  return Queue(delivery, body, event, decision.targets);
 }
 
-Response Handler::Queue(const RequestHead& head, std::string_view body, const PushPayload& push,
+Response Handler::Queue(const Delivery& from, std::string_view body, const Event& event,
                         const std::vector<std::size_t>& targets) {
-  std::string delivery(head.delivery.substr(0, MAX_DELIVERY_BYTES));
+  std::string delivery(from.id.substr(0, MAX_DELIVERY_BYTES));
   std::vector<std::string> names;
   for (std::size_t index : targets) names.push_back(config_.targets[index].name);
   auto log_decision = [&](Outcome outcome, std::string_view reason, std::string_view ids = {}) {
     log_.Log(LevelFor(outcome), "request",
-             {{"delivery", delivery}, {"event", head.event}, {"repository", push.repository},
-              {"ref", push.ref}, {"decision", OutcomeName(outcome)}, {"target", Joined(names)},
-              {"id", ids}, {"reason", reason}});
+             {{"delivery", delivery}, {"forge", ForgeName(from.forge)}, {"event", from.event},
+              {"repository", event.repository}, {"ref", event.ref},
+              {"decision", OutcomeName(outcome)}, {"target", Joined(names)}, {"id", ids},
+              {"reason", reason}, {"note", event.note}});
   };
 
   std::string body_sha256 = Sha256Hex(body);
@@ -154,7 +152,9 @@ Response Handler::Queue(const RequestHead& head, std::string_view body, const Pu
       std::string key = DeliveryKey(body_sha256, name);
       if (memory_.TryClaim(key) == Claim::Duplicate) continue;
       claimed.push_back(std::move(key));
-      jobs.push_back({NewId(now), name, delivery, push.repository, push.ref, push.after,
+      // `after` carries the commit the run aims at: the push's new head, the workflow run's
+      // head_sha, or the package's revision label (empty when it has none).
+      jobs.push_back({NewId(now), name, delivery, event.repository, event.ref, event.commit,
                       body_sha256, FormatRfc3339(now), std::nullopt, {}, {}});
     }
     if (jobs.empty()) {
@@ -188,7 +188,7 @@ Response Handler::Queue(const RequestHead& head, std::string_view body, const Pu
   log_decision(Outcome::Queued, {}, Joined(ids));
   JsonObject answer = StatusObject(Outcome::Queued);
   answer.Add("target", jobs.front().target)
-      .Add("after", push.after)
+      .Add("after", event.commit)
       .Add("delivery", delivery)
       .Add("id", jobs.front().id)
       .AddRaw("targets", JsonArrayOfRaw(listed));

@@ -1,16 +1,18 @@
 #pragma once
-// The request path after the head checks: signature, payload, decision, duplicate memory, queue.
+// The request path after the head checks: the forge's proof, payload, decision, duplicate memory,
+// queue.
 // Pure apart from the JobSink and DeliveryMemory it is given; never sees FastCGI.
 
+#include <array>
 #include <functional>
 #include <string_view>
 
 #include "clock.hpp"
 #include "config.hpp"
 #include "delivery_memory.hpp"
+#include "forge.hpp"
 #include "job_queue.hpp"
 #include "log.hpp"
-#include "payload.hpp"
 #include "request.hpp"
 #include "request_head.hpp"
 #include "response.hpp"
@@ -34,17 +36,22 @@ class Handler {
   Response HandleBody(const RequestHead& head, const HeadCheck& head_check,
                       std::string_view body) noexcept;
 
+  // Returns the configuration this handler answers by.
+  const Config& Configuration() const noexcept { return config_; }
+
   // Logs a failure outside HandleBody (reading the body, say) and returns the 500 answer.
   Response Fail(const RequestHead& head, std::string_view reason) const noexcept;
 
  private:
   Response Handle(const RequestHead& head, const HeadCheck& head_check, std::string_view body);
-  Response Queue(const RequestHead& head, std::string_view body, const PushPayload& push,
+  Response Queue(const Delivery& delivery, std::string_view body, const Event& event,
                  const std::vector<std::size_t>& targets);
 
   const Config& config_;
-  std::vector<std::string> secrets_;
-  std::vector<std::size_t> target_secret_;  // index into secrets_ per target
+  // The distinct secrets of each forge's targets: a delivery is verified against its own
+  // forge's list only (a GitLab token never meets another forge's secret).
+  std::array<std::vector<std::string>, FORGE_COUNT> forge_secrets_;
+  std::vector<std::size_t> target_secret_;  // index into its forge's list, per target
   JobSink& sink_;
   DeliveryMemory& memory_;
   const Logger& log_;

@@ -49,6 +49,7 @@ JsonObject StatusObject(Outcome outcome) {
 Response MakeResponse(Outcome outcome, const JsonObject& body) {
   Response response;
   response.status = HttpStatus(outcome);
+  response.outcome = outcome;
   if (outcome == Outcome::MethodNotAllowed) response.headers.emplace_back("Allow", "POST");
   response.body = body.Str() + "\n";
   return response;
@@ -58,7 +59,7 @@ Response MakeResponse(Outcome outcome) { return MakeResponse(outcome, StatusObje
 
 std::string FormatCgiResponse(const Response& response) {
   std::string out = "Status: " + std::to_string(response.status) + "\r\n";
-  out += "Content-Type: application/json\r\n";
+  out += "Content-Type: " + response.content_type + "\r\n";
   for (const auto& [name, value] : response.headers) out += name + ": " + value + "\r\n";
   out += "\r\n";
   out += response.body;

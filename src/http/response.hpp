@@ -1,6 +1,7 @@
 #pragma once
 // Every answer deployhook gives, and the one place each maps to an HTTP status.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,7 +30,9 @@ enum class Outcome {
 struct Response {
   int status = 500;
   std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type
-  std::string body;                                          // JSON
+  std::string body;
+  std::string content_type = "application/json";
+  std::optional<Outcome> outcome;  // the decision on a delivery; none for the read side
 };
 
 int HttpStatus(Outcome outcome) noexcept;

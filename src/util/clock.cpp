@@ -34,30 +34,6 @@ std::string FormatRfc3339(SystemTime time) {
   return text;
 }
 
-std::optional<SystemTime> ParseRfc3339(std::string_view text) {
-  std::tm tm{};
-  int millis = 0;
-  int used = 0;
-  std::string copy(text);
-  int fields = std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
-                           &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &used);
-  if (fields != 6) return std::nullopt;
-  std::string_view rest = text.substr(static_cast<std::size_t>(used));
-  if (rest.size() == 5 && rest[0] == '.') {
-    for (char digit : rest.substr(1, 3)) {
-      if (digit < '0' || digit > '9') return std::nullopt;
-      millis = millis * 10 + (digit - '0');
-    }
-    rest.remove_prefix(4);
-  }
-  if (rest != "Z") return std::nullopt;
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  std::time_t seconds = timegm(&tm);
-  if (seconds == -1) return std::nullopt;
-  return SystemTime(std::chrono::seconds(seconds)) + std::chrono::milliseconds(millis);
-}
-
 std::string NewId(SystemTime now) {
   Parts p = Split(now);
   std::uint32_t random = 0;
@@ -69,6 +45,33 @@ std::string NewId(SystemTime now) {
                 p.tm.tm_mon + 1, p.tm.tm_mday, p.tm.tm_hour, p.tm.tm_min, p.tm.tm_sec, p.millis,
                 random);
   return text;
+}
+
+std::optional<SystemTime> ParseRfc3339(std::string_view text) {
+  // YYYY-MM-DDTHH:MM:SS[.mmm]Z
+  auto digits = [&](std::size_t at, std::size_t count, int& out) {
+    if (at + count > text.size()) return false;
+    out = 0;
+    for (std::size_t i = at; i < at + count; ++i) {
+      if (text[i] < '0' || text[i] > '9') return false;
+      out = out * 10 + (text[i] - '0');
+    }
+    return true;
+  };
+  std::tm tm{};
+  int millis = 0;
+  bool ok = text.size() >= 20 && digits(0, 4, tm.tm_year) && text[4] == '-' && digits(5, 2, tm.tm_mon) &&
+            text[7] == '-' && digits(8, 2, tm.tm_mday) && text[10] == 'T' && digits(11, 2, tm.tm_hour) &&
+            text[13] == ':' && digits(14, 2, tm.tm_min) && text[16] == ':' && digits(17, 2, tm.tm_sec);
+  if (!ok) return std::nullopt;
+  std::size_t end = 19;
+  if (text.size() == 24 && text[19] == '.' && digits(20, 3, millis)) end = 23;
+  if (end + 1 != text.size() || text[end] != 'Z') return std::nullopt;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  std::time_t seconds = ::timegm(&tm);
+  if (seconds == static_cast<std::time_t>(-1)) return std::nullopt;
+  return std::chrono::system_clock::from_time_t(seconds) + std::chrono::milliseconds(millis);
 }
 
 }  // namespace deployhook

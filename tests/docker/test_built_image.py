@@ -5,11 +5,12 @@ and a pull that changes nothing is `unchanged`; redeliveries after either deploy
 Images carry the label org.opencontainers.image.revision as docker/metadata-action sets it.
 """
 
-import pytest
+import json
 
-from deploy_support import (SERVICE, bring_up, deliver_push, push_body, queue_push,
-                            read_version, run_log, serving, step_names, wait_for_run)
-from worker import wait_until
+from deploy_support import (BRANCH, REPOSITORY, SERVICE, bring_up, deliver_push, push_body,
+                            queue_push, read_version, run_log, serving, step_names,
+                            wait_for_run)
+from worker import fixture, wait_until
 
 COMMIT_A = "a" * 39 + "1"
 COMMIT_B = "b" * 39 + "2"
@@ -113,3 +114,36 @@ def test_status_shows_the_commit_and_the_deployed_revision(docker_env, compose_p
     row = next(line for line in shown.stdout.splitlines() if run["id"] in line)
     assert COMMIT_B[:12] in row
     assert "revision" in shown.stdout.splitlines()[0].lower()
+
+
+def workflow_run_body(head_sha, conclusion="success", event="push", action="completed"):
+    """Return a real GitHub workflow_run delivery (octokit's completed run) re-aimed at this
+    suite's repository and branch, for commit head_sha."""
+    payload = json.loads(fixture("github/workflow_run/octokit-completed.json"))
+    payload["action"] = action
+    payload["workflow_run"].update(conclusion=conclusion, event=event, head_branch=BRANCH,
+                                   head_sha=head_sha)
+    payload["repository"]["full_name"] = REPOSITORY
+    return json.dumps(payload).encode()
+
+
+def test_workflow_run_trigger_deploys_the_built_commit_and_ignores_the_rest(docker_env,
+                                                                         compose_project):
+    bring_up(docker_env, compose_project, "v1", revision=COMMIT_A)
+    v2 = docker_env.make_image(docker_env.app_ref, "v2", revision=COMMIT_B)
+    with serving(docker_env, compose_project, trigger="workflow_run") as worker:
+        pushed = worker.deliver(push_body(after=COMMIT_B), event="push")
+        assert pushed.status == 200 and pushed.json["status"] == "ignored", pushed.body
+        for body in (workflow_run_body(COMMIT_B, conclusion="failure"),
+                     workflow_run_body(COMMIT_B, event="pull_request"),
+                     workflow_run_body(COMMIT_B, action="requested")):
+            reply = worker.deliver(body, event="workflow_run")
+            assert reply.status == 200 and reply.json["status"] == "ignored", reply.body
+        assert worker.queued("app") == []
+
+        delivery = queue_push(worker, workflow_run_body(COMMIT_B), event="workflow_run")
+        run = wait_for_run(worker, delivery)
+
+    assert run["result"] == "succeeded", run_log(run)
+    assert run["commit"] == COMMIT_B
+    assert docker_env.container_image(compose_project, SERVICE) == v2

@@ -3,16 +3,19 @@
 // written and the duplicate memory in a scratch state_dir.
 //
 // Input, one field per line and the body last:
-//   X-GitHub-Event, Content-Type, signature, X-GitHub-Delivery, body
-// The signature line picks how the body is signed, so the fuzzer gets past the HMAC: empty
-// signs it with SECRET_GITHUB_DOCS, "2" with SECRET_GITEA (target hello-main's own), "-" sends
-// no header, anything else is sent as the header itself.
+//   event, Content-Type, proof, delivery id, body
+// The event is GitHub's X-GitHub-Event, unless it starts with a forge's name and a colon
+// ("gitlab:Push Hook", "bitbucket-server:repo:refs_changed"): then the request carries that
+// forge's event, delivery and proof headers instead. The proof line picks how the body is
+// proved, so the fuzzer gets past the HMAC: empty proves it with SECRET_GITHUB_DOCS in the
+// forge's scheme, "2" with SECRET_GITEA, "-" sends no proof, anything else is sent as is.
 
 #include <algorithm>
 #include <set>
 #include <string>
 
 #include "decision.hpp"
+#include "forge.hpp"
 #include "form.hpp"
 #include "harness.hpp"
 #include "handler.hpp"
@@ -29,10 +32,23 @@ constexpr std::size_t MAX_DELIVERY_BYTES = 128;
 
 struct Request {
   RequestHead head;
-  std::string signature;
+  Forge forge = Forge::GitHub;
+  std::optional<std::string> proof;
   std::string content_length;
   std::string_view body;
 };
+
+// Returns the forge an event field names ("gitlab:Push Hook") and the event itself; a field
+// without a forge's name before its first colon is GitHub's.
+std::pair<Forge, std::string_view> SplitForge(std::string_view field) {
+  std::size_t colon = field.find(':');
+  if (colon != std::string_view::npos) {
+    if (std::optional<Forge> forge = ParseForge(field.substr(0, colon))) {
+      return {*forge, field.substr(colon + 1)};
+    }
+  }
+  return {Forge::GitHub, field};
+}
 
 Request ReadRequest(std::string_view input) {
   std::vector<std::string_view> fields = fuzz::SplitFields(input, 5);
@@ -40,18 +56,22 @@ Request ReadRequest(std::string_view input) {
   Request request;
   request.body = fields[4];
   request.head.method = "POST";
-  request.head.event = fields[0];
   request.head.content_type = fields[1];
-  request.head.delivery = fields[3];
+  auto [forge, event] = SplitForge(fields[0]);
+  request.forge = forge;
   std::string_view mode = fields[2];
   if (mode.empty()) {
-    request.signature = FormatSignature(HmacSha256(fuzz::SECRET_GITHUB_DOCS, request.body));
+    request.proof = ProofFor(forge, fuzz::SECRET_GITHUB_DOCS, request.body);
   } else if (mode == "2") {
-    request.signature = FormatSignature(HmacSha256(fuzz::SECRET_GITEA, request.body));
-  } else {
-    request.signature = mode;
+    request.proof = ProofFor(forge, fuzz::SECRET_GITEA, request.body);
+  } else if (mode != "-") {
+    request.proof = std::string(mode);
   }
-  if (mode != "-") request.head.signature = request.signature;
+  ForgeHeaderNames names = HeaderNamesOf(forge);
+  request.head.headers[names.event] = event;
+  request.head.headers[names.id] = fields[3];
+  if (request.proof) request.head.headers[names.proof] = *request.proof;
+  if (forge == Forge::Bitbucket) request.head.headers[Header::HookUuid] = "{fuzz}";
   request.content_length = std::to_string(request.body.size());
   request.head.content_length = request.content_length;
   return request;
@@ -69,34 +89,37 @@ void CheckResponse(const Response& response) {
   FUZZ_REQUIRE(response.body.find_first_of("\r\n") == response.body.size() - 1);
 }
 
-// A queued job belongs to a target whose repository and branch the push names and whose secret
-// signed it, and carries the delivery and body it came from.
-// Returns the push the handler reads from the body (a form's payload field, else the body).
-PayloadResult ParsedPush(const Request& request, BodyFormat format) {
+// Returns the event the handler reads from the body (a form's payload field, else the body).
+EventResult ParsedEvent(const Request& request, BodyFormat format) {
   std::optional<std::string> json = format == BodyFormat::Form
                                         ? FormField(request.body, "payload")
                                         : std::string(request.body);
-  return json ? ParsePushPayload(*json) : PayloadResult{};
+  return json ? ParseEvent(ReadDelivery(request.head.headers), *json) : EventResult{};
 }
 
+// A queued job belongs to a target of the delivery's forge whose repository and branch the
+// event names and whose secret made the proof, and carries the delivery, body and commit it
+// came from.
 void CheckJobs(const Config& config, const Request& request, BodyFormat format,
                const std::vector<Job>& jobs) {
   FUZZ_REQUIRE(!jobs.empty());
   std::set<std::string> targets;
   for (const Job& job : jobs) FUZZ_REQUIRE(targets.insert(job.target).second);  // one job each
-  PayloadResult push = ParsedPush(request, format);
+  EventResult event = ParsedEvent(request, format);
+  Delivery delivery = ReadDelivery(request.head.headers);
   std::string body_sha256 = Sha256Hex(request.body);
   for (const Job& job : jobs) {
     auto target = std::find_if(config.targets.begin(), config.targets.end(),
                                [&](const Target& t) { return t.name == job.target; });
     FUZZ_REQUIRE(target != config.targets.end());
+    FUZZ_REQUIRE(target->forge == request.forge);
     FUZZ_REQUIRE(EqualsIgnoreCase(target->repository, job.repository));
     FUZZ_REQUIRE(job.ref == "refs/heads/" + target->branch);
-    FUZZ_REQUIRE(EqualsIgnoreCase(request.signature,
-                                  FormatSignature(HmacSha256(target->secret, request.body))));
-    FUZZ_REQUIRE(job.delivery == request.head.delivery.substr(0, MAX_DELIVERY_BYTES));
+    std::vector<std::string> secret = {target->secret};
+    FUZZ_REQUIRE(VerifyProof(delivery, request.body, secret).check == SignatureCheck::Valid);
+    FUZZ_REQUIRE(job.delivery == delivery.id.substr(0, MAX_DELIVERY_BYTES));
     FUZZ_REQUIRE(job.body_sha256 == body_sha256);
-    FUZZ_REQUIRE(push.ok && job.after == push.push.after);
+    FUZZ_REQUIRE(event.ok && job.after == event.event.commit);
   }
 }
 
@@ -104,8 +127,9 @@ void CheckJobs(const Config& config, const Request& request, BodyFormat format,
 // raw or in the payload fields the log quotes once decoded.
 void CheckLog(const Config& config, const Request& request, BodyFormat format,
               std::string_view input, const std::vector<std::string>& lines) {
-  PushPayload push = ParsedPush(request, format).push;
-  std::string sent = std::string(input) + '\n' + push.ref + '\n' + push.repository + '\n' + push.after;
+  Event event = ParsedEvent(request, format).event;
+  std::string sent = std::string(input) + '\n' + event.ref + '\n' + event.repository + '\n' +
+                     event.commit + '\n' + event.note;
   for (const std::string& line : lines) {
     FUZZ_REQUIRE(fuzz::IsPrintable(line));
     for (const Target& target : config.targets) {

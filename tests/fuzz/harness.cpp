@@ -40,8 +40,9 @@ class Scratch {
 };
 
 Target MakeTarget(std::string name, std::string repository, std::string branch,
-                  std::string_view secret) {
+                  std::string_view secret, Forge forge = Forge::GitHub) {
   Target target;
+  target.forge = forge;
   target.name = std::move(name);
   target.repository = std::move(repository);
   target.branch = std::move(branch);
@@ -87,6 +88,19 @@ Config HandlerConfig() {
       MakeTarget("woodpecker", "woodpecker-ci/woodpecker", "main", SECRET_GITHUB_DOCS));
   config.targets.push_back(
       MakeTarget("hello-main", "codertocat/hello-world", "main", SECRET_GITEA));
+  // One target per other forge, on the repository and branch of its real push fixture.
+  config.targets.push_back(MakeTarget("gitea", "gordon/hello-world", "main", SECRET_GITHUB_DOCS,
+                                      Forge::Gitea));
+  config.targets.push_back(MakeTarget("forgejo", "gordon/hello-world", "main", SECRET_GITHUB_DOCS,
+                                      Forge::Forgejo));
+  config.targets.push_back(MakeTarget("gogs", "unknwon/webhooks", "develop", SECRET_GITHUB_DOCS,
+                                      Forge::Gogs));
+  config.targets.push_back(MakeTarget("gitlab", "test/woodpecker", "main", SECRET_GITEA,
+                                      Forge::GitLab));
+  config.targets.push_back(MakeTarget("bitbucket", "team_name/repo_name", "name-of-branch",
+                                      SECRET_GITHUB_DOCS, Forge::Bitbucket));
+  config.targets.push_back(MakeTarget("bitbucket-server", "~gopher/webhook-test", "feature/wip",
+                                      SECRET_GITHUB_DOCS, Forge::BitbucketServer));
   return config;
 }
 

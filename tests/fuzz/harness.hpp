@@ -38,7 +38,9 @@ const std::filesystem::path& ScratchDirectory();
 // Returns a configuration whose targets the real push fixtures reach: "hello" (the octokit
 // Codertocat/Hello-World pushes to master) and "woodpecker" (woodpecker-ci/woodpecker, main)
 // under SECRET_GITHUB_DOCS, and "hello-main" (codertocat/hello-world, main) under its own
-// SECRET_GITEA; state_dir is ScratchDirectory().
+// SECRET_GITEA; and one target per other forge on its real push fixture's repository and branch
+// (GitLab's under SECRET_GITEA, the rest under SECRET_GITHUB_DOCS); state_dir is
+// ScratchDirectory().
 Config HandlerConfig();
 
 // A JobSink that keeps what it is given, so a target can check what a request queued.

@@ -41,6 +41,30 @@ HANDLER_FIXTURES = [
     "gitlab/push/gogitlab-push.json",
 ]
 
+# Real deliveries of every forge: (forge, its event name, fixture). The handler's seeds send
+# them with that forge's headers ("forge:event" in the event line), proved with the secret of
+# the harness's target of that forge (GitLab's is SECRET_GITEA: proof line "2").
+FORGE_FIXTURES = [
+    ("github", "workflow_run", "github/workflow_run/octokit-completed.json"),
+    ("github", "registry_package", "github/registry_package/octokit-published-docker-abridged.json"),
+    ("gitea", "push", "gitea/push/woodpecker-push.json"),
+    ("gitea", "create", "gitea/create/goplayground-branch-create.json"),
+    ("gitea", "delete", "gitea/delete/goplayground-branch-delete.json"),
+    ("gitea", "release", "gitea/release/goplayground-release.json"),
+    ("forgejo", "push", "forgejo/push/woodpecker-push.json"),
+    ("forgejo", "create", "forgejo/create/woodpecker-tag.json"),
+    ("gogs", "push", "gogs/push/goplayground-push.json"),
+    ("gogs", "push", "gogs/push/gogs-issue-4233-signed.json"),
+    ("gitlab", "Push Hook", "gitlab/push/woodpecker-push.json"),
+    ("gitlab", "Push Hook", "gitlab/push/gogitlab-push.json"),
+    ("gitlab", "Tag Push Hook", "gitlab/tag_push/woodpecker-tag.json"),
+    ("gitlab", "System Hook", "gitlab/system_push/goplayground-system-push.json"),
+    ("bitbucket", "repo:push", "bitbucket/push/goplayground-repo-push.json"),
+    ("bitbucket", "pullrequest:created", "bitbucket/pullrequest/goplayground-created.json"),
+    ("bitbucket-server", "repo:refs_changed", "bitbucket-server/push/goplayground-refs-changed.json"),
+    ("bitbucket-server", "pr:opened", "bitbucket-server/pr/goplayground-opened.json"),
+]
+
 # Bodies GitHub would send as a form; the large ones are left out to keep the corpus small.
 FORM_FIXTURES = [
     "github/push/octokit-new-branch.json",
@@ -108,9 +132,28 @@ def handler_seeds():
     push = (FIXTURES / "github/push/octokit-new-branch.json").read_bytes()
     seeds["signed-by-other-secret"] = f"push\n{JSON}\n2\nd2\n".encode() + push
     seeds["unsigned"] = f"push\n{JSON}\n-\nd3\n".encode() + push  # no signature header
+    for forge, event, relative in FORGE_FIXTURES:
+        body = (FIXTURES / relative).read_bytes()
+        proof = "2" if forge == "gitlab" else ""
+        seeds[f"{forge}-{seed_name(relative)}"] = \
+            f"{forge}:{event}\n{JSON}\n{proof}\n{forge}-delivery\n".encode() + body
+    gitlab = (FIXTURES / "gitlab/push/woodpecker-push.json").read_bytes()
+    # A GitLab token equal to a GitHub target's secret: must never deploy anything.
+    seeds["gitlab-token-of-github-target"] = f"gitlab:Push Hook\n{JSON}\n\nd6\n".encode() + gitlab
     mac = hmac.new(SECRET.encode(), push, hashlib.sha256).hexdigest()
     seeds["uppercase-hex"] = f"push\n{JSON}\nsha256={mac.upper()}\nd4\n".encode() + push
     seeds["sha1-prefix"] = f"push\n{JSON}\nsha1={mac[:40]}\nd5\n".encode() + push  # legacy form
+    return seeds
+
+
+def event_seeds():
+    """Every forge's real deliveries as forge, event and body lines, plus GitHub's pushes."""
+    seeds = {f"{forge}-{event.replace(' ', '-').replace(':', '-')}-{seed_name(relative)}":
+             f"{forge}\n{event}\n".encode() + (FIXTURES / relative).read_bytes()
+             for forge, event, relative in FORGE_FIXTURES}
+    for relative in HANDLER_FIXTURES:
+        seeds["github-" + seed_name(relative)] = \
+            f"github\n{relative.split('/')[1]}\n".encode() + (FIXTURES / relative).read_bytes()
     return seeds
 
 
@@ -141,6 +184,11 @@ def config_seeds():
         "bad-mode.toml": 'socket_mode = "0999"\n' + target,  # not octal
         "no-targets.toml": 'state_dir = "/tmp"\n',  # no [[target]]
         "broken-toml.toml": target + "[[target\n",  # unterminated table header
+        "forges.toml": target.replace('"main"\n', '"main"\nforge = "gitlab"\n') +
+        target.replace('"app"', '"built"').replace('"main"\n', '"main"\ntrigger = "workflow_run"\n'
+                                                   'workflow = "ci"\n'),
+        "bad-forge.toml": target + 'forge = "gitlab.com"\n',  # not a forge name
+        "trigger-for-gitea.toml": target + 'forge = "gitea"\ntrigger = "package"\n',  # GitHub only
     }
     return {name: text.encode() for name, text in seeds.items()}
 
@@ -162,6 +210,7 @@ def main():
     write("form", {"form-" + seed_name(r): form_body((FIXTURES / r).read_bytes())
                    for r in FORM_FIXTURES})
     write("payload", payloads)
+    write("event", event_seeds())
     write("handler", handler_seeds())
     write("config", config_seeds())
 

@@ -18,7 +18,8 @@ from pathlib import Path
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "lib"))
 
 from worker import (DEFAULT_SECRET, REPO, Worker, binary, config_text,  # noqa: E402,F401
-                    fastcgi_request, fixture, sign, target, wait_until)
+                    fastcgi_request, fixture, send_delivery, sent_answer, sign, target,
+                    wait_until)
 
 # github/push/woodpecker-push.json is a push to refs/heads/main of this repository.
 PUSH = "github/push/woodpecker-push.json"

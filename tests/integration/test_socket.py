@@ -7,7 +7,6 @@ import os
 import signal
 import socket
 import stat
-import struct
 import subprocess
 
 import pytest
@@ -15,6 +14,7 @@ import pytest
 from integration_support import (PUSH, STOP_TIMEOUT, Worker, assert_answer, binary,
                                  config_text, fastcgi_request, fixture, noop_target, run_cli,
                                  wait_until)
+from fastcgi_client import fastcgi_once  # noqa: E402  (tests/lib, put on the path above)
 
 
 def stop_process(process):
@@ -104,28 +104,7 @@ def ipv6_loopback_port():
 def fastcgi_over_tcp6(port, params, timeout=10):
     """Send one FastCGI request (responder role, no body) to [::1]:port; return its stdout.
     cgi-fcgi cannot: it splits HOST:PORT at the first colon."""
-    def record(kind, content=b""):
-        return struct.pack("!BBHHBx", 1, kind, 1, len(content), 0) + content
-
-    def pair(name, value):
-        name, value = name.encode(), value.encode()
-        return bytes([len(name), len(value)]) + name + value
-
-    begin = struct.pack("!HB5x", 1, 0)
-    encoded = b"".join(pair(name, value) for name, value in params.items())
-    request = record(1, begin) + record(4, encoded) + record(4) + record(5)
-    out = b""
-    with socket.create_connection(("::1", port), timeout=timeout) as connection:
-        connection.sendall(request)
-        data = b""
-        while chunk := connection.recv(65536):
-            data += chunk
-    while len(data) >= 8:
-        _, kind, _, length, padding = struct.unpack("!BBHHB", data[:7])
-        if kind == 6:  # FCGI_STDOUT
-            out += data[8:8 + length]
-        data = data[8 + length + padding:]
-    return out
+    return fastcgi_once(("::1", port), params, timeout)
 
 
 @pytest.mark.skipif(ipv6_loopback_port() is None, reason="no IPv6 loopback on this host")

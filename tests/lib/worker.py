@@ -48,6 +48,22 @@ def sign(body, secret=DEFAULT_SECRET):
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
+SEND_DELIVERY = REPO / "scripts" / "send-delivery"
+
+
+def send_delivery(*args, env=None):
+    """Run scripts/send-delivery ARGS; return the CompletedProcess (text)."""
+    return subprocess.run(["/usr/bin/python3", str(SEND_DELIVERY), *map(str, args)],
+                          capture_output=True, text=True, timeout=60, env=env, check=False)
+
+
+def sent_answer(done):
+    """Return (status, parsed JSON body) from send-delivery's output."""
+    status_line, _, body = done.stdout.partition("\n")
+    assert status_line.startswith("HTTP "), done.stdout + done.stderr
+    return int(status_line.split()[1]), json.loads(body)
+
+
 def wait_until(predicate, timeout=10.0, what="condition", interval=0.05, error=TimeoutError):
     """Poll predicate until it returns a true value (returned) or raise `error` at the deadline.
     Exceptions from predicate propagate."""

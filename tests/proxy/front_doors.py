@@ -48,6 +48,14 @@ def substitute(text, replacements):
     return text
 
 
+def replace_socket(text, shipped, socket):
+    """Return text with every mention of the shipped socket (the hook's location, and the
+    commented read-side block's) pointing at socket; raise ValueError when there is none."""
+    if shipped not in text:
+        raise ValueError(f"expected {shipped!r} in the shipped file")
+    return text.replace(shipped, socket)
+
+
 def is_root():
     """Return True when this process may start servers that drop to their packaged users."""
     return os.geteuid() == 0
@@ -111,7 +119,8 @@ class FrontDoor:
 
     name = "front door"
 
-    def __init__(self, directory, socket_path, tls, port=None):
+    def __init__(self, directory, socket_path, tls, port=None, read_side=False):
+        self.read_side = read_side  # uncomment the shipped read-side block, as README says
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.directory.chmod(0o755)
@@ -187,8 +196,10 @@ class Nginx(FrontDoor):
         (d / "snippets").mkdir(exist_ok=True)
         shutil.copy("/etc/nginx/fastcgi_params", d / "fastcgi_params")
         snippet = (REPO / "nginx" / "deployhook.conf").read_text()
+        if self.read_side:
+            snippet = snippet.replace("#read-side ", "")
         (d / "snippets" / "deployhook.conf").write_text(
-            substitute(snippet, {f"unix:{SHIPPED_SOCKET};": f"unix:{self.socket_path};"}))
+            replace_socket(snippet, f"unix:{SHIPPED_SOCKET};", f"unix:{self.socket_path};"))
         site = substitute((REPO / "nginx" / "example-server.conf").read_text(), {
             "listen 443 ssl http2;": f"listen 127.0.0.1:{self.port} ssl http2;",
             "/etc/ssl/certs/webhooks.example.com.pem": str(self.tls.cert),
@@ -228,13 +239,13 @@ class Caddy(FrontDoor):
     def write_config(self):
         """Write the Caddyfile; return its path."""
         shipped = (REPO / "caddy" / "Caddyfile").read_text()
+        if self.read_side:
+            shipped = shipped.replace("#read-side ", "")
         site = (f"https://127.0.0.1:{self.port} {{\n\tbind 127.0.0.1\n"
                 f"\ttls {self.tls.cert} {self.tls.key}\n")
         path = self.directory / "Caddyfile"
-        path.write_text(self.GLOBAL_OPTIONS + substitute(shipped, {
-            "webhooks.example.com {\n": site,
-            f"unix/{SHIPPED_SOCKET} {{": f"unix/{self.socket_path} {{",
-        }))
+        shipped = replace_socket(shipped, f"unix/{SHIPPED_SOCKET} {{", f"unix/{self.socket_path} {{")
+        path.write_text(self.GLOBAL_OPTIONS + substitute(shipped, {"webhooks.example.com {\n": site}))
         return path
 
     def command(self):

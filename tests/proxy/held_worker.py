@@ -77,9 +77,12 @@ def queued_job(state_dir):
 
 
 @contextlib.contextmanager
-def held_worker(directory, socket_group=None):
-    """Yield a started Worker for the push fixtures' repository whose target is locked."""
-    settings = {"socket_group": socket_group} if socket_group and is_root() else {}
+def held_worker(directory, socket_group=None, settings=None):
+    """Yield a started Worker for the push fixtures' repository whose target is locked
+    (settings: more top-level config keys)."""
+    settings = dict(settings or {})
+    if socket_group and is_root():
+        settings["socket_group"] = socket_group
     worker = Worker(directory, [target(TARGET, REPOSITORY, BRANCH)], settings=settings)
     with holding_target_lock(worker.state_dir), worker:
         yield worker

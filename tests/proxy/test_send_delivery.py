@@ -1,27 +1,11 @@
 """scripts/send-delivery, the local test harness: signs a payload file and delivers it to a
 worker's socket with cgi-fcgi or to an HTTPS URL with curl, and prints the status and body."""
 
-import json
-import subprocess
-
 from held_worker import OTHER_PUSH, PING, PUSH, TARGET, held_worker, sha256
-from front_doors import REPO, Nginx
+from front_doors import Nginx
 from worker import FIXTURES, fixture
-
-SEND = REPO / "scripts" / "send-delivery"
-
-
-def send(*args, env=None):
-    """Run scripts/send-delivery ARGS; return the CompletedProcess (text)."""
-    return subprocess.run(["/usr/bin/python3", str(SEND), *map(str, args)], capture_output=True,
-                          text=True, timeout=60, env=env, check=False)
-
-
-def answer(done):
-    """Return (status, parsed JSON body) from send-delivery's output."""
-    status_line, _, body = done.stdout.partition("\n")
-    assert status_line.startswith("HTTP "), done.stdout + done.stderr
-    return int(status_line.split()[1]), json.loads(body)
+from worker import send_delivery as send
+from worker import sent_answer as answer
 
 
 def test_signed_push_to_a_socket_is_queued(workdir):

@@ -1,9 +1,5 @@
 #include "payload.hpp"
 
-#include <simdjson.h>
-
-#include <memory>
-
 namespace deployhook {
 namespace {
 
@@ -11,15 +7,11 @@ namespace {
 // does not leave its buffers pinned to a thread for the worker's lifetime.
 constexpr std::size_t KEEP_PARSER_BELOW = 1 << 20;
 
-struct Parsed {
-  std::unique_ptr<simdjson::dom::parser> owned;
-  simdjson::dom::element root;
-  std::string error;
-};
+}  // namespace
 
-Parsed ParseObject(std::string_view json) {
+JsonDocument ParseJsonObject(std::string_view json) {
   thread_local simdjson::dom::parser shared_parser;
-  Parsed parsed;
+  JsonDocument parsed;
   // simdjson copies the text with memcpy, which must not get the null data() of an empty
   // default-constructed string_view.
   if (json.data() == nullptr) json = std::string_view("", 0);
@@ -37,13 +29,28 @@ Parsed ParseObject(std::string_view json) {
   return parsed;
 }
 
-}  // namespace
+std::string CheckJsonObject(std::string_view json) { return ParseJsonObject(json).error; }
 
-std::string CheckJsonObject(std::string_view json) { return ParseObject(json).error; }
+std::optional<std::string_view> StringAt(simdjson::dom::element root, std::string_view pointer) {
+  std::string_view value;
+  if (root.at_pointer(pointer).get_string().get(value)) return std::nullopt;
+  return value;
+}
+
+bool RequireString(simdjson::dom::element root, std::string_view pointer, std::string_view what,
+                   std::string& out, std::string& error) {
+  std::optional<std::string_view> value = StringAt(root, pointer);
+  if (!value) {
+    error = std::string(what) + " missing or not a string";
+    return false;
+  }
+  out.assign(*value);
+  return true;
+}
 
 PayloadResult ParsePushPayload(std::string_view json) {
   PayloadResult result;
-  Parsed parsed = ParseObject(json);
+  JsonDocument parsed = ParseJsonObject(json);
   if (!parsed.error.empty()) {
     result.error = parsed.error;
     return result;

@@ -1,5 +1,6 @@
 #pragma once
-// GitHub's X-Hub-Signature-256: "sha256=" followed by the hex HMAC-SHA256 of the raw body.
+// Proofs that a body came from whoever holds a secret: an HMAC-SHA256 of the raw body in hex
+// (with GitHub's "sha256=" prefix or bare, as Gitea sends it), or the secret itself (GitLab).
 
 #include <array>
 #include <cstdint>
@@ -14,6 +15,9 @@ namespace deployhook {
 using Digest = std::array<std::uint8_t, 32>;
 
 enum class SignatureCheck { Valid, Missing, Malformed, Mismatch };
+
+// How an HMAC is written in its header.
+enum class DigestFormat { Prefixed, BareHex };  // "sha256=<64 hex>" or "<64 hex>"
 
 struct SignatureResult {
   SignatureCheck check = SignatureCheck::Missing;
@@ -30,10 +34,19 @@ std::string FormatSignature(const Digest& digest);
 // Returns the digest a header carries, or nothing unless it is exactly "sha256=" + 64 hex digits.
 std::optional<Digest> ParseSignatureHeader(std::string_view header) noexcept;
 
+// Returns the digest 64 hex digits (either case) spell, or nothing for anything else.
+std::optional<Digest> ParseHexDigest(std::string_view hex) noexcept;
+
 // Returns which of `secrets` sign `body` as `header` says, comparing in constant time. A missing
 // header is an empty optional; every secret is tried so timing does not reveal which matched.
 SignatureResult VerifySignature(std::optional<std::string_view> header, std::string_view body,
-                                std::span<const std::string> secrets);
+                                std::span<const std::string> secrets,
+                                DigestFormat format = DigestFormat::Prefixed);
+
+// Returns which of `secrets` equal `token`. Both sides are hashed before a constant-time
+// compare, so neither the content nor the length of a secret shows in the timing.
+SignatureResult VerifyToken(std::optional<std::string_view> token,
+                            std::span<const std::string> secrets);
 
 std::string_view SignatureCheckName(SignatureCheck check) noexcept;
 

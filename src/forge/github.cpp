@@ -1,0 +1,123 @@
+#include "github.hpp"
+
+#include "event_reading.hpp"
+#include "hex.hpp"
+
+namespace deployhook {
+namespace {
+
+constexpr std::string_view REVISION_LABEL = "org.opencontainers.image.revision";
+
+// Keeps `text` as the event's commit when it is a full commit id; otherwise leaves the commit
+// empty and notes why, so a malformed id is never compared with anything.
+void SetCommit(Event& event, std::string_view what, std::string_view text) {
+  if (IsCommitId(text)) {
+    event.commit.assign(text);
+  } else if (!text.empty()) {
+    event.note = std::string(what) + " is not 40 hex digits";
+  }
+}
+
+// Reads an optional member that may be a string or null; false when it is another type.
+bool OptionalString(simdjson::dom::element root, std::string_view pointer, std::string& out) {
+  simdjson::dom::element element;
+  if (root.at_pointer(pointer).get(element) || element.is_null()) return true;
+  std::string_view text;
+  if (element.get_string().get(text)) return false;
+  out.assign(text);
+  return true;
+}
+
+EventResult ParseWorkflowRun(std::string_view name, std::string_view json) {
+  EventResult result;
+  JsonDocument parsed;
+  if (!StartEvent(EventKind::BuildFinished, name, json, parsed, result)) return result;
+  simdjson::dom::element root = parsed.root;
+  Event& event = result.event;
+  std::string branch;
+  std::string head_sha;
+  if (!RequireString(root, "/action", "action", event.action, result.error) ||
+      !RequireString(root, "/repository/full_name", "repository.full_name", event.repository,
+                     result.error) ||
+      !RequireString(root, "/workflow_run/head_sha", "workflow_run.head_sha", head_sha,
+                     result.error) ||
+      !RequireString(root, "/workflow_run/event", "workflow_run.event", event.cause,
+                     result.error)) {
+    return result;
+  }
+  if (!OptionalString(root, "/workflow_run/conclusion", event.conclusion)) {
+    result.error = "workflow_run.conclusion is not a string";
+    return result;
+  }
+  if (!OptionalString(root, "/workflow_run/head_branch", branch)) {
+    result.error = "workflow_run.head_branch is not a string";
+    return result;
+  }
+  if (!branch.empty()) event.ref = "refs/heads/" + branch;
+  for (std::string_view pointer :
+       {"/workflow/path", "/workflow/name", "/workflow_run/path", "/workflow_run/name"}) {
+    std::optional<std::string_view> value = StringAt(root, pointer);
+    if (value && !value->empty()) event.workflows.emplace_back(*value);
+  }
+  SetCommit(event, "workflow_run.head_sha", head_sha);
+  if (head_sha.empty()) event.note = "workflow_run.head_sha is empty";
+  result.ok = true;
+  return result;
+}
+
+EventResult ParsePackage(std::string_view name, std::string_view json) {
+  EventResult result;
+  JsonDocument parsed;
+  if (!StartEvent(EventKind::PackagePublished, name, json, parsed, result)) return result;
+  simdjson::dom::element root = parsed.root;
+  Event& event = result.event;
+  std::string object = "/" + std::string(name);  // registry_package or package
+  if (!RequireString(root, "/action", "action", event.action, result.error) ||
+      !RequireString(root, "/repository/full_name", "repository.full_name", event.repository,
+                     result.error) ||
+      !RequireString(root, object + "/name", std::string(name) + ".name", event.package,
+                     result.error)) {
+    return result;
+  }
+  std::string labels = object + "/package_version/container_metadata/labels";
+  std::optional<std::string_view> revision =
+      StringAt(root, labels + "/all_labels/" + std::string(REVISION_LABEL));
+  if (!revision || revision->empty()) revision = StringAt(root, labels + "/revision");
+  if (revision) SetCommit(event, REVISION_LABEL, *revision);
+  result.ok = true;
+  return result;
+}
+
+}  // namespace
+
+SignatureResult VerifyGitHubProof(const Delivery& delivery, std::string_view body,
+                                  std::span<const std::string> secrets) {
+  return VerifySignature(delivery.proof, body, secrets, DigestFormat::Prefixed);
+}
+
+EventResult ParseGitHubStylePush(std::string_view event, std::string_view json) {
+  EventResult result;
+  PayloadResult push = ParsePushPayload(json);
+  if (!push.ok) {
+    result.error = std::move(push.error);
+    return result;
+  }
+  result.ok = true;
+  result.event.kind = EventKind::Push;
+  result.event.name.assign(event);
+  result.event.ref = std::move(push.push.ref);
+  result.event.repository = std::move(push.push.repository);
+  result.event.commit = std::move(push.push.after);
+  result.event.deleted = push.push.deleted;
+  return result;
+}
+
+EventResult ParseGitHubEvent(std::string_view event, std::string_view json) {
+  if (event == "push") return ParseGitHubStylePush(event, json);
+  if (event == "ping") return OtherEvent(EventKind::Ping, event, json);
+  if (event == "workflow_run") return ParseWorkflowRun(event, json);
+  if (event == "registry_package" || event == "package") return ParsePackage(event, json);
+  return OtherEvent(EventKind::Other, event, json);
+}
+
+}  // namespace deployhook

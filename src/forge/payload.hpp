@@ -1,0 +1,54 @@
+#pragma once
+// Reading forge payloads: one JSON object parsed once, the GitHub-style push (GitHub, Gitea,
+// Forgejo, Gogs send the same fields) and the typed field reads every forge's parser shares.
+
+#include <simdjson.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace deployhook {
+
+struct PushPayload {
+  std::string ref;         // "refs/heads/main"
+  std::string repository;  // repository.full_name, "owner/name"
+  std::string after;       // the commit the ref now points at; empty when absent
+  bool deleted = false;    // true when the push deletes the ref
+};
+
+struct PayloadResult {
+  bool ok = false;
+  std::string error;  // why the payload was rejected, for the log; empty when ok
+  PushPayload push;
+};
+
+// A parsed JSON text. `root` is valid while the document lives and until the next parse on
+// the same thread (small bodies share one parser per thread).
+struct JsonDocument {
+  std::unique_ptr<simdjson::dom::parser> owned;
+  simdjson::dom::element root;
+  std::string error;  // empty when `root` is an object
+};
+
+// Parses `json`; `error` says why it is not one JSON object.
+JsonDocument ParseJsonObject(std::string_view json);
+
+// Parses a push payload. Rejects what is not one JSON object, and `ref` or
+// `repository.full_name` missing or not strings, and `after`/`deleted` of the wrong type.
+PayloadResult ParsePushPayload(std::string_view json);
+
+// Returns an empty string when `json` is one well-formed JSON object, else why it is not.
+std::string CheckJsonObject(std::string_view json);
+
+// Returns the string at `pointer` (RFC 6901) below `root`, or nothing when it is absent, null or
+// not a string.
+std::optional<std::string_view> StringAt(simdjson::dom::element root, std::string_view pointer);
+
+// Reads the string at `pointer` into `out`; returns false (and sets `error` to "<what> missing
+// or not a string") when it is absent or not a string.
+bool RequireString(simdjson::dom::element root, std::string_view pointer, std::string_view what,
+                   std::string& out, std::string& error);
+
+}  // namespace deployhook

@@ -1,0 +1,19 @@
+#pragma once
+// GET <hook>/metrics: Prometheus text format 0.0.4.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "read_model.hpp"
+#include "request_counters.hpp"
+
+namespace deployhook {
+
+// Returns the exposition: requests of this process by decision; per target its runs by result
+// (from the history, so they survive restarts and agree across workers), a duration histogram,
+// the last success time, the queued jobs; and build info.
+std::string RenderMetrics(const RequestCounters& requests, const std::vector<TargetView>& targets,
+                          std::string_view version);
+
+}  // namespace deployhook

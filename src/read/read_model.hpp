@@ -1,0 +1,31 @@
+#pragma once
+// The plain values every read-side page is rendered from.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "history_index.hpp"
+#include "pause.hpp"
+
+namespace deployhook {
+
+struct TargetView {
+  std::string name;
+  std::string activity;  // idle, waiting (for an image), running
+  std::size_t queued = 0;
+  std::optional<Pause> pause;
+  TargetHistory history;  // empty when the target never ran
+};
+
+// Returns the run that deployed what runs now: the newest succeeded or unchanged one.
+const RunRecord* DeployedRun(const TargetHistory& history);
+
+// Returns the first revision label among the run's images, or "".
+std::string RunRevision(const RunRecord& run);
+
+// Returns the colour a result is shown in (badge, page): green, amber, orange, red or grey.
+std::string_view ResultColour(std::string_view result) noexcept;
+
+}  // namespace deployhook

@@ -1,0 +1,125 @@
+#include "read_side.hpp"
+
+#include <algorithm>
+#include <fstream>
+
+#include "badge.hpp"
+#include "file_lock.hpp"
+#include "job_queue.hpp"
+#include "metrics.hpp"
+#include "page.hpp"
+#include "read_access.hpp"
+#include "status_view.hpp"
+
+namespace deployhook {
+namespace {
+
+constexpr std::size_t MAX_LOG_BYTES = 1 << 20;
+
+Response Plain(int status, std::string body, std::string content_type = "text/plain; charset=utf-8") {
+  Response response;
+  response.status = status;
+  response.body = std::move(body);
+  response.content_type = std::move(content_type);
+  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
+}
+
+// Returns the tail (at most MAX_LOG_BYTES) of a run's log, or nothing when there is none.
+std::optional<std::string> ReadLogTail(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) return std::nullopt;
+  std::streamoff size = in.tellg();
+  std::streamoff start = size > static_cast<std::streamoff>(MAX_LOG_BYTES) ? size - static_cast<std::streamoff>(MAX_LOG_BYTES) : 0;
+  in.seekg(start);
+  std::string text(static_cast<std::size_t>(size - start), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return text;
+}
+
+}  // namespace
+
+ReadSide::ReadSide(std::filesystem::path state_dir, const TargetActivity& activity, std::string version)
+    : activity_(activity), version_(std::move(version)), index_(std::move(state_dir)) {}
+
+std::optional<Response> ReadSide::Answer(const Config& config, const ReadRequest& request) noexcept {
+  try {
+    std::optional<std::string_view> below = PathBelow(request.path, config.hook_path);
+    if (!below) return std::nullopt;
+    std::optional<ReadRoute> route = ParseReadRoute(*below);
+    if (!route) return Plain(404, "not found\n");
+    switch (CheckReadAccess(*route, request.authorization, config.read_token, config.public_badges)) {
+      case ReadAccess::Closed: return Plain(404, "not found\n");
+      case ReadAccess::Unauthorized: {
+        Response response = Plain(401, "unauthorized\n");
+        response.headers.emplace_back("WWW-Authenticate", "Bearer");
+        return response;
+      }
+      case ReadAccess::Open: break;
+    }
+    if (request.method != "GET" && request.method != "HEAD") {
+      Response response = Plain(405, "method not allowed\n");
+      response.headers.emplace_back("Allow", "GET, HEAD");
+      return response;
+    }
+    Response response = Serve(config, *route, request.accept);
+    if (request.method == "HEAD") response.body.clear();
+    return response;
+  } catch (...) {
+    return Plain(500, "error\n");
+  }
+}
+
+std::vector<TargetView> ReadSide::Targets(const Config& config) {
+  std::map<std::string, TargetHistory> histories = index_.Refresh();
+  JobQueue queue(config.state_dir);
+  std::vector<TargetView> targets;
+  for (const Target& target : config.targets) {
+    TargetView view;
+    view.name = target.name;
+    Activity activity = activity_.Get(target.name);
+    // Another worker process sharing the state_dir may be the one running it.
+    if (activity == Activity::Idle && FileLock::IsHeld(config.state_dir / "locks" / (target.name + ".lock"))) {
+      activity = Activity::Running;
+    }
+    view.activity = std::string(ActivityName(activity));
+    view.queued = queue.Pending(target.name).size();
+    view.pause = ReadPause(config.state_dir, target.name);
+    if (auto found = histories.find(target.name); found != histories.end()) view.history = found->second;
+    targets.push_back(std::move(view));
+  }
+  return targets;
+}
+
+Response ReadSide::Serve(const Config& config, const ReadRoute& route, std::string_view accept) {
+  switch (route.page) {
+    case ReadPage::Metrics:
+      return Plain(200, RenderMetrics(counters_, Targets(config), version_), "text/plain; version=0.0.4; charset=utf-8");
+    case ReadPage::Status:
+      return Plain(200, RenderStatusJson(Targets(config)), "application/json");
+    case ReadPage::Page: {
+      if (accept.find("text/html") == std::string_view::npos) {
+        return Plain(200, RenderStatusJson(Targets(config)), "application/json");
+      }
+      Response response = Plain(200, RenderPage(Targets(config), version_), "text/html; charset=utf-8");
+      response.headers.emplace_back("Content-Security-Policy", std::string(PAGE_CSP));
+      return response;
+    }
+    case ReadPage::RunLog: {
+      std::optional<std::string> text = ReadLogTail(config.state_dir / "logs" / (route.argument + ".log"));
+      return text ? Plain(200, std::move(*text)) : Plain(404, "no such run log\n");
+    }
+    case ReadPage::Badge: {
+      std::vector<TargetView> targets = Targets(config);
+      auto found = std::find_if(targets.begin(), targets.end(), [&](const TargetView& t) { return t.name == route.argument; });
+      if (found == targets.end()) return Plain(404, "no such target\n");
+      std::string result = found->history.recent.empty() ? "" : found->history.recent.back().result;
+      return Plain(200, RenderBadge(result), "image/svg+xml");
+    }
+  }
+  return Plain(404, "not found\n");
+}
+
+}  // namespace deployhook

@@ -1,0 +1,191 @@
+// The read side's pages rendered from plain values: metrics, status JSON, page, badge; and the
+// history index that feeds them.
+
+#include <boost/test/unit_test.hpp>
+
+#include <simdjson.h>
+
+#include <fstream>
+
+#include "badge.hpp"
+#include "clock.hpp"
+#include "history_index.hpp"
+#include "html_escape.hpp"
+#include "metrics.hpp"
+#include "page.hpp"
+#include "status_view.hpp"
+#include "unit_support.hpp"
+
+namespace deployhook {
+namespace {
+
+const std::string HOSTILE = "<script>alert(1)</script>\"'&\x1b[31m";
+
+RunRecord MakeRun(std::string id, std::string target, std::string result, std::string commit = std::string(40, 'c')) {
+  RunRecord run;
+  run.id = std::move(id);
+  run.target = std::move(target);
+  run.result = std::move(result);
+  run.commit = std::move(commit);
+  run.started_at = "2026-11-28T08:00:00.000Z";
+  run.finished_at = "2026-11-28T08:00:42.500Z";
+  run.log = "/var/lib/deployhook/logs/" + run.id + ".log";
+  run.images = {{"app", "registry/app:latest", "sha256:a", "sha256:b", std::string(40, 'c')}};
+  return run;
+}
+
+TargetView View(std::string name, std::vector<RunRecord> runs) {
+  TargetView view;
+  view.name = std::move(name);
+  view.activity = "idle";
+  view.history.buckets.assign(DURATION_BUCKETS.size() + 1, 0);
+  for (RunRecord& run : runs) view.history.recent.push_back(std::move(run));
+  return view;
+}
+
+void Append(const std::filesystem::path& state, const RunRecord& run) { AppendHistory(state, run); }
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(read_render)
+
+BOOST_AUTO_TEST_CASE(parses_the_times_history_writes) {
+  SystemTime now = std::chrono::system_clock::now();
+  std::string text = FormatRfc3339(now);
+  std::optional<SystemTime> parsed = ParseRfc3339(text);
+  BOOST_TEST_REQUIRE(parsed.has_value());
+  BOOST_TEST(FormatRfc3339(*parsed) == text);
+  BOOST_TEST(ParseRfc3339("2026-11-28T08:00:00Z").has_value());
+  for (std::string_view bad : {"", "2026-11-28", "2026-11-28T08:00:00", "2026-11-28T08:00:00.1Z", "x026-11-28T08:00:00Z"}) {
+    BOOST_TEST(!ParseRfc3339(bad).has_value(), bad);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(the_index_reads_only_what_was_appended) {
+  testing::TempDir state;
+  HistoryIndex index(state.Path());
+  BOOST_TEST(index.Refresh().empty());
+  Append(state.Path(), MakeRun("1", "web", "succeeded"));
+  Append(state.Path(), MakeRun("2", "web", "failed"));
+  auto targets = index.Refresh();
+  BOOST_TEST(targets["web"].results["succeeded"] == 1u);
+  BOOST_TEST(targets["web"].results["failed"] == 1u);
+  BOOST_TEST(targets["web"].duration_count == 2u);
+  BOOST_TEST(targets["web"].duration_sum == 85.0);
+  BOOST_TEST(targets["web"].last_success > 0);
+  // A line half written is read once it is whole.
+  std::string line = SerializeRun(MakeRun("3", "web", "succeeded"));
+  {
+    std::ofstream out(HistoryPath(state.Path()), std::ios::app);
+    out << line.substr(0, 20);
+  }
+  BOOST_TEST(index.Refresh()["web"].duration_count == 2u);
+  {
+    std::ofstream out(HistoryPath(state.Path()), std::ios::app);
+    out << line.substr(20) << "\n";
+  }
+  targets = index.Refresh();
+  BOOST_TEST(targets["web"].results["succeeded"] == 2u);
+  BOOST_TEST(targets["web"].recent.back().id == "3");
+}
+
+BOOST_AUTO_TEST_CASE(the_index_starts_again_when_the_history_is_replaced) {
+  testing::TempDir state;
+  HistoryIndex index(state.Path());
+  Append(state.Path(), MakeRun("1", "web", "succeeded"));
+  Append(state.Path(), MakeRun("2", "web", "succeeded"));
+  BOOST_TEST(index.Refresh()["web"].duration_count == 2u);
+  std::filesystem::remove(HistoryPath(state.Path()));
+  Append(state.Path(), MakeRun("3", "api", "failed"));
+  auto targets = index.Refresh();
+  BOOST_TEST(!targets.contains("web"));
+  BOOST_TEST(targets["api"].results["failed"] == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(the_index_keeps_the_recent_runs_bounded) {
+  testing::TempDir state;
+  HistoryIndex index(state.Path());
+  for (int i = 0; i < 40; ++i) Append(state.Path(), MakeRun(std::to_string(100 + i), "web", "succeeded"));
+  auto targets = index.Refresh();
+  BOOST_TEST(targets["web"].recent.size() == HistoryIndex::RECENT);
+  BOOST_TEST(targets["web"].recent.front().id == "110");
+  BOOST_TEST(targets["web"].results["succeeded"] == 40u);
+}
+
+BOOST_AUTO_TEST_CASE(metrics_name_every_series_with_help_and_type) {
+  RequestCounters counters;
+  counters.Count(Outcome::Queued);
+  counters.Count(Outcome::Queued);
+  counters.Count(Outcome::InvalidSignature);
+  TargetView web = View("web", {MakeRun("1", "web", "succeeded")});
+  web.history.results["succeeded"] = 3;
+  web.history.results["rolled_back"] = 1;
+  web.history.buckets = {0, 0, 0, 3, 4, 4, 4, 4, 4, 4};
+  web.history.duration_sum = 170;
+  web.history.duration_count = 4;
+  web.history.last_success = 1764316842.5;
+  web.queued = 2;
+  std::string text = RenderMetrics(counters, {web}, "0.2.0");
+  for (std::string_view line :
+       {"# TYPE deployhook_requests_total counter", "deployhook_requests_total{decision=\"queued\"} 2",
+        "deployhook_requests_total{decision=\"invalid_signature\"} 1", "deployhook_requests_total{decision=\"pong\"} 0",
+        "deployhook_deployments_total{target=\"web\",result=\"succeeded\"} 3",
+        "deployhook_deployments_total{target=\"web\",result=\"rolled_back\"} 1",
+        "# TYPE deployhook_deployment_duration_seconds histogram",
+        "deployhook_deployment_duration_seconds_bucket{target=\"web\",le=\"60\"} 3",
+        "deployhook_deployment_duration_seconds_bucket{target=\"web\",le=\"+Inf\"} 4",
+        "deployhook_deployment_duration_seconds_sum{target=\"web\"} 170",
+        "deployhook_deployment_duration_seconds_count{target=\"web\"} 4",
+        "deployhook_last_success_timestamp_seconds{target=\"web\"} 1764316842.5",
+        "deployhook_queued_jobs{target=\"web\"} 2", "deployhook_build_info{version=\"0.2.0\"} 1"}) {
+    BOOST_TEST(text.find(std::string(line) + "\n") != std::string::npos, line);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(status_json_is_json_with_the_deployed_commit) {
+  TargetView web = View("web", {MakeRun("1", "web", "succeeded", HOSTILE), MakeRun("2", "web", "failed")});
+  web.pause = Pause{"alice", "incident", "2026-11-28T08:00:00.000Z"};
+  std::string json = RenderStatusJson({web, View("api", {})});
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  BOOST_TEST_REQUIRE(!parser.parse(json).get(root));
+  std::string_view commit;
+  BOOST_TEST(!root.at_pointer("/targets/0/deployed/commit").get_string().get(commit));
+  BOOST_TEST(commit == HOSTILE);
+  std::string_view latest;
+  BOOST_TEST(!root.at_pointer("/targets/0/runs/0/result").get_string().get(latest));
+  BOOST_TEST(latest == "failed");
+  BOOST_TEST(root.at_pointer("/targets/1/deployed").is_null());
+  std::string_view user;
+  BOOST_TEST(!root.at_pointer("/targets/0/paused/user").get_string().get(user));
+  BOOST_TEST(user == "alice");
+}
+
+BOOST_AUTO_TEST_CASE(the_page_escapes_every_value_from_a_payload) {
+  RunRecord run = MakeRun("1", "web", "succeeded", HOSTILE);
+  run.finished_at = HOSTILE;
+  TargetView web = View("web", {run});
+  web.pause = Pause{HOSTILE, HOSTILE, "t"};
+  std::string html = RenderPage({web}, "0.2.0");
+  BOOST_TEST(html.find("<script>") == std::string::npos);
+  BOOST_TEST(html.find('\x1b') == std::string::npos);
+  BOOST_TEST(html.find("&lt;script&gt;") != std::string::npos);
+  BOOST_TEST(html.find("href=\"runs/1/log\"") != std::string::npos);
+  BOOST_TEST(html.find("<svg") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(the_badge_shows_the_result_in_its_colour) {
+  std::string svg = RenderBadge("rolled_back");
+  BOOST_TEST(svg.starts_with("<svg"));
+  BOOST_TEST(svg.find(">rolled_back</text>") != std::string::npos);
+  BOOST_TEST(svg.find(std::string(ResultColour("rolled_back"))) != std::string::npos);
+  BOOST_TEST(RenderBadge("").find(">none</text>") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(html_escape_leaves_nothing_active) {
+  BOOST_TEST(EscapeHtml("a<b>&\"'c\x01") == "a&lt;b&gt;&amp;&quot;&#39;c&#xfffd;");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace deployhook
