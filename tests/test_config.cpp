@@ -474,6 +474,50 @@ BOOST_FIXTURE_TEST_CASE(never_quotes_a_url_in_an_error, ConfigDir) {
   BOOST_TEST(error.find("url_file: expected an http") != std::string::npos, error);
 }
 
+BOOST_FIXTURE_TEST_CASE(loads_commit_status_settings_with_forge_defaults, ConfigDir) {
+  Write("status.token", "t0ken\n");
+  Config config = Load(R"([[target]]
+name = "web"
+repository = "octo/app"
+branch = "main"
+project_dir = "/srv/web"
+status_token_file = "status.token"
+
+[[target]]
+name = "lab"
+repository = "group/app"
+branch = "main"
+project_dir = "/srv/lab"
+forge = "gitlab"
+status_token_file = "status.token"
+status_api = "https://gitlab.example/"
+status_context = "deploy/lab"
+)", WithSecret("s"));
+  BOOST_REQUIRE(config.targets[0].status.has_value());
+  BOOST_TEST(config.targets[0].status->token == "t0ken");
+  BOOST_TEST(config.targets[0].status->api == "https://api.github.com");
+  BOOST_TEST(config.targets[0].status->context == "deployhook/web");
+  BOOST_REQUIRE(config.targets[1].status.has_value());
+  BOOST_TEST(config.targets[1].status->api == "https://gitlab.example");
+  BOOST_TEST(config.targets[1].status->context == "deploy/lab");
+}
+
+BOOST_FIXTURE_TEST_CASE(rejects_commit_status_mistakes_by_key, ConfigDir) {
+  Write("status.token", "t0ken\n");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"status_api = \"https://x\"", "status_api: needs status_token_file"},
+      {"status_token_file = \"absent\"", "status_token_file:"},
+      {"forge = \"gitea\"\nstatus_token_file = \"status.token\"", "status_api: missing: forge gitea"},
+      {"status_token_file = \"status.token\"\nstatus_api = \"git.example\"", "status_api: expected an http"},
+      {"forge = \"bitbucket\"\nstatus_token_file = \"status.token\"", "status_token_file: commit status is for"},
+  };
+  for (const auto& [keys, expected] : cases) {
+    std::string error = Error(Minimal() + keys + "\n", WithSecret("s"));
+    BOOST_TEST(error.find("target[0]." + expected) != std::string::npos, error);
+    BOOST_TEST(error.find("t0ken") == std::string::npos, error);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(resolves_config_path_from_flag_then_environment_then_default) {
   BOOST_TEST(ResolveConfigPath(std::string("/a.toml"), "/b.toml") == "/a.toml");
   BOOST_TEST(ResolveConfigPath(std::nullopt, "/b.toml") == "/b.toml");

@@ -11,7 +11,7 @@ namespace {
 OutboxMessage Message(std::string id) {
   return {std::move(id), "ntfy", 2, "web", "failed",
           {{"Title", "web: failed"}, {"Tags", "deployhook,\"x\""}},
-          "line one\nline \"two\" \xff", 3, 1700000000000, 1700000004000};
+          "line one\nline \"two\" \xff", 3, 1700000000000, 1700000004000, ""};
 }
 
 void CheckSame(const OutboxMessage& a, const OutboxMessage& b) {

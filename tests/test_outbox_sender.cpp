@@ -27,7 +27,7 @@ OutboxMessage Message(std::string id, std::string kind, std::size_t notifier) {
   std::int64_t now = std::chrono::duration_cast<milliseconds>(
                          std::chrono::system_clock::now().time_since_epoch()).count();
   return {std::move(id), std::move(kind), notifier, "web", "failed",
-          {{"Content-Type", "application/json"}}, R"({"text":"web: failed"})", 0, now, now};
+          {{"Content-Type", "application/json"}}, R"({"text":"web: failed"})", 0, now, now, ""};
 }
 
 // Answers each URL with its statuses in turn and counts the requests.

@@ -38,7 +38,7 @@ int RunNotifyTest(const CommandLine& line) {
     RunEvent event = TestEvent(config, notifier, now);
     FormattedMessage formatted = FormatFor(notifier.kind, event);
     OutboxMessage message{event.run.id, notifier.kind, i, event.run.target, event.event,
-                          std::move(formatted.headers), std::move(formatted.body), 0, 0, 0};
+                          std::move(formatted.headers), std::move(formatted.body), 0, 0, 0, ""};
     auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch());
     HttpResult answer = HttpPost(NotifyRequest(notifier, message, seconds.count()));
     // The URL is not printed: it often holds a token.

@@ -23,11 +23,12 @@ constexpr std::array<std::string_view, 13> GLOBAL_KEYS = {
     "listen",    "socket_mode",    "socket_group", "state_dir", "secret_file",
     "keep_runs", "max_body_bytes", "threads",      "target",
     "hook_path", "read_token_file", "public_badges", "notify"};
-constexpr std::array<std::string_view, 18> TARGET_KEYS = {
+constexpr std::array<std::string_view, 21> TARGET_KEYS = {
     "name",          "repository",   "branch",       "project_dir",    "services",
     "compose",       "compose_files", "pull_timeout", "up_timeout",    "health_timeout",
     "rollback",      "image_timeout", "image_poll",   "forge",         "trigger",
-    "workflow",      "package",      "secret_file"};
+    "workflow",      "package",      "secret_file",  "status_token_file", "status_api",
+    "status_context"};
 
 constexpr std::array<std::string_view, 7> NOTIFY_KEYS = {
     "kind", "url", "url_file", "on", "targets", "secret_file", "ca_file"};
@@ -192,6 +193,45 @@ void ReadTrigger(TableReader& reader, Target& target) {
   }
 }
 
+bool IsHttpUrl(std::string_view url) {
+  return (url.starts_with("http://") && url.size() > 7) ||
+         (url.starts_with("https://") && url.size() > 8);
+}
+
+// Reads status_token_file, status_api and status_context; the other two need the first.
+void ReadCommitStatus(TableReader& reader, Target& target, const std::filesystem::path& config_path) {
+  std::optional<std::string> token_file = reader.String("status_token_file");
+  std::optional<std::string> api = reader.String("status_api");
+  std::optional<std::string> context = reader.String("status_context");
+  if (!token_file) {
+    if (api) reader.Fail(reader.Find("status_api"), "status_api", "needs status_token_file");
+    if (context) reader.Fail(reader.Find("status_context"), "status_context", "needs status_token_file");
+    return;
+  }
+  if (target.forge == Forge::Bitbucket || target.forge == Forge::BitbucketServer) {
+    reader.Fail(reader.Find("status_token_file"), "status_token_file",
+                "commit status is for github, gitea, forgejo, gogs and gitlab");
+  }
+  CommitStatusSettings status;
+  try {
+    status.token = ReadSecretFile(RelativeTo(config_path, *token_file));
+  } catch (const ConfigError& e) {
+    reader.Fail(reader.Find("status_token_file"), "status_token_file", e.what());
+  }
+  if (!api && target.forge != Forge::GitHub) {
+    reader.Fail(nullptr, "status_api",
+                "missing: forge " + std::string(ForgeName(target.forge)) + " needs its base URL");
+  }
+  status.api = api.value_or("https://api.github.com");
+  if (!IsHttpUrl(status.api)) {
+    reader.Fail(reader.Find("status_api"), "status_api", "expected an http:// or https:// URL");
+  }
+  while (status.api.ends_with('/')) status.api.pop_back();
+  status.context = context.value_or("deployhook/" + target.name);
+  if (status.context.empty()) reader.Fail(reader.Find("status_context"), "status_context", "must not be empty");
+  target.status = std::move(status);
+}
+
 Target ReadTarget(const toml::table& table, std::size_t index, const std::string& file,
                   const std::filesystem::path& config_path) {
   TableReader reader(table, file, "target[" + std::to_string(index) + "].");
@@ -232,6 +272,7 @@ Target ReadTarget(const toml::table& table, std::size_t index, const std::string
       reader.Fail(reader.Find("secret_file"), "secret_file", e.what());
     }
   }
+  ReadCommitStatus(reader, target, config_path);
   return target;
 }
 
@@ -308,11 +349,6 @@ std::string ReadUrlFile(const std::filesystem::path& path) {
   while (!url.empty() && (url.back() == ' ' || url.back() == '\t')) url.pop_back();
   if (url.empty()) throw ConfigError("url file " + path.string() + " has no URL");
   return url;
-}
-
-bool IsHttpUrl(std::string_view url) {
-  return (url.starts_with("http://") && url.size() > 7) ||
-         (url.starts_with("https://") && url.size() > 8);
 }
 
 Notifier ReadNotifier(const toml::table& table, std::size_t index, const Config& config,

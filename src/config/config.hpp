@@ -27,6 +27,13 @@ enum class Trigger { Push, WorkflowRun, Package };
 // Returns the config name of a trigger: "push", "workflow_run" or "package".
 std::string_view TriggerName(Trigger trigger) noexcept;
 
+// Commit status on the forge for a target's runs (enabled by status_token_file).
+struct CommitStatusSettings {
+  std::string token;    // never logged
+  std::string api;      // base URL without a trailing slash
+  std::string context;  // default: deployhook/<target>
+};
+
 struct Target {
   std::string name;
   std::string repository;  // owner/name as configured; compared case-insensitively
@@ -48,6 +55,7 @@ struct Target {
   int image_poll = 15;       // seconds between two pulls while waiting
   std::optional<std::filesystem::path> secret_file;  // this target's own secret
   std::string secret;  // the secret that verifies this target's deliveries
+  std::optional<CommitStatusSettings> status;
 };
 
 // One [[notify]] table: where to tell whom about which runs.

@@ -40,7 +40,8 @@ std::string SerializeOutboxMessage(const OutboxMessage& message) {
   for (const auto& [name, value] : message.headers) {
     headers.push_back(JsonArrayOfRaw({JsonQuote(name), JsonQuote(value)}));
   }
-  return JsonObject()
+  JsonObject object;
+  object
       .Add("id", message.id)
       .Add("kind", message.kind)
       .Add("notifier", static_cast<std::int64_t>(message.notifier))
@@ -50,8 +51,9 @@ std::string SerializeOutboxMessage(const OutboxMessage& message) {
       .Add("body", message.body)
       .Add("attempts", static_cast<std::int64_t>(message.attempts))
       .Add("created_ms", message.created_ms)
-      .Add("next_try_ms", message.next_try_ms)
-      .Str();
+      .Add("next_try_ms", message.next_try_ms);
+  if (!message.url.empty()) object.Add("url", message.url);
+  return object.Str();
 }
 
 std::optional<OutboxMessage> ParseOutboxMessage(std::string_view json) {
@@ -74,6 +76,12 @@ std::optional<OutboxMessage> ParseOutboxMessage(std::string_view json) {
       object["next_try_ms"].get_int64().get(message.next_try_ms) ||
       object["headers"].get(headers) || !ReadHeaders(headers, message.headers)) {
     return std::nullopt;
+  }
+  simdjson::dom::element url;
+  if (!object["url"].get(url)) {
+    std::string_view text;
+    if (url.get_string().get(text)) return std::nullopt;
+    message.url = std::string(text);
   }
   message.notifier = static_cast<std::size_t>(notifier);
   message.attempts = static_cast<int>(attempts);

@@ -2,7 +2,9 @@
 // The durable outbox in state_dir/outbox/<id>.json: each notification is written here before
 // its first try and removed after it was delivered or given up, so a restart loses none. A
 // message names its notifier by position and kind, never by URL: the URL (often a token) and
-// the signing secret are looked up in the configuration when it is sent.
+// the signing secret are looked up in the configuration when it is sent. A commit status
+// (kind "status") keeps its forge URL, which holds no secret; its token is looked up in its
+// target's configuration when it is sent.
 
 #include <cstdint>
 #include <filesystem>
@@ -26,6 +28,7 @@ struct OutboxMessage {
   int attempts = 0;              // failed tries so far
   std::int64_t created_ms = 0;   // Unix milliseconds
   std::int64_t next_try_ms = 0;  // not tried again before this
+  std::string url;  // kind "status" only: the forge's status URL (no secret in it)
 };
 
 // Returns the message as one JSON object.

@@ -5,6 +5,7 @@
 #include "durable_file.hpp"
 #include "environment.hpp"
 #include "file_lock.hpp"
+#include "notify/commit_status.hpp"
 #include "notify/notify_request.hpp"
 
 namespace deployhook {
@@ -23,6 +24,26 @@ std::string_view VerdictName(SendVerdict verdict) {
     case SendVerdict::GiveUp: return "gave up";
   }
   return "unknown";
+}
+
+// Returns the request sending `message` under `config`, or nothing when what it was for (its
+// [[notify]] table, its target's commit status) is no longer configured.
+std::optional<HttpRequest> RequestFor(const Config& config, const OutboxMessage& message,
+                                      std::int64_t now_ms) {
+  if (message.kind == "status") {
+    for (const Target& target : config.targets) {
+      if (target.name != message.target || !target.status) continue;
+      HttpRequest request{message.url, message.headers, message.body, std::nullopt};
+      request.headers.push_back(StatusAuthHeader(target.forge, target.status->token));
+      return request;
+    }
+    return std::nullopt;
+  }
+  if (message.notifier >= config.notifiers.size() ||
+      config.notifiers[message.notifier].kind != message.kind) {
+    return std::nullopt;
+  }
+  return NotifyRequest(config.notifiers[message.notifier], message, now_ms / 1000);
 }
 
 }  // namespace
@@ -112,16 +133,15 @@ std::chrono::milliseconds OutboxSender::SendDue() {
 bool OutboxSender::Send(OutboxMessage& message, std::int64_t now_ms) {
   std::shared_ptr<const Config> config = config_();
   std::string attempt = std::to_string(message.attempts + 1);
-  if (message.notifier >= config->notifiers.size() ||
-      config->notifiers[message.notifier].kind != message.kind) {
+  std::optional<HttpRequest> request = RequestFor(*config, message, now_ms);
+  if (!request) {
     log_.Log(LogLevel::Warning, "notify",
              {{"kind", message.kind}, {"target", message.target}, {"event", message.event},
-              {"result", "gave up"}, {"reason", "its [[notify]] table is no longer configured"}});
+              {"result", "gave up"}, {"reason", "what it was for is no longer configured"}});
     outbox_.Remove(message);
     return false;
   }
-  HttpRequest request = NotifyRequest(config->notifiers[message.notifier], message, now_ms / 1000);
-  HttpResult answer = post_(request, stopping_);
+  HttpResult answer = post_(*request, stopping_);
   if (stopping_ && !answer.Answered()) return true;  // cut short by the stop: tried again next start
   SendVerdict verdict = JudgeAnswer(answer);
   std::optional<std::int64_t> next_try;

@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "clock.hpp"
+#include "notify/commit_status.hpp"
 #include "notify/format.hpp"
 #include "notify/summary.hpp"
 
@@ -76,7 +77,7 @@ void RunNotifier::Notify(const RunEvent& event) noexcept {
       SystemTime now = std::chrono::system_clock::now();
       OutboxMessage message{NewId(now), notifier.kind, i, event.run.target, event.event,
                             std::move(formatted.headers), std::move(formatted.body), 0,
-                            UnixMs(now), UnixMs(now)};
+                            UnixMs(now), UnixMs(now), ""};
       outbox_.Put(message);
       put = true;
     } catch (const std::exception& e) {
@@ -85,7 +86,28 @@ void RunNotifier::Notify(const RunEvent& event) noexcept {
                 {"reason", std::string("cannot store the notification: ") + e.what()}});
     }
   }
+  try {
+    PutStatus(*config, event);
+    put = true;
+  } catch (const std::exception& e) {
+    log_.Log(LogLevel::Error, "notify",
+             {{"kind", "status"}, {"target", event.run.target}, {"event", event.event},
+              {"reason", std::string("cannot store the commit status: ") + e.what()}});
+  }
   if (put && wake_) wake_();
+}
+
+void RunNotifier::PutStatus(const Config& config, const RunEvent& event) {
+  const std::string& sha = event.run.commit;
+  if (sha.empty()) return;  // a manual run aims at no commit
+  for (const Target& target : config.targets) {
+    if (target.name != event.run.target || !target.status) continue;
+    StatusPost post = CommitStatusPost(target, sha, event.event);
+    SystemTime now = std::chrono::system_clock::now();
+    outbox_.Put(OutboxMessage{NewId(now), "status", 0, target.name, event.event,
+                              {{"Content-Type", "application/json"}}, std::move(post.body), 0,
+                              UnixMs(now), UnixMs(now), std::move(post.url)});
+  }
 }
 
 }  // namespace deployhook

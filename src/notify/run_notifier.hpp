@@ -26,6 +26,8 @@ class RunNotifier final : public RunObserver {
 
  private:
   void Notify(const RunEvent& event) noexcept;
+  // Puts the commit status for the event when its target has one and the run a commit.
+  void PutStatus(const Config& config, const RunEvent& event);
 
   ConfigSource config_;
   Outbox& outbox_;

@@ -2,7 +2,8 @@
 [[notify]] tables point at local receivers (tests/lib/receiver.py).
 
 receiver   a started Receiver, stopped after the test
-workers    workers(notify=[{...}, ...], name=...) returns a started worker with those tables;
+workers    workers(notify=[{...}, ...], name=..., **target keys) returns a started worker with
+           those tables;
            every worker of a test shares one state_dir, one target "app" and one fake docker
 push       push(worker, after) delivers a signed push of commit `after` to the worker
 """
@@ -54,10 +55,12 @@ def workers(tmp_path, fake):
     project.mkdir()
     made = []
 
-    def make(notify=(), name="worker", start=True):
+    def make(notify=(), name="worker", start=True, **target_options):
+        """target_options: more keys of the target's table (status_token_file, ...)."""
         worker = Worker(tmp_path / name,
                         targets=[target(TARGET, REPOSITORY, "main", project, services=["app"],
-                                        compose=["docker", "compose"], health_timeout=0)],
+                                        compose=["docker", "compose"], health_timeout=0,
+                                        **target_options)],
                         settings={"state_dir": str(tmp_path / "state")},
                         env=fake.worker_env(**FAST_NOTIFY_ENV))
         with open(worker.config, "a") as config:
