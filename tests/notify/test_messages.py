@@ -20,6 +20,12 @@ def standard_webhook_signature(secret, headers, body):
     return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
 
 
+def rss_kib(pid):
+    """Return the resident set size of process pid in KiB."""
+    with open(f"/proc/{pid}/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+
+
 def by_path(requests, path):
     return [request for request in requests if request["path"] == path]
 
@@ -53,6 +59,8 @@ def test_every_kind_tells_of_a_start_and_a_failure(workers, fake, receiver, push
     assert webhooks[0]["headers"]["webhook-id"] != webhooks[1]["headers"]["webhook-id"]
     finished = next(run for run in runs if run["result"] == "failed")
     assert finished == worker.history()[0]
+    # libcurl and the sender thread keep the worker small.
+    assert rss_kib(worker.process.pid) < 20 * 1024
 
     slack = [json.loads(request["body"]) for request in by_path(requests, "/slack")]
     assert slack[0] == {"text": f"*app: deploy started*\ncommit {AFTER[:7]}\nrun {runs[0]['id']}"}
