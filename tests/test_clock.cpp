@@ -36,6 +36,17 @@ BOOST_AUTO_TEST_CASE(makes_ids_that_sort_by_time_and_differ_at_the_same_time) {
   BOOST_TEST(ids.size() == 1000u);
 }
 
+BOOST_AUTO_TEST_CASE(parses_the_times_it_formats_and_nothing_else) {
+  BOOST_TEST((ParseRfc3339(FormatRfc3339(Moment())) == Moment()));
+  BOOST_TEST((ParseRfc3339("2026-11-28T08:00:00Z") ==
+              ParseRfc3339("2026-11-28T08:00:00.000Z")));
+  BOOST_TEST(!ParseRfc3339("2026-11-28T08:00:00").has_value());
+  BOOST_TEST(!ParseRfc3339("2026-11-28T08:00:00.5Z").has_value());
+  BOOST_TEST(!ParseRfc3339("2026-11-28T08:00:00.000Zjunk").has_value());
+  BOOST_TEST(!ParseRfc3339("2026-11-28T08:00:00.0a0Z").has_value());
+  BOOST_TEST(!ParseRfc3339("").has_value());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace deployhook

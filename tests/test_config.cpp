@@ -404,6 +404,120 @@ BOOST_FIXTURE_TEST_CASE(rejects_missing_config_file, ConfigDir) {
   BOOST_CHECK_THROW(LoadConfig(dir / "absent.toml", WithSecret("s")), ConfigError);
 }
 
+BOOST_FIXTURE_TEST_CASE(loads_notify_tables_with_their_defaults, ConfigDir) {
+  Write("url", "https://ntfy.example/deploys-T0KEN\n");
+  Write("hook.secret", "whsec_c2VjcmV0\n");
+  Write("ca.pem", "not checked here\n");
+  Config config = Load(Minimal() + R"(
+[[notify]]
+kind = "ntfy"
+url_file = "url"
+
+[[notify]]
+kind = "webhook"
+url = "http://127.0.0.1:9/hook"
+secret_file = "hook.secret"
+on = ["started", "succeeded"]
+targets = ["web"]
+ca_file = "ca.pem"
+)", WithSecret("s"));
+  BOOST_REQUIRE(config.notifiers.size() == 2);
+  const Notifier& ntfy = config.notifiers[0];
+  BOOST_TEST(ntfy.kind == "ntfy");
+  BOOST_TEST(ntfy.url == "https://ntfy.example/deploys-T0KEN");
+  BOOST_TEST(ntfy.url_file.value() == dir / "url");
+  BOOST_TEST(ntfy.on == (std::vector<std::string>{"stale", "failed", "timed_out", "rolled_back",
+                                                   "rollback_failed"}));
+  BOOST_TEST(ntfy.targets.empty());
+  BOOST_TEST(ntfy.Wants("failed", "web"));
+  BOOST_TEST(!ntfy.Wants("succeeded", "web"));
+  BOOST_TEST(!ntfy.Wants("started", "web"));
+  const Notifier& webhook = config.notifiers[1];
+  BOOST_TEST(webhook.secret == "whsec_c2VjcmV0");
+  BOOST_TEST(webhook.ca_file.value() == dir / "ca.pem");
+  BOOST_TEST(webhook.Wants("started", "web"));
+  BOOST_TEST(!webhook.Wants("started", "other"));
+  BOOST_TEST(!webhook.Wants("failed", "web"));
+}
+
+BOOST_FIXTURE_TEST_CASE(rejects_notify_mistakes_by_key_and_line, ConfigDir) {
+  Write("hook.secret", "s3cret\n");
+  Write("empty-url", "\n");
+  // Each table is wrong in the key named beside it; [[notify]] is on line 7, its keys below.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"kind = \"ntfy\"\nurl = \"http://x\"\nurll = \"http://x\"", "urll: unknown key (did you mean url?)"},
+      {"kind = \"teams\"\nurl = \"http://x\"", "kind: expected webhook, ntfy, slack or discord"},
+      {"kind = \"slack\"", "url_file: missing"},
+      {"kind = \"slack\"\nurl = \"ftp://x\"", "url: expected an http:// or https:// URL"},
+      {"kind = \"slack\"\nurl = \"http://x\"\nurl_file = \"u\"", "url: set url or url_file"},
+      {"kind = \"slack\"\nurl_file = \"empty-url\"", "url_file:"},
+      {"kind = \"slack\"\nurl = \"http://x\"\non = [\"faild\"]", "on: unknown event \"faild\" (did you mean failed?)"},
+      {"kind = \"slack\"\nurl = \"http://x\"\ntargets = [\"nope\"]", "targets: no target \"nope\""},
+      {"kind = \"webhook\"\nurl = \"http://x\"", "secret_file: missing"},
+      {"kind = \"slack\"\nurl = \"http://x\"\nsecret_file = \"hook.secret\"", "secret_file: only a webhook"},
+      {"kind = \"slack\"\nurl = \"http://x\"\nca_file = \"absent.pem\"", "ca_file: no file"},
+  };
+  for (const auto& [table, expected] : cases) {
+    std::string error = Error(Minimal() + "\n[[notify]]\n" + table + "\n", WithSecret("s"));
+    BOOST_TEST(error.find("notify[0]." + expected) != std::string::npos, error);
+    bool in_the_table = error.starts_with(At(7)) || error.starts_with(At(8)) ||
+                        error.starts_with(At(9)) || error.starts_with(At(10));
+    BOOST_TEST(in_the_table, error);
+  }
+}
+
+BOOST_FIXTURE_TEST_CASE(never_quotes_a_url_in_an_error, ConfigDir) {
+  Write("url", "ws://host/T0KEN\n");
+  std::string error = Error(Minimal() + "\n[[notify]]\nkind = \"slack\"\nurl_file = \"url\"\n",
+                            WithSecret("s"));
+  BOOST_TEST(error.find("T0KEN") == std::string::npos, error);
+  BOOST_TEST(error.find("url_file: expected an http") != std::string::npos, error);
+}
+
+BOOST_FIXTURE_TEST_CASE(loads_commit_status_settings_with_forge_defaults, ConfigDir) {
+  Write("status.token", "t0ken\n");
+  Config config = Load(R"([[target]]
+name = "web"
+repository = "octo/app"
+branch = "main"
+project_dir = "/srv/web"
+status_token_file = "status.token"
+
+[[target]]
+name = "lab"
+repository = "group/app"
+branch = "main"
+project_dir = "/srv/lab"
+forge = "gitlab"
+status_token_file = "status.token"
+status_api = "https://gitlab.example/"
+status_context = "deploy/lab"
+)", WithSecret("s"));
+  BOOST_REQUIRE(config.targets[0].status.has_value());
+  BOOST_TEST(config.targets[0].status->token == "t0ken");
+  BOOST_TEST(config.targets[0].status->api == "https://api.github.com");
+  BOOST_TEST(config.targets[0].status->context == "deployhook/web");
+  BOOST_REQUIRE(config.targets[1].status.has_value());
+  BOOST_TEST(config.targets[1].status->api == "https://gitlab.example");
+  BOOST_TEST(config.targets[1].status->context == "deploy/lab");
+}
+
+BOOST_FIXTURE_TEST_CASE(rejects_commit_status_mistakes_by_key, ConfigDir) {
+  Write("status.token", "t0ken\n");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"status_api = \"https://x\"", "status_api: needs status_token_file"},
+      {"status_token_file = \"absent\"", "status_token_file:"},
+      {"forge = \"gitea\"\nstatus_token_file = \"status.token\"", "status_api: missing: forge gitea"},
+      {"status_token_file = \"status.token\"\nstatus_api = \"git.example\"", "status_api: expected an http"},
+      {"forge = \"bitbucket\"\nstatus_token_file = \"status.token\"", "status_token_file: commit status is for"},
+  };
+  for (const auto& [keys, expected] : cases) {
+    std::string error = Error(Minimal() + keys + "\n", WithSecret("s"));
+    BOOST_TEST(error.find("target[0]." + expected) != std::string::npos, error);
+    BOOST_TEST(error.find("t0ken") == std::string::npos, error);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(resolves_config_path_from_flag_then_environment_then_default) {
   BOOST_TEST(ResolveConfigPath(std::string("/a.toml"), "/b.toml") == "/a.toml");
   BOOST_TEST(ResolveConfigPath(std::nullopt, "/b.toml") == "/b.toml");

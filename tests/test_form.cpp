@@ -66,6 +66,12 @@ BOOST_AUTO_TEST_CASE(returns_nothing_for_badly_encoded_value) {
   BOOST_TEST(FormField("x%=1&payload=ok", "payload").value_or("?") == "ok");
 }
 
+BOOST_AUTO_TEST_CASE(encodes_all_but_unreserved_bytes_and_decodes_back) {
+  BOOST_TEST(UrlEncode("group/sub.app-1_~") == "group%2Fsub.app-1_~");
+  BOOST_TEST(UrlEncode("a b+\xff") == "a%20b%2B%FF");
+  BOOST_TEST(UrlDecode(UrlEncode("any \x01 bytes/%+")).value() == "any \x01 bytes/%+");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace deployhook

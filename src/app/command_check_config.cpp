@@ -53,6 +53,17 @@ int RunCheckConfig(const CommandLine& line) {
                 target.up_timeout, target.health_timeout, target.rollback ? "on" : "off");
     std::printf("  secret: %s\n", target.secret_file ? ("secret_file " + target.secret_file->string()).c_str()
                                                     : "the global secret");
+    if (target.status) {
+      std::printf("  commit status: %s as %s\n", target.status->api.c_str(),
+                  target.status->context.c_str());
+    }
+  }
+  // Notifier URLs often hold a token: only where one comes from is printed.
+  for (std::size_t i = 0; i < config.notifiers.size(); ++i) {
+    const Notifier& notifier = config.notifiers[i];
+    std::printf("notify[%zu] %s: url %s; on %s; targets %s\n", i, notifier.kind.c_str(),
+                notifier.url_file ? ("from " + notifier.url_file->string()).c_str() : "inline",
+                Join(notifier.on, "(nothing)").c_str(), Join(notifier.targets, "(all)").c_str());
   }
   return 0;
 }

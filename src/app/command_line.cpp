@@ -24,6 +24,7 @@ const std::map<std::string_view, CommandSpec, std::less<>>& Commands() {
       {"pause", {Command::Pause, "--config --reason", TargetArgument::Required}},
       {"resume", {Command::Resume, "--config", TargetArgument::Required}},
       {"sign", {Command::Sign, "--secret-file"}},
+      {"notify-test", {Command::NotifyTest, "--config"}},
   };
   return commands;
 }
@@ -127,6 +128,7 @@ usage:
   deployhook pause        [--config FILE] [--reason TEXT] TARGET
   deployhook resume       [--config FILE] TARGET
   deployhook sign         [--secret-file FILE] < BODY
+  deployhook notify-test  [--config FILE]
   deployhook --version | --help
 
 ADDR is unix:/path/to.sock, HOST:PORT or [IPV6]:PORT; without it, a socket inherited on
@@ -135,6 +137,7 @@ FILE defaults to $DEPLOYHOOK_CONFIG, else /etc/deployhook/deployhook.toml.
 rollback puts back the images of the succeeded run before the one deployed now (or of
 RUN_ID), health-gated, through the same queue as deployments. While a target is paused,
 deliveries are still accepted and queued, but nothing runs until resume.
+notify-test sends one test message to every [[notify]] table now and prints each answer.
 sign reads the secret from --secret-file, else WEBHOOK_SECRET, and prints "sha256=<hex>".
 )";
 }

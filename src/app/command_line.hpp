@@ -8,7 +8,7 @@
 
 namespace deployhook {
 
-enum class Command { Serve, CheckConfig, Status, Deploy, Rollback, Pause, Resume, Sign, Version, Help };
+enum class Command { Serve, CheckConfig, Status, Deploy, Rollback, Pause, Resume, Sign, NotifyTest, Version, Help };
 
 struct CommandLine {
   Command command = Command::Help;

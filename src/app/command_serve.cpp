@@ -19,6 +19,8 @@
 #include "listen_address.hpp"
 #include "listen_socket.hpp"
 #include "log_retention.hpp"
+#include "notify/outbox_sender.hpp"
+#include "notify/run_notifier.hpp"
 #include "ownership_repair.hpp"
 #include "runner.hpp"
 #include "stale_temporaries.hpp"
@@ -153,10 +155,17 @@ int RunServe(const CommandLine& line, const Logger& log) {
 
   JobQueue queue(config.state_dir);
   DeliveryMemory memory(config.state_dir);
-  Runner runner(config, queue, memory, log, RunnerTimingFromEnvironment());
+  HandlerSlot handlers(initial, queue, memory, log);
+  // Notifications leave through the outbox on their own thread: a slow receiver never holds up
+  // a run or a request.
+  ConfigSource current_config = [&handlers] { return handlers.CurrentConfig(); };
+  Outbox outbox(config.state_dir);
+  OutboxSender sender(current_config, outbox, config.state_dir, log, SenderTimingFromEnvironment());
+  RunNotifier notifier(current_config, outbox, log, [&sender] { sender.Wake(); });
+  sender.Start();
+  Runner runner(config, queue, memory, log, RunnerTimingFromEnvironment(), &notifier);
   queue.OnEnqueue([&runner] { runner.Wake(); });
   runner.Start();
-  HandlerSlot handlers(initial, queue, memory, log);
   log.Log(LogLevel::Info, "serve",
           {{"listen", line.listen.value_or(config.listen.value_or("fd:0"))},
            {"threads", std::to_string(config.threads)}, {"state_dir", config.state_dir.string()}});
@@ -181,12 +190,14 @@ int RunServe(const CommandLine& line, const Logger& log) {
       // A thread still inside a request uses the handler: leave without destroying anything.
       log.Log(LogLevel::Warning, "stopping", {{"reason", "requests still open at the deadline"}});
       runner.Stop();
+      sender.Stop();
       if (!listener.unix_path.empty()) ::unlink(listener.unix_path.c_str());
       std::_Exit(0);
     }
   }
   if (!listener.unix_path.empty()) ::unlink(listener.unix_path.c_str());
   runner.Stop();
+  sender.Stop();
   log.Log(LogLevel::Info, "stopped");
   return 0;
 }

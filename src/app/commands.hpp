@@ -33,5 +33,6 @@ int RunRollback(const CommandLine& line);
 int RunPause(const CommandLine& line);
 int RunResume(const CommandLine& line);
 int RunSign(const CommandLine& line);
+int RunNotifyTest(const CommandLine& line);
 
 }  // namespace deployhook

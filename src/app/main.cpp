@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
       case Command::Pause: return RunPause(line);
       case Command::Resume: return RunResume(line);
       case Command::Sign: return RunSign(line);
+      case Command::NotifyTest: return RunNotifyTest(line);
     }
   } catch (const ConfigError& e) {
     std::fprintf(stderr, "deployhook: config error: %s\n", e.what());

@@ -19,15 +19,23 @@ namespace {
 
 using KeyList = std::span<const std::string_view>;
 
-constexpr std::array<std::string_view, 12> GLOBAL_KEYS = {
+constexpr std::array<std::string_view, 13> GLOBAL_KEYS = {
     "listen",    "socket_mode",    "socket_group", "state_dir", "secret_file",
     "keep_runs", "max_body_bytes", "threads",      "target",
-    "hook_path", "read_token_file", "public_badges"};
-constexpr std::array<std::string_view, 20> TARGET_KEYS = {
+    "hook_path", "read_token_file", "public_badges", "notify"};
+constexpr std::array<std::string_view, 23> TARGET_KEYS = {
     "name",          "repository",   "branch",       "project_dir",    "services",
     "compose",       "compose_files", "pull_timeout", "up_timeout",    "health_timeout",
     "rollback",      "image_timeout", "image_poll",   "forge",         "trigger",
-    "workflow",      "package",      "secret_file",  "kind",          "stack"};
+    "workflow",      "package",      "secret_file",  "kind",          "stack",
+    "status_token_file", "status_api", "status_context"};
+
+constexpr std::array<std::string_view, 7> NOTIFY_KEYS = {
+    "kind", "url", "url_file", "on", "targets", "secret_file", "ca_file"};
+constexpr std::array<std::string_view, 4> NOTIFY_KINDS = {"webhook", "ntfy", "slack", "discord"};
+constexpr std::array<std::string_view, 8> NOTIFY_EVENTS = {
+    "started", "succeeded", "unchanged", "stale", "failed", "timed_out", "rolled_back",
+    "rollback_failed"};
 
 constexpr const char* DEFAULT_CONFIG = "/etc/deployhook/deployhook.toml";
 constexpr std::size_t MAX_SECRET_BYTES = 4096;
@@ -224,6 +232,45 @@ void ReadKind(TableReader& reader, Target& target) {
   }
 }
 
+bool IsHttpUrl(std::string_view url) {
+  return (url.starts_with("http://") && url.size() > 7) ||
+         (url.starts_with("https://") && url.size() > 8);
+}
+
+// Reads status_token_file, status_api and status_context; the other two need the first.
+void ReadCommitStatus(TableReader& reader, Target& target, const std::filesystem::path& config_path) {
+  std::optional<std::string> token_file = reader.String("status_token_file");
+  std::optional<std::string> api = reader.String("status_api");
+  std::optional<std::string> context = reader.String("status_context");
+  if (!token_file) {
+    if (api) reader.Fail(reader.Find("status_api"), "status_api", "needs status_token_file");
+    if (context) reader.Fail(reader.Find("status_context"), "status_context", "needs status_token_file");
+    return;
+  }
+  if (target.forge == Forge::Bitbucket || target.forge == Forge::BitbucketServer) {
+    reader.Fail(reader.Find("status_token_file"), "status_token_file",
+                "commit status is for github, gitea, forgejo, gogs and gitlab");
+  }
+  CommitStatusSettings status;
+  try {
+    status.token = ReadSecretFile(RelativeTo(config_path, *token_file));
+  } catch (const ConfigError& e) {
+    reader.Fail(reader.Find("status_token_file"), "status_token_file", e.what());
+  }
+  if (!api && target.forge != Forge::GitHub) {
+    reader.Fail(nullptr, "status_api",
+                "missing: forge " + std::string(ForgeName(target.forge)) + " needs its base URL");
+  }
+  status.api = api.value_or("https://api.github.com");
+  if (!IsHttpUrl(status.api)) {
+    reader.Fail(reader.Find("status_api"), "status_api", "expected an http:// or https:// URL");
+  }
+  while (status.api.ends_with('/')) status.api.pop_back();
+  status.context = context.value_or("deployhook/" + target.name);
+  if (status.context.empty()) reader.Fail(reader.Find("status_context"), "status_context", "must not be empty");
+  target.status = std::move(status);
+}
+
 Target ReadTarget(const toml::table& table, std::size_t index, const std::string& file,
                   const std::filesystem::path& config_path) {
   TableReader reader(table, file, "target[" + std::to_string(index) + "].");
@@ -265,6 +312,7 @@ Target ReadTarget(const toml::table& table, std::size_t index, const std::string
       reader.Fail(reader.Find("secret_file"), "secret_file", e.what());
     }
   }
+  ReadCommitStatus(reader, target, config_path);
   return target;
 }
 
@@ -334,6 +382,93 @@ void ReadTargets(Config& config, TableReader& reader, const std::string& file) {
   }
 }
 
+// Returns the first line of `path` (a URL), trimmed; throws ConfigError naming the problem.
+std::string ReadUrlFile(const std::filesystem::path& path) {
+  std::string url = ReadSecretFile(path);
+  url = url.substr(0, url.find_first_of("\r\n"));
+  while (!url.empty() && (url.back() == ' ' || url.back() == '\t')) url.pop_back();
+  if (url.empty()) throw ConfigError("url file " + path.string() + " has no URL");
+  return url;
+}
+
+Notifier ReadNotifier(const toml::table& table, std::size_t index, const Config& config,
+                      const std::string& file) {
+  TableReader reader(table, file, "notify[" + std::to_string(index) + "].");
+  reader.RejectUnknownKeys(NOTIFY_KEYS);
+  Notifier notifier;
+  notifier.kind = reader.RequiredString("kind");
+  if (std::find(NOTIFY_KINDS.begin(), NOTIFY_KINDS.end(), notifier.kind) == NOTIFY_KINDS.end()) {
+    reader.Fail(reader.Find("kind"), "kind", "expected webhook, ntfy, slack or discord");
+  }
+  std::optional<std::string> url = reader.String("url");
+  std::optional<std::string> url_file = reader.String("url_file");
+  if (url && url_file) reader.Fail(reader.Find("url"), "url", "set url or url_file, not both");
+  if (!url && !url_file) reader.Fail(nullptr, "url_file", "missing: set url_file (or url)");
+  if (url_file) {
+    notifier.url_file = RelativeTo(config.source, *url_file);
+    try {
+      notifier.url = ReadUrlFile(*notifier.url_file);
+    } catch (const ConfigError& e) {
+      reader.Fail(reader.Find("url_file"), "url_file", e.what());
+    }
+  } else {
+    notifier.url = *url;
+  }
+  // The message names neither the URL nor the file's content: either may hold a token.
+  if (!IsHttpUrl(notifier.url)) {
+    std::string key = url_file ? "url_file" : "url";
+    reader.Fail(reader.Find(key), key, "expected an http:// or https:// URL");
+  }
+  notifier.on = reader.Strings("on").value_or(std::vector<std::string>{
+      "stale", "failed", "timed_out", "rolled_back", "rollback_failed"});
+  for (const std::string& event : notifier.on) {
+    if (std::find(NOTIFY_EVENTS.begin(), NOTIFY_EVENTS.end(), event) == NOTIFY_EVENTS.end()) {
+      std::string what = "unknown event \"" + event + "\"";
+      if (std::optional<std::string> meant = ClosestName(event, NOTIFY_EVENTS)) {
+        what += " (did you mean " + *meant + "?)";
+      }
+      reader.Fail(reader.Find("on"), "on", what);
+    }
+  }
+  notifier.targets = reader.Strings("targets").value_or(std::vector<std::string>{});
+  for (const std::string& name : notifier.targets) {
+    bool known = std::any_of(config.targets.begin(), config.targets.end(),
+                             [&](const Target& target) { return target.name == name; });
+    if (!known) reader.Fail(reader.Find("targets"), "targets", "no target \"" + name + "\"");
+  }
+  if (std::optional<std::string> secret_file = reader.String("secret_file")) {
+    if (notifier.kind != "webhook") {
+      reader.Fail(reader.Find("secret_file"), "secret_file", "only a webhook is signed");
+    }
+    try {
+      notifier.secret = ReadSecretFile(RelativeTo(config.source, *secret_file));
+    } catch (const ConfigError& e) {
+      reader.Fail(reader.Find("secret_file"), "secret_file", e.what());
+    }
+  } else if (notifier.kind == "webhook") {
+    reader.Fail(nullptr, "secret_file", "missing (required for a webhook: it is signed)");
+  }
+  if (std::optional<std::string> ca_file = reader.String("ca_file")) {
+    notifier.ca_file = RelativeTo(config.source, *ca_file);
+    if (!std::filesystem::is_regular_file(*notifier.ca_file)) {
+      reader.Fail(reader.Find("ca_file"), "ca_file", "no file " + notifier.ca_file->string());
+    }
+  }
+  return notifier;
+}
+
+void ReadNotifiers(Config& config, TableReader& reader, const std::string& file) {
+  const toml::node* node = reader.Find("notify");
+  if (node == nullptr) return;
+  const toml::array* array = node->as_array();
+  if (array == nullptr || !array->is_array_of_tables()) {
+    reader.Fail(node, "notify", "expected [[notify]] tables");
+  }
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    config.notifiers.push_back(ReadNotifier(*array->get(i)->as_table(), i, config, file));
+  }
+}
+
 }  // namespace
 
 std::string_view TriggerName(Trigger trigger) noexcept {
@@ -352,6 +487,11 @@ std::string_view KindName(TargetKind kind) noexcept {
     case TargetKind::Service: return "service";
   }
   return "compose";
+}
+
+bool Notifier::Wants(std::string_view event, std::string_view target) const {
+  bool for_target = targets.empty() || std::find(targets.begin(), targets.end(), target) != targets.end();
+  return for_target && std::find(on.begin(), on.end(), event) != on.end();
 }
 
 std::vector<std::string> Config::Secrets() const {
@@ -424,6 +564,7 @@ Config LoadConfig(const std::filesystem::path& path, const ConfigEnvironment& en
   config.keep_runs = static_cast<int>(reader.Integer("keep_runs", 1, 1000000).value_or(500));
   ReadTargets(config, reader, file);
   ReadGlobalSecret(config, reader, env);
+  ReadNotifiers(config, reader, file);
   return config;
 }
 

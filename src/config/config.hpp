@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "forge.hpp"
@@ -33,6 +34,13 @@ enum class TargetKind { Compose, Stack, Service };
 // Returns the config name of a kind: "compose", "stack" or "service".
 std::string_view KindName(TargetKind kind) noexcept;
 
+// Commit status on the forge for a target's runs (enabled by status_token_file).
+struct CommitStatusSettings {
+  std::string token;    // never logged
+  std::string api;      // base URL without a trailing slash
+  std::string context;  // default: deployhook/<target>
+};
+
 struct Target {
   std::string name;
   std::string repository;  // owner/name as configured; compared case-insensitively
@@ -56,6 +64,21 @@ struct Target {
   int image_poll = 15;       // seconds between two pulls while waiting
   std::optional<std::filesystem::path> secret_file;  // this target's own secret
   std::string secret;  // the secret that verifies this target's deliveries
+  std::optional<CommitStatusSettings> status;
+};
+
+// One [[notify]] table: where to tell whom about which runs.
+struct Notifier {
+  std::string kind;  // webhook, ntfy, slack, discord
+  std::string url;   // from url or url_file; holds a token often, so never logged
+  std::optional<std::filesystem::path> url_file;
+  std::vector<std::string> on;       // run results, plus "started"
+  std::vector<std::string> targets;  // empty: every target
+  std::string secret;                // webhook: the signing secret from secret_file
+  std::optional<std::filesystem::path> ca_file;
+
+  // Returns true when this notifier wants to hear `event` (a result or "started") of `target`.
+  bool Wants(std::string_view event, std::string_view target) const;
 };
 
 struct Config {
@@ -74,6 +97,7 @@ struct Config {
   bool public_badges = false;
   int keep_runs = 500;  // per target: the logs of older runs are removed
   std::vector<Target> targets;
+  std::vector<Notifier> notifiers;
 
   // The distinct secrets in use, each once, in target order; VerifySignature takes this list.
   std::vector<std::string> Secrets() const;

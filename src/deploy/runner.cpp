@@ -1,7 +1,5 @@
 #include "runner.hpp"
 
-#include <charconv>
-#include <cstdlib>
 #include <functional>
 
 #include "backoff.hpp"
@@ -9,6 +7,7 @@
 #include "coalesce.hpp"
 #include "compose_command.hpp"
 #include "durable_file.hpp"
+#include "environment.hpp"
 #include "file_lock.hpp"
 #include "pause.hpp"
 #include "log_retention.hpp"
@@ -38,20 +37,6 @@ class ProcessExecutor final : public StepExecutor {
   Sleep sleep_;
 };
 
-// Returns the milliseconds in $name, or `fallback` when it is unset or not 1 to 600000.
-std::chrono::milliseconds MillisecondsFromEnvironment(const char* name,
-                                                      std::chrono::milliseconds fallback) {
-  const char* text = std::getenv(name);
-  if (text == nullptr) return fallback;
-  std::string_view value(text);
-  long long ms = 0;
-  auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), ms);
-  if (error != std::errc() || end != value.data() + value.size() || ms < 1 || ms > 600000) {
-    return fallback;
-  }
-  return std::chrono::milliseconds(ms);
-}
-
 }  // namespace
 
 RunnerTiming RunnerTimingFromEnvironment() {
@@ -66,8 +51,9 @@ RunnerTiming RunnerTimingFromEnvironment() {
 }
 
 Runner::Runner(const Config& config, JobQueue& queue, DeliveryMemory& memory, const Logger& log,
-               RunnerTiming timing)
+               RunnerTiming timing, RunObserver* observer)
     : config_(config), queue_(queue), memory_(memory), log_(log), timing_(timing),
+      observer_(observer),
       current_(std::make_shared<const Config>(config)) {}
 
 Runner::~Runner() { Stop(); }
@@ -160,6 +146,7 @@ void Runner::Loop(const std::string& name) {
       if (!unrecorded) unrecorded = RunOnce(*target);
       if (unrecorded) {
         Record(*unrecorded);
+        if (observer_) observer_->OnFinished(unrecorded->run);
         if (unrecorded->failed_tries > 0) {
           log_.Log(LogLevel::Notice, "run", {{"id", unrecorded->run.id}, {"target", name},
                                              {"reason", "recorded after all"}});
@@ -232,6 +219,11 @@ std::optional<Runner::Finished> Runner::RunOnce(const Target& target) {
   log_.Log(LogLevel::Info, "run",
            {{"id", run.id}, {"target", target.name}, {"kind", run.kind}, {"after", run.after},
             {"restores", run.restores}, {"deliveries", std::to_string(jobs.size())}});
+  if (observer_) {
+    RunRecord starting = run;
+    starting.commit = coalesced.after;
+    observer_->OnStarted(starting);
+  }
 
   RunLog output(run.log);
   ProcessExecutor executor(abort_, [this](auto duration) { return SleepUnlessStopping(duration); });

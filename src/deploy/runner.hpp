@@ -20,6 +20,7 @@
 #include "target_activity.hpp"
 #include "job_queue.hpp"
 #include "log.hpp"
+#include "run_observer.hpp"
 
 namespace deployhook {
 
@@ -48,8 +49,10 @@ class Runner {
   static constexpr std::chrono::seconds RECORD_RETRY_FIRST{5};
   static constexpr std::chrono::minutes RECORD_RETRY_MAX{10};
 
+  // `observer`, when given, hears of every run that starts and every run recorded; it must
+  // outlive the runner.
   Runner(const Config& config, JobQueue& queue, DeliveryMemory& memory, const Logger& log,
-         RunnerTiming timing = {});
+         RunnerTiming timing = {}, RunObserver* observer = nullptr);
   ~Runner();
 
   void Start();
@@ -95,6 +98,7 @@ class Runner {
   DeliveryMemory& memory_;
   const Logger& log_;
   const RunnerTiming timing_;
+  RunObserver* const observer_;
   std::vector<std::thread> threads_;
   std::mutex mutex_;
   std::shared_ptr<const Config> current_;  // guarded by mutex_

@@ -39,4 +39,21 @@ std::optional<std::string> FormField(std::string_view body, std::string_view nam
   return std::nullopt;
 }
 
+std::string UrlEncode(std::string_view bytes) {
+  static constexpr char HEX[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : bytes) {
+    bool bare = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                c == '-' || c == '_' || c == '.' || c == '~';
+    if (bare) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += HEX[c >> 4];
+      out += HEX[c & 0xf];
+    }
+  }
+  return out;
+}
+
 }  // namespace deployhook

@@ -6,29 +6,7 @@
 #include "form.hpp"
 #include "harness.hpp"
 
-namespace {
-
 using namespace deployhook;
-
-// Returns `bytes` encoded as a browser would: unreserved characters bare, every other byte %XX.
-std::string UrlEncode(std::string_view bytes) {
-  static constexpr char HEX[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : bytes) {
-    bool bare = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                c == '-' || c == '_' || c == '.' || c == '~';
-    if (bare) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += HEX[c >> 4];
-      out += HEX[c & 0xf];
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view body = fuzz::AsText(data, size);

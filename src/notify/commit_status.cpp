@@ -1,0 +1,31 @@
+#include "notify/commit_status.hpp"
+
+#include <cassert>
+
+namespace deployhook {
+
+std::string StatusDescription(std::string_view event) {
+  return "deploy " + std::string(event == "started" ? "started" : event);
+}
+
+StatusPost CommitStatusPost(const Target& target, std::string_view sha, std::string_view event) {
+  assert(target.status.has_value());
+  const CommitStatusSettings& status = *target.status;
+  switch (target.forge) {
+    case Forge::GitLab:
+      return GitLabStatus(status.api, target.repository, sha, event, status.context);
+    case Forge::Gitea:
+    case Forge::Forgejo:
+    case Forge::Gogs:
+      return GitHubStatus(status.api + "/api/v1", target.repository, sha, event, status.context);
+    default:
+      return GitHubStatus(status.api, target.repository, sha, event, status.context);
+  }
+}
+
+std::pair<std::string, std::string> StatusAuthHeader(Forge forge, std::string_view token) {
+  if (forge == Forge::GitLab) return {"PRIVATE-TOKEN", std::string(token)};
+  return {"Authorization", "Bearer " + std::string(token)};
+}
+
+}  // namespace deployhook

@@ -1,0 +1,38 @@
+#pragma once
+// Commit status on the forge: "pending" when a run starts, its outcome when it ends, on the
+// run's commit. Each forge's paths and state names live in their own small file.
+
+#include <string>
+#include <string_view>
+
+#include "config.hpp"
+#include "notify/http_client.hpp"
+
+namespace deployhook {
+
+struct StatusPost {
+  std::string url;   // holds no secret: the token travels in a header added when it is sent
+  std::string body;  // JSON
+};
+
+// GitHub: POST {api}/repos/{owner}/{repo}/statuses/{sha}; Gitea, Forgejo and Gogs: the same
+// under {api}/api/v1. States: pending, success, failure (a run that failed, timed out, was
+// rolled back or found its image stale), error (the rollback failed too).
+StatusPost GitHubStatus(std::string_view repos_base, std::string_view repository,
+                        std::string_view sha, std::string_view event, std::string_view context);
+
+// GitLab: POST {api}/api/v4/projects/{url-encoded path}/statuses/{sha}. States: running,
+// success, failed.
+StatusPost GitLabStatus(std::string_view api, std::string_view repository, std::string_view sha,
+                        std::string_view event, std::string_view context);
+
+// Returns the post for `target`'s forge (its status settings must be set).
+StatusPost CommitStatusPost(const Target& target, std::string_view sha, std::string_view event);
+
+// Returns the header carrying `token` as `forge` expects it.
+std::pair<std::string, std::string> StatusAuthHeader(Forge forge, std::string_view token);
+
+// Returns the status description: "deploy started", "deploy failed", ...
+std::string StatusDescription(std::string_view event);
+
+}  // namespace deployhook

@@ -1,0 +1,23 @@
+#pragma once
+// What a notification is about: one run starting or finishing.
+
+#include <optional>
+#include <string>
+
+#include "history.hpp"
+
+namespace deployhook {
+
+struct RunEvent {
+  std::string event;  // "started", the run's result, or "test" (`deployhook notify-test`)
+  RunRecord run;
+  std::optional<long> seconds;  // finished runs: how long the run took
+  std::string failed_step;      // failures: the last step that did not exit 0, and its exit code
+  int failed_exit_code = 0;
+  std::string output_tail;  // failures: the last lines of the run's output, bounded and cleaned
+};
+
+// Returns true for the results that say something went wrong (they carry the failing step).
+bool IsFailure(std::string_view event) noexcept;
+
+}  // namespace deployhook

@@ -1,0 +1,68 @@
+// Commit status requests: each forge's path, state names and token header.
+
+#include <boost/test/unit_test.hpp>
+
+#include "notify/commit_status.hpp"
+#include "unit_support.hpp"
+
+namespace deployhook {
+namespace {
+
+constexpr std::string_view SHA = "4e1f2a3bcccccccccccccccccccccccccccccccc";
+
+Target StatusTarget(Forge forge, std::string api) {
+  Target target = testing::MakeTarget("web", "octo/app", "main");
+  target.forge = forge;
+  target.status = CommitStatusSettings{"t0ken", std::move(api), "deployhook/web"};
+  return target;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(commit_status)
+
+BOOST_AUTO_TEST_CASE(github_goes_pending_then_success_failure_or_error) {
+  Target target = StatusTarget(Forge::GitHub, "https://api.github.com");
+  StatusPost started = CommitStatusPost(target, SHA, "started");
+  BOOST_TEST(started.url == "https://api.github.com/repos/octo/app/statuses/" + std::string(SHA));
+  BOOST_TEST(started.body ==
+             R"({"state":"pending","context":"deployhook/web","description":"deploy started"})");
+  BOOST_TEST(CommitStatusPost(target, SHA, "succeeded").body ==
+             R"({"state":"success","context":"deployhook/web","description":"deploy succeeded"})");
+  BOOST_TEST(CommitStatusPost(target, SHA, "rolled_back").body ==
+             R"({"state":"failure","context":"deployhook/web","description":"deploy rolled_back"})");
+  BOOST_TEST(CommitStatusPost(target, SHA, "rollback_failed").body ==
+             R"({"state":"error","context":"deployhook/web","description":"deploy rollback_failed"})");
+  BOOST_TEST((StatusAuthHeader(Forge::GitHub, "t0ken") ==
+              std::pair<std::string, std::string>{"Authorization", "Bearer t0ken"}));
+}
+
+BOOST_AUTO_TEST_CASE(gitea_forgejo_and_gogs_use_the_github_shape_under_api_v1) {
+  for (Forge forge : {Forge::Gitea, Forge::Forgejo, Forge::Gogs}) {
+    StatusPost post = CommitStatusPost(StatusTarget(forge, "https://git.example"), SHA, "failed");
+    BOOST_TEST(post.url == "https://git.example/api/v1/repos/octo/app/statuses/" + std::string(SHA));
+    BOOST_TEST(post.body ==
+               R"({"state":"failure","context":"deployhook/web","description":"deploy failed"})");
+    BOOST_TEST(StatusAuthHeader(forge, "t0ken").first == "Authorization");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(gitlab_goes_running_then_success_or_failed_with_its_token_header) {
+  Target target = StatusTarget(Forge::GitLab, "https://gitlab.example");
+  target.repository = "group/sub.app";
+  StatusPost started = CommitStatusPost(target, SHA, "started");
+  BOOST_TEST(started.url ==
+             "https://gitlab.example/api/v4/projects/group%2Fsub.app/statuses/" + std::string(SHA));
+  BOOST_TEST(started.body ==
+             R"({"state":"running","name":"deployhook/web","description":"deploy started"})");
+  BOOST_TEST(CommitStatusPost(target, SHA, "unchanged").body ==
+             R"({"state":"success","name":"deployhook/web","description":"deploy unchanged"})");
+  BOOST_TEST(CommitStatusPost(target, SHA, "timed_out").body ==
+             R"({"state":"failed","name":"deployhook/web","description":"deploy timed_out"})");
+  BOOST_TEST((StatusAuthHeader(Forge::GitLab, "t0ken") ==
+              std::pair<std::string, std::string>{"PRIVATE-TOKEN", "t0ken"}));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace deployhook
