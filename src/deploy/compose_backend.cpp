@@ -80,8 +80,9 @@ std::vector<ImageRecord> ComposeBackend::NoteImages(const std::vector<ContainerI
   std::vector<ImageRecord> images;
   for (const auto& [service, reference] : references) {
     ImageRecord image{service, reference, {}, {}, std::nullopt};
+    // Compared through the record: clang 14 cannot capture a structured binding.
     auto running = std::find_if(containers.begin(), containers.end(),
-                                [&](const ContainerImage& c) { return c.service == service; });
+                                [&](const ContainerImage& c) { return c.service == image.service; });
     if (running != containers.end()) {
       image.before = running->image_id;
     } else if (std::optional<ImageInfo> local = steps_.InspectImage(image)) {
