@@ -24,7 +24,7 @@ constexpr int WAKE_SIGNAL = SIGUSR2;
 // on a connection the worker is closing.
 constexpr std::chrono::seconds KEEP_IDLE{60};
 // Accept threads may grow to this many times `threads` while kept connections hold the others.
-constexpr int EXTRA_THREAD_FACTOR = 8;
+constexpr int EXTRA_THREAD_FACTOR = 4;
 // While a new connection waits and another thread is free to take it, a thread holding an idle
 // kept connection looks at that connection alone for this long before it looks again.
 constexpr int HANDOVER_MS = 2;

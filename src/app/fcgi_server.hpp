@@ -17,7 +17,7 @@ struct FCGX_Request;
 namespace deployhook {
 
 // Accept threads: `threads` of them always; more while kept connections (nginx `keepalive`
-// with `fastcgi_keep_conn on`) hold them all and a new connection waits, up to 8 x threads; an
+// with `fastcgi_keep_conn on`) hold them all and a new connection waits, up to 4 x threads; an
 // extra thread leaves once another is free.
 class FcgiServer {
  public:
