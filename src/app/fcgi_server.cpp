@@ -82,10 +82,13 @@ std::string ReadBody(FCGX_Stream* in, std::uint64_t length) {
 }
 
 // Returns the read side's answer when the request is one for it.
+// Every delivery passes here: only its path is looked at unless it lies below the hook path.
 std::optional<Response> AnswerRead(FCGX_Request& request, const Handler& handler, ReadSide& read_side) {
   ReadRequest read;
+  std::optional<std::string_view> uri = Param("REQUEST_URI", request.envp);
+  read.path = uri ? *uri : Param("DOCUMENT_URI", request.envp).value_or("");
+  if (!PathBelow(read.path, handler.Configuration().hook_path)) return std::nullopt;
   read.method = Param("REQUEST_METHOD", request.envp).value_or("");
-  read.path = Param("REQUEST_URI", request.envp).value_or(Param("DOCUMENT_URI", request.envp).value_or(""));
   read.accept = Param("HTTP_ACCEPT", request.envp).value_or("");
   read.authorization = Param("HTTP_AUTHORIZATION", request.envp);
   return read_side.Answer(handler.Configuration(), read);
@@ -145,9 +148,8 @@ enum class Kept { Serve, Release, NeedsThread };
 
 // Waits on an idle kept connection for its next request. libfcgi would block in read() on it,
 // so that kept connections pinned every accept thread and new connections waited behind them
-// (p99 of half a second measured with 4 threads behind `keepalive 16`). Returns Serve when the
-// next request arrives; Release when the peer closed it, it stayed idle until `deadline`, or
-// the server stops; NeedsThread when a new connection waits and no thread is free to accept it
+// until one closed. Returns Serve when the next request arrives; Release when the peer closed
+// it, it stayed idle until `deadline`, or the server stops; NeedsThread when a new connection waits and no thread is free to accept it
 // (this thread then holds the claim on `accepting` for the thread the caller starts).
 Kept AwaitKept(int kept_fd, int listen_fd, std::atomic<int>& accepting, const std::atomic<bool>& stopping,
                std::chrono::steady_clock::time_point deadline) {
