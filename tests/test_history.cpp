@@ -174,6 +174,22 @@ BOOST_AUTO_TEST_CASE(compacting_no_history_does_nothing) {
   BOOST_TEST(!std::filesystem::exists(HistoryPath(state.Path())));
 }
 
+BOOST_AUTO_TEST_CASE(says_what_a_run_left_deployed) {
+  RunRecord run = MakeRun("1", "unchanged");
+  BOOST_TEST(LeftDeployed(run));
+  BOOST_TEST(RunCommit(run) == run.after);  // a record from before runs named their commit
+  BOOST_TEST(RunRevision(run).empty());
+  run.commit = std::string(40, 'c');
+  run.images = {{"app", "app:1", "sha256:a", "sha256:b", std::nullopt},
+                {"web", "web:1", "sha256:c", "sha256:d", std::string(40, 'd')}};
+  BOOST_TEST(RunCommit(run) == run.commit);
+  BOOST_TEST(RunRevision(run) == std::string(40, 'd'));
+  for (std::string result : {"stale", "failed", "timed_out", "rolled_back", "rollback_failed"}) {
+    run.result = result;
+    BOOST_TEST(!LeftDeployed(run), result);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(reads_no_runs_when_there_is_no_history) {
   testing::TempDir state;
   BOOST_TEST(ReadHistory(state.Path(), 10).empty());

@@ -31,7 +31,7 @@ int RunRollback(const CommandLine& line) {
   job.delivery = "rollback";
   job.repository = target.repository;
   job.ref = "refs/heads/" + target.branch;
-  job.after = restored.commit.empty() ? restored.after : restored.commit;
+  job.after = RunCommit(restored);
   job.queued_at = FormatRfc3339(now);
   job.restores = restored.id;
   for (const ImageRecord& image : restored.images) {

@@ -16,15 +16,12 @@ namespace {
 
 std::string Short(const std::string& sha) { return sha.substr(0, 12); }
 
-// The commit the run aimed at (older records name only the pushed `after`).
-std::string Commit(const RunRecord& run) { return Short(run.commit.empty() ? run.after : run.commit); }
+std::string Commit(const RunRecord& run) { return Short(RunCommit(run)); }
 
 // The revision label of the images the run left in place: "-" when none carries one.
 std::string Revision(const RunRecord& run) {
-  for (const ImageRecord& image : run.images) {
-    if (image.revision) return Short(*image.revision);
-  }
-  return "-";
+  std::string revision = RunRevision(run);
+  return revision.empty() ? "-" : Short(revision);
 }
 
 // Every value read back from history may come from a payload: printed escaped, never as bytes
@@ -55,9 +52,7 @@ void PrintTarget(const Config& config, const std::string& target, const std::vec
   if (!PrintPause(config, target)) std::printf("%s: active\n", target.c_str());
   bool running = FileLock::IsHeld(config.state_dir / "locks" / (target + ".lock"));
   std::printf("running now: %s\n", running ? "yes" : "no");
-  auto deployed = std::find_if(runs.begin(), runs.end(), [](const RunRecord& run) {
-    return run.result == "succeeded" || run.result == "unchanged";
-  });
+  auto deployed = std::find_if(runs.begin(), runs.end(), LeftDeployed);
   if (deployed != runs.end()) {
     std::printf("deployed: commit %s, revision %s, by run %s (%s)\n", Shown(Commit(*deployed)).c_str(),
                 Shown(Revision(*deployed)).c_str(), deployed->id.c_str(), deployed->finished_at.c_str());

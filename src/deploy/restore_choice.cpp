@@ -5,8 +5,6 @@
 namespace deployhook {
 namespace {
 
-bool Deployed(const RunRecord& run) { return run.result == "succeeded" || run.result == "unchanged"; }
-
 bool HasImages(const RunRecord& run) {
   return std::any_of(run.images.begin(), run.images.end(),
                      [](const ImageRecord& image) { return !image.after.empty(); });
@@ -24,7 +22,7 @@ RestoreChoice ChooseRestore(const std::vector<RunRecord>& history, std::string_v
     if (named->target != target) {
       return Fail("run " + *to + " belongs to target " + named->target + ", not " + std::string(target));
     }
-    if (!Deployed(*named)) return Fail("run " + *to + " ended " + named->result + ": only a succeeded run can be restored");
+    if (!LeftDeployed(*named)) return Fail("run " + *to + " ended " + named->result + ": only a succeeded run can be restored");
     if (!HasImages(*named)) return Fail("run " + *to + " recorded no images to put back");
     return {*named, {}};
   }
@@ -32,7 +30,7 @@ RestoreChoice ChooseRestore(const std::vector<RunRecord>& history, std::string_v
   for (const RunRecord& run : history) {
     if (run.target == target) runs.push_back(&run);
   }
-  auto current = std::find_if(runs.begin(), runs.end(), [](const RunRecord* run) { return Deployed(*run); });
+  auto current = std::find_if(runs.begin(), runs.end(), [](const RunRecord* run) { return LeftDeployed(*run); });
   if (current == runs.end()) return Fail("target " + std::string(target) + " has no deployed run to roll back from");
   if ((*current)->kind == "rollback") {
     const RunRecord& rollback = **current;

@@ -30,7 +30,7 @@ void HistoryIndex::Add(const RunRecord& run) {
   ++target.buckets.back();
   target.duration_sum += seconds;
   ++target.duration_count;
-  if (run.result == "succeeded" || run.result == "unchanged") {
+  if (LeftDeployed(run)) {
     if (std::optional<SystemTime> at = ParseRfc3339(run.finished_at)) {
       target.last_success = std::chrono::duration<double>(at->time_since_epoch()).count();
     }

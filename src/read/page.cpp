@@ -75,7 +75,7 @@ std::string Card(const TargetView& target) {
   }
   html += " · queued: " + std::to_string(target.queued) + "</p>";
   if (const RunRecord* deployed = DeployedRun(target.history)) {
-    std::string commit = deployed->commit.empty() ? deployed->after : deployed->commit;
+    const std::string& commit = RunCommit(*deployed);
     std::string revision = RunRevision(*deployed);
     html += "<p class=\"meta\">deployed: <code>" + EscapeHtml(Short(commit)) + "</code>";
     if (!revision.empty()) html += " (image revision <code>" + EscapeHtml(Short(revision)) + "</code>)";
@@ -101,7 +101,7 @@ std::string RenderPage(const std::vector<TargetView>& targets, std::string_view 
   }
   std::sort(runs.begin(), runs.end(), [](const RunRecord* a, const RunRecord* b) { return a->id > b->id; });
   for (const RunRecord* run : runs) {
-    std::string commit = run->commit.empty() ? run->after : run->commit;
+    const std::string& commit = RunCommit(*run);
     html += "<tr><td>" + EscapeHtml(run->finished_at) + "</td><td>" + EscapeHtml(run->target) + "</td><td>" +
             ResultSpan(run->kind == "rollback" ? run->result + " (rollback)" : run->result) +
             "</td><td><code>" + EscapeHtml(Short(commit)) + "</code></td><td class=\"hide-narrow\">" +

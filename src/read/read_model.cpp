@@ -4,16 +4,9 @@ namespace deployhook {
 
 const RunRecord* DeployedRun(const TargetHistory& history) {
   for (auto run = history.recent.rbegin(); run != history.recent.rend(); ++run) {
-    if (run->result == "succeeded" || run->result == "unchanged") return &*run;
+    if (LeftDeployed(*run)) return &*run;
   }
   return nullptr;
-}
-
-std::string RunRevision(const RunRecord& run) {
-  for (const ImageRecord& image : run.images) {
-    if (image.revision) return *image.revision;
-  }
-  return {};
 }
 
 std::string_view ResultColour(std::string_view result) noexcept {

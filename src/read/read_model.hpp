@@ -22,9 +22,6 @@ struct TargetView {
 // Returns the run that deployed what runs now: the newest succeeded or unchanged one.
 const RunRecord* DeployedRun(const TargetHistory& history);
 
-// Returns the first revision label among the run's images, or "".
-std::string RunRevision(const RunRecord& run);
-
 // Returns the colour a result is shown in (badge, page): green, amber, orange, red or grey.
 std::string_view ResultColour(std::string_view result) noexcept;
 

@@ -11,7 +11,7 @@ std::string RunJson(const RunRecord& run) {
       .Add("id", run.id)
       .Add("kind", run.kind)
       .Add("result", run.result)
-      .Add("commit", run.commit.empty() ? run.after : run.commit)
+      .Add("commit", RunCommit(run))
       .AddNullable("revision", revision.empty() ? std::nullopt : std::optional<std::string>(revision))
       .Add("started_at", run.started_at)
       .Add("finished_at", run.finished_at)

@@ -52,6 +52,21 @@ std::optional<ImageRecord> ParseImage(simdjson::dom::element item) {
 
 }  // namespace
 
+bool LeftDeployed(const RunRecord& run) noexcept {
+  return run.result == "succeeded" || run.result == "unchanged";
+}
+
+const std::string& RunCommit(const RunRecord& run) noexcept {
+  return run.commit.empty() ? run.after : run.commit;
+}
+
+std::string RunRevision(const RunRecord& run) {
+  for (const ImageRecord& image : run.images) {
+    if (image.revision) return *image.revision;
+  }
+  return {};
+}
+
 std::string SerializeRun(const RunRecord& run) {
   std::vector<std::string> steps;
   for (const StepRecord& step : run.steps) {

@@ -42,6 +42,16 @@ struct RunRecord {
   std::string log;  // path of the run's output
 };
 
+// Returns true when the run left its images running: it succeeded, or changed nothing.
+bool LeftDeployed(const RunRecord& run) noexcept;
+
+// Returns the commit the run aimed at; for records written before runs named one, the pushed
+// `after`.
+const std::string& RunCommit(const RunRecord& run) noexcept;
+
+// Returns the first revision label among the run's images, or "".
+std::string RunRevision(const RunRecord& run);
+
 // Returns the record as one line of JSON (no newline).
 std::string SerializeRun(const RunRecord& run);
 
