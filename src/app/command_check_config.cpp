@@ -33,6 +33,9 @@ int RunCheckConfig(const CommandLine& line) {
   std::printf("max_body_bytes: %llu, threads: %d, keep_runs: %d\n",
               static_cast<unsigned long long>(config.max_body_bytes), config.threads,
               config.keep_runs);
+  std::printf("  %d requests are served at once; connections the proxy keeps open (nginx "
+              "keepalive) hold no thread between requests\n",
+              config.threads);
   for (const Target& target : config.targets) {
     ComposeChoice compose = ChooseComposeCommand(target.compose);
     std::printf("target %s: %s branch %s in %s\n", target.name.c_str(), target.repository.c_str(),

@@ -2,39 +2,53 @@
 
 #include <fcgiapp.h>
 #include <fcntl.h>
-#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/select.h>
 #include <sys/socket.h>
-#include <pthread.h>
 #include <signal.h>
 
 #include <algorithm>
-#include <chrono>
 #include <array>
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <system_error>
+
+#include "environment.hpp"
 
 namespace deployhook {
 namespace {
 
 constexpr std::size_t READ_CHUNK = 64 * 1024;
-constexpr int WAKE_SIGNAL = SIGUSR2;
-// A kept connection (nginx `fastcgi_keep_conn on`) idle this long is closed. nginx's own
-// upstream keepalive_timeout (shipped: 10 s) is shorter, so nginx closes first and never sends
-// on a connection the worker is closing.
-constexpr std::chrono::seconds KEEP_IDLE{60};
-// Accept threads may grow to this many times `threads` while kept connections hold the others.
-constexpr int EXTRA_THREAD_FACTOR = 4;
-// While a new connection waits and another thread is free to take it, a thread holding an idle
-// kept connection looks at that connection alone for this long before it looks again.
-constexpr int HANDOVER_MS = 2;
-// How long an extra accept thread waits for a new connection before it may leave.
-constexpr std::chrono::milliseconds LINGER{2000};
-// At the thread cap, how long a thread holding an idle kept connection waits on it alone
-// before it looks at the listening socket again.
-constexpr int AT_CAP_WAIT_MS = 50;
+// A kept connection idle this long is closed. nginx's own upstream keepalive_timeout (shipped:
+// 10 s) is shorter, so nginx closes first and never sends on a connection the worker is closing.
+constexpr std::chrono::milliseconds KEEP_IDLE{60'000};
+// How often idle kept connections are looked for, at most.
+constexpr std::chrono::milliseconds SWEEP_EVERY{1000};
 // Unread request body a kept connection may skip to reach the next request.
 constexpr std::size_t DRAIN_LIMIT = 1 << 20;
+// libfcgi closes a connection with select(), which cannot watch a descriptor at or above
+// FD_SETSIZE: a connection that would get one is refused.
+constexpr int FD_LIMIT = FD_SETSIZE - 8;
+// After accept() fails for want of descriptors, how long before the listening socket is
+// watched again (the connection waits in the backlog meanwhile).
+constexpr std::chrono::milliseconds ACCEPT_BACKOFF{50};
+// Readiness tokens of the two descriptors that are not connections.
+constexpr std::uint64_t LISTEN_TOKEN = 1;
+constexpr std::uint64_t WAKE_TOKEN = 2;
+static_assert(WAKE_TOKEN < IdleConnections::FIRST_TOKEN);
+
+std::int64_t Ticks(std::chrono::steady_clock::time_point at) { return at.time_since_epoch().count(); }
+
+void Watch(int epoll, int op, int fd, std::uint32_t events, std::uint64_t token) {
+  epoll_event event{};
+  event.events = events;
+  event.data.u64 = token;
+  if (::epoll_ctl(epoll, op, fd, &event) != 0) {
+    throw std::system_error(errno, std::generic_category(), "epoll_ctl");
+  }
+}
 
 std::optional<std::string_view> Param(const char* name, FCGX_ParamArray envp) {
   const char* value = FCGX_GetParam(name, envp);
@@ -42,27 +56,35 @@ std::optional<std::string_view> Param(const char* name, FCGX_ParamArray envp) {
   return std::string_view(value);
 }
 
-// Returns a parameter's value, every value joined with ", " when it is repeated (kept in
-// `joined`). nginx before 1.23 passes a header sent twice as two parameters, of which
-// FCGX_GetParam would see only the first; nginx 1.23+ and Caddy join them. Joining here too
-// makes a doubled signature header malformed (401) behind any proxy, rather than letting its
+// Fills `headers` with the forge headers among the parameters, in one pass. A header sent
+// twice is joined with ", " (kept in `joined`): nginx before 1.23 passes it as two parameters, of
+// which FCGX_GetParam would see only the first; nginx 1.23+ and Caddy join them. Joining here
+// too makes a doubled signature header malformed (401) behind any proxy, rather than letting its
 // first copy win. A header sent once is viewed in place, without a copy.
-std::optional<std::string_view> JoinedParam(const char* name, FCGX_ParamArray envp,
-                                            std::string& joined) {
-  std::optional<std::string_view> first;
-  std::size_t name_length = std::strlen(name);
+void ReadForgeHeaders(FCGX_ParamArray envp, ForgeHeaders& headers,
+                      std::array<std::string, HEADER_COUNT>& joined) {
+  static const std::array<std::string_view, HEADER_COUNT> names = [] {
+    std::array<std::string_view, HEADER_COUNT> views;
+    for (std::size_t i = 0; i < HEADER_COUNT; ++i) views[i] = FORGE_HEADERS[i];
+    return views;
+  }();
   for (char** entry = envp; *entry != nullptr; ++entry) {
-    if (std::strncmp(*entry, name, name_length) != 0 || (*entry)[name_length] != '=') continue;
-    std::string_view value(*entry + name_length + 1);
-    if (!first) {
-      first = value;
+    const char* equals = std::strchr(*entry, '=');
+    if (equals == nullptr) continue;
+    std::string_view name(*entry, static_cast<std::size_t>(equals - *entry));
+    auto found = std::find(names.begin(), names.end(), name);
+    if (found == names.end()) continue;
+    auto i = static_cast<std::size_t>(found - names.begin());
+    std::string_view value(equals + 1);
+    std::optional<std::string_view>& slot = headers.values[i];
+    if (!slot) {
+      slot = value;
       continue;
     }
-    if (joined.empty()) joined.assign(*first);
-    joined.append(", ").append(value);
+    if (joined[i].empty()) joined[i].assign(*slot);
+    joined[i].append(", ").append(value);
+    slot = joined[i];
   }
-  if (!joined.empty()) return std::string_view(joined);
-  return first;
 }
 
 // Reads up to `length` bytes; fewer when the client went away. Grows with what arrives rather
@@ -105,9 +127,7 @@ void Answer(FCGX_Request& request, Handler& handler, ReadSide& read_side) {
   head.content_length = Param("CONTENT_LENGTH", request.envp);
   head.content_type = Param("CONTENT_TYPE", request.envp).value_or("");
   std::array<std::string, HEADER_COUNT> joined;  // only a repeated header is copied
-  for (std::size_t i = 0; i < HEADER_COUNT; ++i) {
-    head.headers.values[i] = JoinedParam(FORGE_HEADERS[i], request.envp, joined[i]);
-  }
+  ReadForgeHeaders(request.envp, head.headers, joined);
 
   Response response;
   try {
@@ -141,41 +161,6 @@ void DrainInput(FCGX_Request& request) {
   request.keepConnection = 0;
 }
 
-// Interrupts a thread blocked in accept(); the handler only has to exist.
-void OnWake(int) {}
-
-enum class Kept { Serve, Release, NeedsThread };
-
-// Waits on an idle kept connection for its next request. libfcgi would block in read() on it,
-// so that kept connections pinned every accept thread and new connections waited behind them
-// until one closed. Returns Serve when the next request arrives; Release when the peer closed
-// it, it stayed idle until `deadline`, or the server stops; NeedsThread when a new connection waits and no thread is free to accept it
-// (this thread then holds the claim on `accepting` for the thread the caller starts).
-Kept AwaitKept(int kept_fd, int listen_fd, std::atomic<int>& accepting, const std::atomic<bool>& stopping,
-               std::chrono::steady_clock::time_point deadline) {
-  for (;;) {
-    if (stopping.load()) return Kept::Release;
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return Kept::Release;
-    pollfd fds[2] = {{kept_fd, POLLIN, 0}, {listen_fd, POLLIN, 0}};
-    int ready = ::poll(fds, 2, static_cast<int>(std::min<std::int64_t>(left.count(), 1000)));
-    if (ready < 0 && errno != EINTR) return Kept::Release;
-    if (ready <= 0) continue;
-    if (fds[0].revents != 0) {
-      // The peer's close also wakes poll: then this thread counts as free, not as serving.
-      char next = 0;
-      bool closed = (fds[0].revents & (POLLHUP | POLLERR)) != 0 ||
-                    ::recv(kept_fd, &next, 1, MSG_PEEK | MSG_DONTWAIT) <= 0;
-      return closed ? Kept::Release : Kept::Serve;
-    }
-    if ((fds[1].revents & POLLIN) != 0) {
-      int none = 0;
-      if (accepting.compare_exchange_strong(none, 1)) return Kept::NeedsThread;
-      pollfd kept{kept_fd, POLLIN, 0};  // a free thread is taking the new one
-      if (::poll(&kept, 1, HANDOVER_MS) > 0) return Kept::Serve;
-    }
-  }
-}
 
 }  // namespace
 
@@ -183,7 +168,10 @@ FcgiServer::FcgiServer(int listen_fd, int threads, HandlerSlot& handlers, ReadSi
     : listen_fd_(listen_fd),
       handlers_(handlers),
       read_side_(read_side),
-      max_threads_(threads * EXTRA_THREAD_FACTOR) {
+      keep_idle_(MillisecondsFromEnvironment("DEPLOYHOOK_TEST_KEEP_IDLE_MS", KEEP_IDLE)),
+      epoll_(::epoll_create1(EPOLL_CLOEXEC)),
+      wake_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+  if (!epoll_ || !wake_) throw std::system_error(errno, std::generic_category(), "epoll");
   // FCGX_Init installs handlers for SIGUSR1 (shut down after the current request) and SIGPIPE
   // where none was set; put back what was there before.
   struct sigaction usr1 {}, pipe {};
@@ -192,128 +180,132 @@ FcgiServer::FcgiServer(int listen_fd, int threads, HandlerSlot& handlers, ReadSi
   FCGX_Init();
   ::sigaction(SIGUSR1, &usr1, nullptr);
   ::sigaction(SIGPIPE, &pipe, nullptr);
-  struct sigaction action {};
-  action.sa_handler = OnWake;  // no SA_RESTART: accept() and poll() return EINTR
-  sigemptyset(&action.sa_mask);
-  ::sigaction(WAKE_SIGNAL, &action, nullptr);
-  for (int i = 0; i < threads; ++i) Spawn(false, false);
+  // Non-blocking: a thread woken for a connection another one took gets EAGAIN, not a wait.
+  ::fcntl(listen_fd_, F_SETFL, ::fcntl(listen_fd_, F_GETFL) | O_NONBLOCK);
+  // One-shot: exactly one thread is woken per new connection or per request, and the watch is
+  // armed again by whoever handled it. The wake descriptor stays readable and wakes them all.
+  Watch(epoll_.get(), EPOLL_CTL_ADD, listen_fd_, EPOLLIN | EPOLLONESHOT, LISTEN_TOKEN);
+  Watch(epoll_.get(), EPOLL_CTL_ADD, wake_.get(), EPOLLIN, WAKE_TOKEN);
+  next_sweep_ = Ticks(std::chrono::steady_clock::now() + SWEEP_EVERY);
+  for (int i = 0; i < threads; ++i) {
+    running_.fetch_add(1);
+    threads_.emplace_back([this] {
+      Serve();
+      running_.fetch_sub(1);
+    });
+  }
 }
 
 FcgiServer::~FcgiServer() { Stop(std::chrono::seconds(10)); }
 
-bool FcgiServer::Spawn(bool extra, bool counted) {
-  std::lock_guard lock(threads_mutex_);
-  threads_.remove_if([](Slot& slot) {
-    if (!slot.done.load()) return false;
-    slot.thread.join();
-    return true;
-  });
-  if (stopping_.load() || (extra && running_.load() >= max_threads_)) return false;
-  Slot& slot = threads_.emplace_back();
-  running_.fetch_add(1);
-  slot.thread = std::thread([this, &slot, extra, counted] {
-    AcceptLoop(extra, counted);
-    running_.fetch_sub(1);
-    slot.done = true;
-  });
-  return true;
-}
-
-bool FcgiServer::AcceptNext(FCGX_Request& request, bool extra, bool& counted) {
-  if (request.ipcFd >= 0) {  // the previous request kept its connection open
-    auto deadline = std::chrono::steady_clock::now() + KEEP_IDLE;
-    for (;;) {
-      Kept kept = AwaitKept(request.ipcFd, listen_fd_, accepting_, stopping_, deadline);
-      if (kept == Kept::Serve) break;
-      if (kept == Kept::Release) {
-        FCGX_Free(&request, 1);  // closes it
-        break;
-      }
-      // A new connection finds no free thread: start one. Never close this connection for it:
-      // nginx may be sending a request on it at this very moment (a 502). At the cap the new
-      // connection waits until nginx closes one of the others.
-      if (Spawn(true, true)) continue;
-      accepting_.fetch_sub(1);
-      pollfd own{request.ipcFd, POLLIN, 0};
-      ::poll(&own, 1, AT_CAP_WAIT_MS);
-    }
-  }
-  for (;;) {
-    if (stopping_.load()) return false;
-    if (request.ipcFd < 0 && !counted) {
-      accepting_.fetch_add(1);
-      counted = true;
-    }
-    if (extra && request.ipcFd < 0) {
-      // An extra thread stays while connections keep coming, and leaves after LINGER without
-      // one when another thread waits for new connections too.
-      pollfd listen{listen_fd_, POLLIN, 0};
-      int ready = ::poll(&listen, 1, static_cast<int>(LINGER.count()));
-      if (ready < 0 && errno == EINTR) continue;
-      if (ready == 0 && accepting_.load() > 1) {
-        accepting_.fetch_sub(1);
-        counted = false;
-        return false;
-      }
-    }
-    int result = FCGX_Accept_r(&request);
-    if (counted) accepting_.fetch_sub(1);
-    counted = false;
-    if (result == 0) {
-      // libfcgi's accept() gives no SOCK_CLOEXEC: a deployment step must not inherit a client.
-      ::fcntl(request.ipcFd, F_SETFD, FD_CLOEXEC);
-      return true;
-    }
-    if (result != -EINTR || stopping_.load()) return false;
-  }
-}
-
-void FcgiServer::AcceptLoop(bool extra, bool counted) {
+void FcgiServer::Serve() {
   FCGX_Request request;
-  FCGX_InitRequest(&request, listen_fd_, FCGI_FAIL_ACCEPT_ON_INTR);
-  while (AcceptNext(request, extra, counted)) {
-    try {
-      std::shared_ptr<Handler> handler = handlers_.Current();
-      Answer(request, *handler, read_side_);
-    } catch (...) {
-      std::string text = FormatCgiResponse(MakeResponse(Outcome::Error));
-      FCGX_PutStr(text.data(), static_cast<int>(text.size()), request.out);
+  // No listening socket of libfcgi's own: when it gives up on a connection (the peer closed it,
+  // or sent something that is not FastCGI), FCGX_Accept_r returns instead of accepting.
+  FCGX_InitRequest(&request, -1, 0);
+  while (!stopping_.load()) {
+    auto now = std::chrono::steady_clock::now();
+    std::int64_t due = next_sweep_.load();
+    if (Ticks(now) >= due && next_sweep_.compare_exchange_strong(due, Ticks(now + SWEEP_EVERY))) {
+      CloseIdle();
     }
-    DrainInput(request);
-    FCGX_Finish_r(&request);
+    epoll_event event{};
+    int ready = ::epoll_wait(epoll_.get(), &event, 1, static_cast<int>(SWEEP_EVERY.count()));
+    if (ready <= 0) continue;  // a timeout, or EINTR
+    if (event.data.u64 == WAKE_TOKEN) break;
+    try {
+      if (event.data.u64 == LISTEN_TOKEN) {
+        AcceptOne(request);
+      } else if (int fd = idle_.Take(event.data.u64); fd >= 0) {
+        ServeRequest(request, fd, true);
+      }
+    } catch (const std::system_error&) {
+      // epoll_ctl failed on one connection (out of memory): it is left to the proxy's timeout.
+    }
   }
-  if (counted) accepting_.fetch_sub(1);
   FCGX_Free(&request, 1);
 }
 
-bool FcgiServer::Stop(std::chrono::milliseconds grace) noexcept {
-  {
-    std::lock_guard lock(threads_mutex_);
-    if (threads_.empty()) return true;
-    stopping_ = true;
+void FcgiServer::AcceptOne(FCGX_Request& request) {
+  int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+  int error = errno;
+  if (fd < 0 && (error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM)) {
+    std::this_thread::sleep_for(ACCEPT_BACKOFF);  // the listening socket would wake us at once
   }
-  FCGX_ShutdownPending();
+  Watch(epoll_.get(), EPOLL_CTL_MOD, listen_fd_, EPOLLIN | EPOLLONESHOT, LISTEN_TOKEN);
+  if (fd < 0) return;
+  if (fd >= FD_LIMIT) {
+    ::close(fd);
+    return;
+  }
+  // The request usually follows the connection at once: then this thread serves it now (a
+  // readiness event would wake another thread for it); else it waits in the epoll set.
+  char first = 0;
+  if (::recv(fd, &first, 1, MSG_PEEK | MSG_DONTWAIT) > 0) {
+    ServeRequest(request, fd, false);
+  } else {
+    Park(fd, false);
+  }
+}
+
+void FcgiServer::ServeRequest(FCGX_Request& request, int fd, bool known) {
+  request.ipcFd = fd;
+  request.keepConnection = 1;  // so that FCGX_Accept_r does not close what it has not read
+  if (FCGX_Accept_r(&request) != 0) return;  // libfcgi closed it: the peer went, or not FastCGI
+  try {
+    std::shared_ptr<Handler> handler = handlers_.Current();
+    Answer(request, *handler, read_side_);
+  } catch (...) {
+    std::string text = FormatCgiResponse(MakeResponse(Outcome::Error));
+    FCGX_PutStr(text.data(), static_cast<int>(text.size()), request.out);
+  }
+  DrainInput(request);
+  FCGX_Finish_r(&request);  // closes the connection unless the proxy keeps it
+  if (request.ipcFd >= 0) {
+    int kept = request.ipcFd;
+    request.ipcFd = -1;
+    Park(kept, known);
+  }
+}
+
+void FcgiServer::Park(int fd, bool known) {
+  std::uint64_t token = idle_.Park(fd, std::chrono::steady_clock::now() + keep_idle_);
+  try {
+    Watch(epoll_.get(), known ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd,
+          EPOLLIN | EPOLLRDHUP | EPOLLONESHOT, token);
+  } catch (...) {
+    if (idle_.Take(token) == fd) ::close(fd);
+    throw;
+  }
+}
+
+void FcgiServer::CloseIdle() {
+  // Closing drops a descriptor from the epoll set; a wake-up already under way for it carries a
+  // token IdleConnections no longer knows.
+  for (int fd : idle_.Expire(std::chrono::steady_clock::now())) ::close(fd);
+}
+
+bool FcgiServer::Stop(std::chrono::milliseconds grace) noexcept {
+  if (threads_.empty()) return true;
+  stopping_ = true;
+  std::uint64_t one = 1;
+  [[maybe_unused]] ssize_t written = ::write(wake_.get(), &one, sizeof one);
   auto deadline = std::chrono::steady_clock::now() + grace;
-  // A thread may be between two accept() calls when signalled, so keep waking until all left.
   while (running_.load() > 0 && std::chrono::steady_clock::now() < deadline) {
-    {
-      std::lock_guard lock(threads_mutex_);
-      for (Slot& slot : threads_) {
-        if (!slot.done.load()) ::pthread_kill(slot.thread.native_handle(), WAKE_SIGNAL);
-      }
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   bool all_done = running_.load() == 0;
-  std::lock_guard lock(threads_mutex_);
-  for (Slot& slot : threads_) {
+  for (std::thread& thread : threads_) {
     if (all_done) {
-      slot.thread.join();
+      thread.join();
     } else {
-      slot.thread.detach();
+      thread.detach();
     }
   }
   threads_.clear();
+  if (all_done) {
+    for (int fd : idle_.TakeAll()) ::close(fd);
+  }
   return all_done;
 }
 

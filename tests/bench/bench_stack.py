@@ -1,9 +1,12 @@
-"""What scripts/bench measures against: one nginx over TLS (the shipped site and snippet) with two
-more locations, and adnanh/webhook as the peer behind it.
+"""What scripts/bench measures against: one nginx over TLS (the shipped site and snippet) with more
+locations, adnanh/webhook as the peer behind it, and Caddy over TLS (the shipped Caddyfile).
 
     https://127.0.0.1:PORT/webhook/deploy   deployhook, through nginx/deployhook.conf as shipped
     https://127.0.0.1:PORT/ceiling          nginx answering `return 202` itself: the ceiling
     https://127.0.0.1:PORT/hooks/deploy     adnanh/webhook on 127.0.0.1, via proxy_pass
+    https://127.0.0.1:PORT/floor            the bare libfcgi responder (kept, and -direct)
+    https://127.0.0.1:CADDY/webhook/deploy  deployhook through the shipped Caddyfile
+    https://127.0.0.1:CADDY/floor           the bare responder through Caddy's fastcgi transport
 
 Needs tests/lib and tests/proxy on sys.path (worker.py, front_doors.py, docker_env.py).
 """
@@ -15,7 +18,7 @@ import subprocess
 from pathlib import Path
 
 from docker_env import free_port, log_tail, terminate
-from front_doors import Nginx, accepts_connections, substitute
+from front_doors import Caddy, Nginx, accepts_connections, substitute
 from worker import wait_until
 
 START_TIMEOUT = 15.0
@@ -102,8 +105,29 @@ def peer_hooks(secret, repository, branch, command, workdir):
     }]
 
 
+class BenchCaddy(Caddy):
+    """The shipped Caddyfile with the floor's route added, through the same fastcgi transport."""
+
+    def __init__(self, directory, socket_path, tls, floor_socket):
+        super().__init__(directory, socket_path, tls)
+        self.floor_socket = floor_socket
+
+    def url_for(self, path):
+        """Return this server's URL for path."""
+        return f"https://127.0.0.1:{self.port}{path}"
+
+    def write_config(self):
+        path = super().write_config()
+        floor = (f"\thandle {FLOOR_PATH} {{\n\t\treverse_proxy unix/{self.floor_socket} {{\n"
+                 "\t\t\ttransport fastcgi\n\t\t}\n\t}\n\n")
+        mark = "\t# Nothing else is served on this host."
+        path.write_text(substitute(path.read_text(), {mark: floor + mark}))
+        return path
+
+
 class Floor:
-    """tests/bench/fcgi_floor on a unix socket: the bare libfcgi responder."""
+    """tests/bench/fcgi_floor on a unix socket: the bare libfcgi responder. stats() is how many
+    requests it answered and how many of them asked to keep their connection."""
 
     THREADS = 64  # more than nginx ever holds open, so kept connections never make it wait
 
@@ -112,6 +136,7 @@ class Floor:
         self.directory.mkdir(parents=True, exist_ok=True)
         self.directory.chmod(0o755)
         self.socket = self.directory / "floor.sock"
+        self.stats_path = self.directory / "stats"
         self.binary = binary
         self.process = None
 
@@ -121,10 +146,16 @@ class Floor:
 
     def start(self):
         """Start the responder; return self once its socket exists."""
-        self.process = subprocess.Popen([str(self.binary), str(self.socket), str(self.THREADS)],
-                                        stdin=subprocess.DEVNULL)
-        wait_until(lambda: self.socket.exists(), START_TIMEOUT, "the floor's socket")
+        self.process = subprocess.Popen([str(self.binary), str(self.socket), str(self.THREADS),
+                                         str(self.stats_path)], stdin=subprocess.DEVNULL)
+        wait_until(lambda: self.socket.exists() and self.stats_path.exists(), START_TIMEOUT,
+                   "the floor's socket")
         return self
+
+    def stats(self):
+        """Return (requests answered, of which with FCGI_KEEP_CONN), as of the last 100 ms."""
+        requests, kept = self.stats_path.read_text().split()
+        return int(requests), int(kept)
 
     def stop(self):
         if self.process is not None:

@@ -84,6 +84,15 @@ def test_check_config_prints_what_it_understood_but_never_a_secret(tmp_path):
     assert SECRET not in done.stderr.decode()
 
 
+def test_check_config_says_what_threads_means_for_kept_connections(tmp_path):
+    done = run_cli("check-config", "--config", str(write_config(tmp_path, ["threads = 3"] + GOOD)))
+    assert done.returncode == 0, done.stderr
+    out = done.stdout.decode()
+    assert "threads: 3" in out
+    assert "3 requests are served at once" in out
+    assert "keeps open (nginx keepalive) hold no thread" in out
+
+
 def test_check_config_prints_each_targets_kind(tmp_path):
     swarm = ['', '[[target]]', 'name = "shop"', 'repository = "octo/shop"', 'branch = "main"',
              'project_dir = "/srv/shop"', 'kind = "stack"', 'stack = "shop"',

@@ -1,34 +1,36 @@
-"""Kept-alive FastCGI connections (nginx `fastcgi_keep_conn on`) never stall the worker: a
-thread holding an idle kept connection hands it back when a new connection waits and no other
-thread is free, so kept connections cannot pin every accept thread."""
+"""Kept-alive FastCGI connections (nginx `fastcgi_keep_conn on`) never stall the worker: between
+two requests a kept connection is held by no thread, so any number of them leave every thread
+free for new connections and for the next request on each of them."""
 
+import os
 import time
 
 from fastcgi_client import KeptConnection, fastcgi_once
 from integration_support import noop_target
+from worker import wait_until
 
 GET = {"REQUEST_METHOD": "GET", "REQUEST_URI": "/webhook/deploy", "SCRIPT_NAME": "/webhook/deploy"}
 THREADS = 2
-# Without the hand-over a new connection waits until a kept one goes away: forever here.
+KEPT = 40  # twenty times the threads
+# Were a kept connection to hold a thread, a new connection would wait here forever.
 ANSWER_DEADLINE = 5.0
 
 
 def test_idle_kept_connections_do_not_block_a_new_one(start_worker):
     worker = start_worker([noop_target()], settings={"threads": THREADS})
-    kept = [KeptConnection(str(worker.socket)) for _ in range(THREADS)]
+    kept = [KeptConnection(str(worker.socket), timeout=ANSWER_DEADLINE) for _ in range(KEPT)]
     try:
-        for connection in kept:  # each now holds one of the worker's two threads
-            assert b"405" in connection.request(GET)
+        for connection in kept:
+            assert b"Status: 405" in connection.request(GET)
 
         started = time.monotonic()
         answer = fastcgi_once(str(worker.socket), GET, timeout=ANSWER_DEADLINE)
         assert b"Status: 405" in answer
         assert time.monotonic() - started < ANSWER_DEADLINE
 
-        # A kept connection the worker did not hand back still answers; one it handed back
-        # was closed cleanly, and nginx would open another.
-        again = [connection.request(GET) for connection in kept]
-        assert any(reply is not None and b"405" in reply for reply in again), again
+        # Every kept connection is still open and answers its next request, newest first.
+        for connection in reversed(kept):
+            assert b"Status: 405" in connection.request(GET)
     finally:
         for connection in kept:
             connection.close()
@@ -42,3 +44,41 @@ def test_a_kept_connection_serves_many_requests(start_worker):
             assert b"Status: 405" in connection.request(GET)
     finally:
         connection.close()
+
+
+def test_kept_connections_the_proxy_closes_leave_nothing_behind(start_worker):
+    worker = start_worker([noop_target()], settings={"threads": THREADS})
+    pid = worker.process.pid
+    baseline = len(os.listdir(f"/proc/{pid}/fd"))
+    for _ in range(3):  # more connections than threads, opened and closed in turn
+        kept = [KeptConnection(str(worker.socket)) for _ in range(KEPT)]
+        for connection in kept:
+            assert b"Status: 405" in connection.request(GET)
+        for connection in kept:
+            connection.close()
+    wait_until(lambda: len(os.listdir(f"/proc/{pid}/fd")) <= baseline, 10,
+               "the worker to close the connections the client closed")
+    assert b"Status: 405" in fastcgi_once(str(worker.socket), GET, timeout=ANSWER_DEADLINE)
+
+
+def test_a_kept_connection_idle_too_long_is_closed(start_worker):
+    env = dict(os.environ, DEPLOYHOOK_TEST_KEEP_IDLE_MS="300")
+    worker = start_worker([noop_target()], settings={"threads": THREADS}, env=env)
+    idle, busy = KeptConnection(str(worker.socket)), KeptConnection(str(worker.socket))
+    try:
+        assert b"Status: 405" in idle.request(GET)
+        idle.socket.setblocking(False)
+
+        def idle_closed():
+            assert b"Status: 405" in busy.request(GET)  # in use all along: never closed
+            try:
+                return idle.socket.recv(1) == b""
+            except BlockingIOError:
+                return False
+
+        # Closed within the 0.3 s idle time and a 1 s sweep.
+        wait_until(idle_closed, ANSWER_DEADLINE, "the idle kept connection to be closed")
+        assert b"Status: 405" in busy.request(GET)
+    finally:
+        idle.close()
+        busy.close()
