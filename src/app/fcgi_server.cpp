@@ -34,6 +34,8 @@ constexpr int FD_LIMIT = FD_SETSIZE - 8;
 // After accept() fails for want of descriptors, how long before the listening socket is
 // watched again (the connection waits in the backlog meanwhile).
 constexpr std::chrono::milliseconds ACCEPT_BACKOFF{50};
+// The most connections one wake-up accepts.
+constexpr int ACCEPT_BATCH = 64;
 // Readiness tokens of the two descriptors that are not connections.
 constexpr std::uint64_t LISTEN_TOKEN = 1;
 constexpr std::uint64_t WAKE_TOKEN = 2;
@@ -142,25 +144,21 @@ void Answer(FCGX_Request& request, Handler& handler, ReadSide& read_side) {
   FCGX_PutStr(text.data(), static_cast<int>(text.size()), request.out);
 }
 
-// On a kept connection the next request follows this one's stdin: reads it to its end (the
-// empty record that closes it, and any body a rejection left unread), or, past DRAIN_LIMIT,
-// gives up keeping the connection. Left unread, the next FCGX_Accept_r would take those records
-// for a protocol error and close the connection on the request nginx just sent (a 502).
-void DrainInput(FCGX_Request& request) {
-  if (!request.keepConnection) return;
+// Reads the request's input to its end (the empty record that closes it, and any body a
+// rejection left unread); returns false when that failed or passed DRAIN_LIMIT. On a kept
+// connection the next request follows: left unread, the next FCGX_Accept_r would take those
+// records for a protocol error and close the connection on the request nginx just sent (a 502).
+// On any connection, nothing unread is left for a close to turn into a reset.
+bool DrainInput(FCGX_Request& request) {
   char buffer[16384];
   std::size_t drained = 0;
   while (drained <= DRAIN_LIMIT) {
     int got = FCGX_GetStr(buffer, sizeof buffer, request.in);
-    if (got <= 0) {
-      if (FCGX_GetError(request.in) != 0) request.keepConnection = 0;
-      return;
-    }
+    if (got <= 0) return FCGX_GetError(request.in) == 0;
     drained += static_cast<std::size_t>(got);
   }
-  request.keepConnection = 0;
+  return false;
 }
-
 
 }  // namespace
 
@@ -215,7 +213,7 @@ void FcgiServer::Serve() {
     if (event.data.u64 == WAKE_TOKEN) break;
     try {
       if (event.data.u64 == LISTEN_TOKEN) {
-        AcceptOne(request);
+        AcceptPending(request);
       } else if (int fd = idle_.Take(event.data.u64); fd >= 0) {
         ServeRequest(request, fd, true);
       }
@@ -226,25 +224,36 @@ void FcgiServer::Serve() {
   FCGX_Free(&request, 1);
 }
 
-void FcgiServer::AcceptOne(FCGX_Request& request) {
-  int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-  int error = errno;
-  if (fd < 0 && (error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM)) {
-    std::this_thread::sleep_for(ACCEPT_BACKOFF);  // the listening socket would wake us at once
+void FcgiServer::AcceptPending(FCGX_Request& request) {
+  // Every connection waiting is taken at once and queued behind the requests already waiting:
+  // taken one per wake-up, new connections would starve behind busy kept ones.
+  std::vector<int> accepted;
+  for (int i = 0; i < ACCEPT_BATCH; ++i) {
+    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+        std::this_thread::sleep_for(ACCEPT_BACKOFF);  // the listening socket would wake us at once
+      }
+      break;
+    }
+    if (fd >= FD_LIMIT) {
+      ::close(fd);
+      continue;
+    }
+    accepted.push_back(fd);
   }
   Watch(epoll_.get(), EPOLL_CTL_MOD, listen_fd_, EPOLLIN | EPOLLONESHOT, LISTEN_TOKEN);
-  if (fd < 0) return;
-  if (fd >= FD_LIMIT) {
-    ::close(fd);
-    return;
-  }
-  // The request usually follows the connection at once: then this thread serves it now (a
-  // readiness event would wake another thread for it); else it waits in the epoll set.
+  if (accepted.empty()) return;
+  int last = accepted.back();
+  accepted.pop_back();
+  for (int fd : accepted) Park(fd, false);
+  // The request usually follows its connection at once: then this thread serves the last one
+  // now (a readiness event would wake another thread for it); else it waits like the others.
   char first = 0;
-  if (::recv(fd, &first, 1, MSG_PEEK | MSG_DONTWAIT) > 0) {
-    ServeRequest(request, fd, false);
+  if (::recv(last, &first, 1, MSG_PEEK | MSG_DONTWAIT) > 0) {
+    ServeRequest(request, last, false);
   } else {
-    Park(fd, false);
+    Park(last, false);
   }
 }
 
@@ -259,12 +268,18 @@ void FcgiServer::ServeRequest(FCGX_Request& request, int fd, bool known) {
     std::string text = FormatCgiResponse(MakeResponse(Outcome::Error));
     FCGX_PutStr(text.data(), static_cast<int>(text.size()), request.out);
   }
-  DrainInput(request);
-  FCGX_Finish_r(&request);  // closes the connection unless the proxy keeps it
-  if (request.ipcFd >= 0) {
-    int kept = request.ipcFd;
-    request.ipcFd = -1;
-    Park(kept, known);
+  bool read_all = DrainInput(request);
+  bool keep = request.keepConnection != 0 && read_all;
+  // With everything read, the connection is closed here at once; libfcgi's own close (kept for
+  // input left unread) waits for the proxy to hang up first, holding the thread meanwhile.
+  request.keepConnection = read_all ? 1 : 0;
+  FCGX_Finish_r(&request);  // writes the end of the response; closes only after an error
+  if (request.ipcFd < 0) return;
+  request.ipcFd = -1;  // fd is still open: this thread decides what becomes of it
+  if (keep) {
+    Park(fd, known);
+  } else {
+    ::close(fd);
   }
 }
 

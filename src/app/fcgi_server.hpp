@@ -39,7 +39,8 @@ class FcgiServer {
 
  private:
   void Serve();
-  void AcceptOne(FCGX_Request& request);
+  // Accepts the connections waiting; serves the last one's request when it is there already.
+  void AcceptPending(FCGX_Request& request);
   // Serves the request waiting on `fd` (`known`: fd is in the epoll set), then parks fd when
   // the proxy keeps it.
   void ServeRequest(FCGX_Request& request, int fd, bool known);

@@ -3,8 +3,10 @@ two requests a kept connection is held by no thread, so any number of them leave
 free for new connections and for the next request on each of them."""
 
 import os
+import resource
 import time
 
+import pytest
 from fastcgi_client import KeptConnection, fastcgi_once
 from integration_support import noop_target
 from worker import wait_until
@@ -12,6 +14,7 @@ from worker import wait_until
 GET = {"REQUEST_METHOD": "GET", "REQUEST_URI": "/webhook/deploy", "SCRIPT_NAME": "/webhook/deploy"}
 THREADS = 2
 KEPT = 40  # twenty times the threads
+FLOOD = 1100  # open connections, more than select() can watch
 # Were a kept connection to hold a thread, a new connection would wait here forever.
 ANSWER_DEADLINE = 5.0
 
@@ -82,3 +85,49 @@ def test_a_kept_connection_idle_too_long_is_closed(start_worker):
     finally:
         idle.close()
         busy.close()
+
+
+def connect_when_room(socket_path):
+    """Return a KeptConnection, retrying while the listening socket's backlog is full (a unix
+    socket refuses a connection then, with EAGAIN)."""
+    def attempt():
+        try:
+            return KeptConnection(str(socket_path))
+        except BlockingIOError:
+            return None
+
+    return wait_until(attempt, ANSWER_DEADLINE, "room in the listening socket's backlog",
+                      interval=0.01)
+
+
+def test_more_open_connections_than_descriptors_neither_crash_nor_stall_the_worker(start_worker):
+    # libfcgi closes a connection with select(), which cannot handle descriptors past 1023: the
+    # worker refuses a connection that would get one instead of crashing on its close.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = min(hard, 4096)
+    if wanted < FLOOD + 64:
+        pytest.skip(f"the descriptor limit here ({hard}) is too low for {FLOOD} connections")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))  # the worker inherits it too
+    try:
+        worker = start_worker([noop_target()], settings={"threads": THREADS})
+        early = KeptConnection(str(worker.socket), timeout=ANSWER_DEADLINE)
+        assert b"Status: 405" in early.request(GET)
+        flood = [connect_when_room(worker.socket) for _ in range(FLOOD)]
+        try:
+            answers = [connection.request(GET) for connection in flood]
+            served = sum(1 for answer in answers if answer and b"Status: 405" in answer)
+            refused = sum(1 for answer in answers if answer is None)
+            assert served + refused == FLOOD
+            assert 0 < refused < FLOOD, (served, refused)
+            assert worker.process.poll() is None
+            # A connection made before the flood still answers.
+            assert b"Status: 405" in early.request(GET)
+        finally:
+            for connection in flood:
+                connection.close()
+        wait_until(lambda: b"Status: 405" in fastcgi_once(str(worker.socket), GET,
+                                                         timeout=ANSWER_DEADLINE),
+                   10, "a new connection to be served after the flood")
+        early.close()
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
