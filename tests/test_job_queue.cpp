@@ -115,6 +115,16 @@ BOOST_FIXTURE_TEST_CASE(never_lists_a_file_still_being_written, QueueDir) {
   BOOST_TEST(Ids(queue.Pending("web")) == std::vector<std::string>{"1"});
 }
 
+BOOST_FIXTURE_TEST_CASE(counts_queued_files_without_temporaries, QueueDir) {
+  BOOST_TEST(queue.Count("web") == 0u);  // no directory yet
+  queue.Enqueue({MakeJob("1"), MakeJob("2"), MakeJob("3", "worker")});
+  testing::WriteText(TargetDir("web") / "4.json.tmp-4242-0", SerializeJob(MakeJob("4")));
+  BOOST_TEST(queue.Count("web") == 2u);
+  BOOST_TEST(queue.Count("worker") == 1u);
+  queue.Remove({MakeJob("1")});
+  BOOST_TEST(queue.Count("web") == 1u);
+}
+
 BOOST_FIXTURE_TEST_CASE(skips_unreadable_job_files, QueueDir) {
   queue.Enqueue({MakeJob("1")});
   // Not a job: truncated JSON, another JSON value, an empty file.

@@ -1,5 +1,7 @@
 #include "runner.hpp"
 
+#include <malloc.h>
+
 #include <functional>
 
 #include "backoff.hpp"
@@ -153,6 +155,9 @@ void Runner::Loop(const std::string& name) {
         }
         unrecorded.reset();
         backoff.Reset();
+        // A burst's jobs were read at once; give what they took back to the system, so the
+        // worker's resident memory after a burst is what it was before.
+        ::malloc_trim(0);
       }
     } catch (const std::exception& e) {
       if (unrecorded) {
@@ -177,13 +182,14 @@ std::optional<Runner::Finished> Runner::RunOnce(const Target& target) {
   auto next_batch = [&] {
     return NextBatch(queue_.Pending(target.name), ReadPause(config_.state_dir, target.name).has_value());
   };
-  std::vector<Job> jobs = next_batch();
-  if (jobs.empty()) return std::nullopt;
+  if (next_batch().empty()) return std::nullopt;
+  // Gathering a burst looks only at how many jobs wait: a burst of thousands is read once, below.
+  std::size_t waiting = queue_.Count(target.name);
   auto gathering_since = std::chrono::steady_clock::now();
   while (SleepUnlessStopping(timing_.quiet_time)) {
-    std::vector<Job> again = next_batch();
-    bool quiet = again.size() == jobs.size();
-    jobs = std::move(again);
+    std::size_t now_waiting = queue_.Count(target.name);
+    bool quiet = now_waiting == waiting;
+    waiting = now_waiting;
     if (quiet || std::chrono::steady_clock::now() - gathering_since >= timing_.gather_limit) break;
   }
   if (stopping_) return std::nullopt;
@@ -191,7 +197,7 @@ std::optional<Runner::Finished> Runner::RunOnce(const Target& target) {
   std::optional<FileLock> lock =
       FileLock::TryLock(config_.state_dir / "locks" / (target.name + ".lock"));
   if (!lock) return std::nullopt;  // another worker process runs this target; it takes these too
-  jobs = next_batch();
+  std::vector<Job> jobs = next_batch();
   if (jobs.empty()) return std::nullopt;
   activity_.Set(target.name, Activity::Running);
   struct Idle {

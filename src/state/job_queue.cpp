@@ -34,6 +34,7 @@ void JobQueue::Rewrite(const std::vector<Job>& jobs) {
 
 std::vector<Job> JobQueue::Pending(std::string_view target) const {
   std::vector<Job> jobs;
+  jobs.reserve(Count(target));  // a burst of thousands is held once, not grown into
   std::error_code error;
   for (const auto& entry : std::filesystem::directory_iterator(TargetDirectory(target), error)) {
     std::string name = entry.path().filename().string();
@@ -48,6 +49,15 @@ std::vector<Job> JobQueue::Pending(std::string_view target) const {
   }
   std::sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) { return a.id < b.id; });
   return jobs;
+}
+
+std::size_t JobQueue::Count(std::string_view target) const {
+  std::size_t count = 0;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(TargetDirectory(target), error)) {
+    if (entry.path().filename().string().ends_with(SUFFIX)) ++count;
+  }
+  return count;
 }
 
 void JobQueue::Remove(const std::vector<Job>& jobs) {

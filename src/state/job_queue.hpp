@@ -32,6 +32,9 @@ class JobQueue final : public JobSink {
   // Returns the target's queued jobs, oldest first. Unreadable files are skipped.
   std::vector<Job> Pending(std::string_view target) const;
 
+  // Returns how many jobs the target has queued, without reading them.
+  std::size_t Count(std::string_view target) const;
+
   // Rewrites queued jobs in place (each file replaced whole). Throws StorageError.
   void Rewrite(const std::vector<Job>& jobs);
 
