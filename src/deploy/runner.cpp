@@ -290,6 +290,8 @@ void Runner::Record(Finished& finished) {
   if (!finished.in_history) AppendHistory(config_.state_dir, run);
   finished.in_history = true;
   queue_.Remove(finished.jobs);
+  // A burst's jobs are not needed past this point: housekeeping below reads the history.
+  std::vector<Job>().swap(finished.jobs);
   PruneRunLogs(config_.state_dir, KeepRuns());
   try {
     CompactHistory(config_.state_dir, KeepRuns());
