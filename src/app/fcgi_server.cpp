@@ -217,8 +217,8 @@ void FcgiServer::Serve() {
       } else if (int fd = idle_.Take(event.data.u64); fd >= 0) {
         ServeRequest(request, fd, true);
       }
-    } catch (const std::system_error&) {
-      // epoll_ctl failed on one connection (out of memory): it is left to the proxy's timeout.
+    } catch (const std::exception&) {
+      // Out of memory for one connection's watch: it is closed, or left to the proxy's timeout.
     }
   }
   FCGX_Free(&request, 1);
@@ -242,11 +242,25 @@ void FcgiServer::AcceptPending(FCGX_Request& request) {
     }
     accepted.push_back(fd);
   }
-  Watch(epoll_.get(), EPOLL_CTL_MOD, listen_fd_, EPOLLIN | EPOLLONESHOT, LISTEN_TOKEN);
+  // Never left unarmed: that would end accepting for good.
+  while (!stopping_.load()) {
+    try {
+      Watch(epoll_.get(), EPOLL_CTL_MOD, listen_fd_, EPOLLIN | EPOLLONESHOT, LISTEN_TOKEN);
+      break;
+    } catch (const std::system_error&) {
+      std::this_thread::sleep_for(ACCEPT_BACKOFF);  // out of memory for a moment
+    }
+  }
   if (accepted.empty()) return;
   int last = accepted.back();
   accepted.pop_back();
-  for (int fd : accepted) Park(fd, false);
+  for (int fd : accepted) {
+    try {
+      Park(fd, false);
+    } catch (const std::system_error&) {
+      // Park closed it; the others still wait for their requests.
+    }
+  }
   // The request usually follows its connection at once: then this thread serves the last one
   // now (a readiness event would wake another thread for it); else it waits like the others.
   char first = 0;
