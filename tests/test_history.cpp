@@ -190,6 +190,16 @@ BOOST_AUTO_TEST_CASE(says_what_a_run_left_deployed) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_runs_duration_is_its_wall_time_else_its_steps) {
+  RunRecord run = MakeRun("1");
+  // Started 21:05:02.000, finished 21:05:40.500: waiting for an image counts, not just steps.
+  BOOST_TEST(RunSeconds(run) == 38.5, boost::test_tools::tolerance(1e-9));
+  run.finished_at = "not a time";
+  BOOST_TEST(RunSeconds(run) == 15.75, boost::test_tools::tolerance(1e-9));  // 12.25 + 3.5
+  run.finished_at = "2026-11-26T21:05:01.000Z";  // before it started: not a wall time
+  BOOST_TEST(RunSeconds(run) == 15.75, boost::test_tools::tolerance(1e-9));
+}
+
 BOOST_AUTO_TEST_CASE(reads_no_runs_when_there_is_no_history) {
   testing::TempDir state;
   BOOST_TEST(ReadHistory(state.Path(), 10).empty());

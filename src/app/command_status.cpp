@@ -31,12 +31,6 @@ std::string Shown(const std::string& value) { return EscapeBytes(value); }
 // How much history one `status` reads to find a target's latest runs.
 constexpr std::size_t HISTORY_SCAN = 100000;
 
-double TotalSeconds(const RunRecord& run) {
-  double total = 0;
-  for (const StepRecord& step : run.steps) total += step.seconds;
-  return total;
-}
-
 
 // Prints whether the target is paused; returns true when it is.
 bool PrintPause(const Config& config, const std::string& target) {
@@ -97,7 +91,7 @@ int RunStatus(const CommandLine& line) {
     std::string result = run.kind == "rollback" ? run.result + "*" : run.result;
     std::printf("%-24s  %-16s  %-11s  %-12s  %-12s  %10zu  %8.1f  %s\n", Shown(run.finished_at).c_str(),
                 Shown(run.target).c_str(), Shown(result).c_str(), Shown(Commit(run)).c_str(),
-                Shown(Revision(run)).c_str(), run.deliveries.size(), TotalSeconds(run), Shown(run.id).c_str());
+                Shown(Revision(run)).c_str(), run.deliveries.size(), RunSeconds(run), Shown(run.id).c_str());
   }
   if (std::any_of(runs.begin(), runs.end(), [](const RunRecord& run) { return run.kind == "rollback"; })) {
     std::printf("* a rollback (deployhook rollback)\n");

@@ -8,17 +8,6 @@
 
 namespace deployhook {
 
-double RunSeconds(const RunRecord& run) {
-  std::optional<SystemTime> started = ParseRfc3339(run.started_at);
-  std::optional<SystemTime> finished = ParseRfc3339(run.finished_at);
-  if (started && finished && *finished >= *started) {
-    return std::chrono::duration<double>(*finished - *started).count();
-  }
-  double total = 0;
-  for (const StepRecord& step : run.steps) total += step.seconds;
-  return total;
-}
-
 void HistoryIndex::Add(const RunRecord& run) {
   TargetHistory& target = targets_[run.target];
   if (target.buckets.empty()) target.buckets.assign(DURATION_BUCKETS.size() + 1, 0);

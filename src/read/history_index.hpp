@@ -47,7 +47,4 @@ class HistoryIndex {
   std::map<std::string, TargetHistory> targets_;
 };
 
-// Returns the run's wall time in seconds (finished_at - started_at), or the sum of its steps.
-double RunSeconds(const RunRecord& run);
-
 }  // namespace deployhook

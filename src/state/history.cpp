@@ -13,6 +13,7 @@
 #include <fstream>
 #include <map>
 
+#include "clock.hpp"
 #include "durable_file.hpp"
 #include "state_owner.hpp"
 #include "json_reader.hpp"
@@ -246,6 +247,17 @@ std::vector<RunRecord> ReadHistory(const std::filesystem::path& state_dir, std::
   std::reverse(runs.begin(), runs.end());
   if (runs.size() > limit) runs.resize(limit);
   return runs;
+}
+
+double RunSeconds(const RunRecord& run) {
+  std::optional<SystemTime> started = ParseRfc3339(run.started_at);
+  std::optional<SystemTime> finished = ParseRfc3339(run.finished_at);
+  if (started && finished && *finished >= *started) {
+    return std::chrono::duration<double>(*finished - *started).count();
+  }
+  double total = 0;
+  for (const StepRecord& step : run.steps) total += step.seconds;
+  return total;
 }
 
 }  // namespace deployhook

@@ -52,6 +52,10 @@ const std::string& RunCommit(const RunRecord& run) noexcept;
 // Returns the first revision label among the run's images, or "".
 std::string RunRevision(const RunRecord& run);
 
+// Returns the run's wall time in seconds (finished_at - started_at), or the sum of its steps
+// when those times cannot be read.
+double RunSeconds(const RunRecord& run);
+
 // Returns the record as one line of JSON (no newline).
 std::string SerializeRun(const RunRecord& run);
 
