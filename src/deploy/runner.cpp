@@ -139,13 +139,14 @@ bool Runner::SleepUnlessStopping(std::chrono::milliseconds duration) {
 
 void Runner::Loop(const std::string& name) {
   std::optional<Finished> unrecorded;
+  std::size_t held_by_pause = 0;
   Backoff backoff(RECORD_RETRY_FIRST, RECORD_RETRY_MAX);
   while (!stopping_) {
     // A copy: a run keeps the settings it started with, whatever a reload does meanwhile.
     std::optional<Target> target = CurrentTarget(name);
     if (!target && !unrecorded) return;
     try {
-      if (!unrecorded) unrecorded = RunOnce(*target);
+      if (!unrecorded) unrecorded = RunOnce(*target, held_by_pause);
       if (unrecorded) {
         Record(*unrecorded);
         if (observer_) observer_->OnFinished(unrecorded->run);
@@ -177,12 +178,23 @@ void Runner::Loop(const std::string& name) {
   }
 }
 
-std::optional<Runner::Finished> Runner::RunOnce(const Target& target) {
+std::optional<Runner::Finished> Runner::RunOnce(const Target& target, std::size_t& held_by_pause) {
   // Paused: deployments wait in the queue, accepted, until `deployhook resume`.
   auto next_batch = [&] {
     return NextBatch(queue_.Pending(target.name), ReadPause(config_.state_dir, target.name).has_value());
   };
-  if (next_batch().empty()) return std::nullopt;
+  if (next_batch().empty()) {
+    // Once per change, so that an operator (and a test) sees the pause hold deployments back.
+    bool paused = ReadPause(config_.state_dir, target.name).has_value();
+    std::size_t held = paused ? queue_.Count(target.name) : 0;
+    if (held != held_by_pause && held > 0) {
+      log_.Log(LogLevel::Notice, "run", {{"target", target.name}, {"queued", std::to_string(held)},
+                                         {"reason", "paused: deployments wait for resume"}});
+    }
+    held_by_pause = held;
+    return std::nullopt;
+  }
+  held_by_pause = 0;
   // Gathering a burst looks only at how many jobs wait: a burst of thousands is read once, below.
   std::size_t waiting = queue_.Count(target.name);
   auto gathering_since = std::chrono::steady_clock::now();

@@ -89,7 +89,8 @@ class Runner {
   bool WaitForWork(std::chrono::milliseconds timeout);
   bool SleepUnlessStopping(std::chrono::milliseconds duration);
   // Runs the queued jobs, if any; returns the finished run to record, or nothing.
-  std::optional<Finished> RunOnce(const Target& target);
+  // `held_by_pause`: how many queued jobs the target's pause was last logged holding back.
+  std::optional<Finished> RunOnce(const Target& target, std::size_t& held_by_pause);
   // Records the run in the history (once) and removes its jobs. Throws StorageError.
   void Record(Finished& finished);
 

@@ -2,14 +2,12 @@
 back (health-gated, recorded as a rollback), a pruned image fails it cleanly, and a paused
 target queues pushes without running them until `deployhook resume`, across a restart."""
 
-import time
-
 from deploy_support import (SERVICE, TARGET, bring_up, deliver_push, push_body, queue_push,
                             read_version, run_log, serving, wait_for_run)
 from worker import wait_until
 
-# A paused worker polls its queue every 200 ms (FAST_RUNNER_ENV): this is ten polls.
-PAUSE_OBSERVATION = 2.0
+# What the runner logs when a pause holds the two queued jobs back.
+HELD_BY_PAUSE = "queued=2 reason=\"paused: deployments wait for resume\""
 
 
 def deploy_version(docker_env, worker, marker, commit):
@@ -97,8 +95,8 @@ def test_a_paused_target_queues_pushes_and_runs_the_newest_after_resume(docker_e
         docker_env.make_image(docker_env.app_ref, "v3")
         second = queue_push(worker, push_body(after="3" * 40))
 
-        # Proving that nothing runs takes watching for a while: ten polls of the queue.
-        time.sleep(PAUSE_OBSERVATION)
+        # The runner saw both jobs and held them back (its log says so), and ran nothing.
+        wait_until(lambda: HELD_BY_PAUSE in worker.log(), 30, "the runner to hold the jobs back")
         assert worker.history() == []
         assert len(worker.queued(TARGET)) == 2
         shown = worker.command("status", TARGET)
@@ -106,8 +104,10 @@ def test_a_paused_target_queues_pushes_and_runs_the_newest_after_resume(docker_e
         assert "queued: 2 jobs" in shown.stdout
 
         worker.stop()
+        held_before = worker.log().count(HELD_BY_PAUSE)
         worker.start()  # the pause is state on disk: it holds across a restart
-        time.sleep(PAUSE_OBSERVATION)
+        wait_until(lambda: worker.log().count(HELD_BY_PAUSE) > held_before, 30,
+                   "the restarted runner to hold the jobs back")
         assert worker.history() == []
 
         resumed = worker.command("resume", TARGET)

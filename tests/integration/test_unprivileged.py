@@ -121,10 +121,12 @@ def test_sudo_pause_leaves_a_pause_the_worker_owns_and_honours(user_worker, acco
     assert paused.returncode == 0, paused.stderr
     assert foreign_entries(worker.state_dir, account.pw_uid) == []
 
-    # Whether the pause holds runs back is shown over a window of polls in tests/docker; here
-    # what matters is that the worker can take a pause root wrote, and a resume root runs.
     reply = worker.deliver(fixture(PUSH))
     assert reply.status == 202, reply.body
+    # The worker read the pause root wrote: it holds the job back, and says so.
+    held = 'target=app queued=1 reason="paused: deployments wait for resume"'
+    wait_until(lambda: held in worker.log(), 30, "the pause to hold the push back")
+    assert worker.history() == []
 
     resumed = worker.command("resume", "app")
     assert resumed.returncode == 0, resumed.stderr
