@@ -237,13 +237,18 @@ std::size_t CompactHistory(const std::filesystem::path& state_dir, std::size_t k
   return lines - kept.size();
 }
 
-std::vector<RunRecord> ReadHistory(const std::filesystem::path& state_dir, std::size_t limit) {
+void ForEachRun(const std::filesystem::path& state_dir,
+                const std::function<void(RunRecord&&)>& visit) {
   std::ifstream in(HistoryPath(state_dir));
-  std::vector<RunRecord> runs;
   std::string line;
   while (std::getline(in, line)) {
-    if (std::optional<RunRecord> run = ParseRun(line)) runs.push_back(std::move(*run));
+    if (std::optional<RunRecord> run = ParseRun(line)) visit(std::move(*run));
   }
+}
+
+std::vector<RunRecord> ReadHistory(const std::filesystem::path& state_dir, std::size_t limit) {
+  std::vector<RunRecord> runs;
+  ForEachRun(state_dir, [&](RunRecord&& run) { runs.push_back(std::move(run)); });
   std::reverse(runs.begin(), runs.end());
   if (runs.size() > limit) runs.resize(limit);
   return runs;

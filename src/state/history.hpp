@@ -2,6 +2,7 @@
 // state_dir/deployments.jsonl: one JSON object per finished run.
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -79,5 +80,10 @@ std::size_t CompactHistory(const std::filesystem::path& state_dir, std::size_t k
 
 // Returns up to `limit` records, newest first; unparsable lines are skipped.
 std::vector<RunRecord> ReadHistory(const std::filesystem::path& state_dir, std::size_t limit);
+
+// Hands `visit` each record, oldest first, one at a time (unparsable lines are skipped): for
+// readers that keep little of each run.
+void ForEachRun(const std::filesystem::path& state_dir,
+                const std::function<void(RunRecord&&)>& visit);
 
 }  // namespace deployhook

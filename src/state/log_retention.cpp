@@ -1,6 +1,6 @@
 #include "log_retention.hpp"
 
-#include <limits>
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
@@ -52,7 +52,14 @@ std::size_t PruneRunLogs(const std::filesystem::path& state_dir, std::size_t kee
                          std::filesystem::file_time_type now) noexcept {
   std::size_t removed = 0;
   try {
-    std::vector<RunRecord> runs = ReadHistory(state_dir, std::numeric_limits<std::size_t>::max());
+    // Only each run's target and log: a run's deliveries alone can be thousands of ids.
+    std::vector<RunRecord> runs;
+    ForEachRun(state_dir, [&](RunRecord&& run) {
+      RunRecord& kept = runs.emplace_back();
+      kept.target = std::move(run.target);
+      kept.log = std::move(run.log);
+    });
+    std::reverse(runs.begin(), runs.end());  // newest first
     for (const std::filesystem::path& log :
          LogsBeyondRetention(runs, keep_runs, state_dir / "logs")) {
       std::error_code error;
