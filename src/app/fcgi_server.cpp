@@ -65,18 +65,13 @@ std::optional<std::string_view> Param(const char* name, FCGX_ParamArray envp) {
 // first copy win. A header sent once is viewed in place, without a copy.
 void ReadForgeHeaders(FCGX_ParamArray envp, ForgeHeaders& headers,
                       std::array<std::string, HEADER_COUNT>& joined) {
-  static const std::array<std::string_view, HEADER_COUNT> names = [] {
-    std::array<std::string_view, HEADER_COUNT> views;
-    for (std::size_t i = 0; i < HEADER_COUNT; ++i) views[i] = FORGE_HEADERS[i];
-    return views;
-  }();
   for (char** entry = envp; *entry != nullptr; ++entry) {
     const char* equals = std::strchr(*entry, '=');
     if (equals == nullptr) continue;
     std::string_view name(*entry, static_cast<std::size_t>(equals - *entry));
-    auto found = std::find(names.begin(), names.end(), name);
-    if (found == names.end()) continue;
-    auto i = static_cast<std::size_t>(found - names.begin());
+    auto found = std::find(FORGE_HEADERS.begin(), FORGE_HEADERS.end(), name);
+    if (found == FORGE_HEADERS.end()) continue;
+    auto i = static_cast<std::size_t>(found - FORGE_HEADERS.begin());
     std::string_view value(equals + 1);
     std::optional<std::string_view>& slot = headers.values[i];
     if (!slot) {

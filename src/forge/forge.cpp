@@ -55,7 +55,7 @@ Forge Recognise(const ForgeHeaders& headers) noexcept {
 
 }  // namespace
 
-const std::array<const char*, HEADER_COUNT> FORGE_HEADERS = {
+const std::array<std::string_view, HEADER_COUNT> FORGE_HEADERS = {
     "HTTP_X_GITHUB_EVENT",  "HTTP_X_GITHUB_DELIVERY",  "HTTP_X_HUB_SIGNATURE_256",
     "HTTP_X_GITEA_EVENT",   "HTTP_X_GITEA_DELIVERY",   "HTTP_X_GITEA_SIGNATURE",
     "HTTP_X_FORGEJO_EVENT", "HTTP_X_FORGEJO_DELIVERY", "HTTP_X_FORGEJO_SIGNATURE",

@@ -42,7 +42,7 @@ enum class Header : std::size_t {
 inline constexpr std::size_t HEADER_COUNT = 20;
 
 // CGI parameter names ("HTTP_X_GITHUB_EVENT", ...), indexed by Header.
-extern const std::array<const char*, HEADER_COUNT> FORGE_HEADERS;
+extern const std::array<std::string_view, HEADER_COUNT> FORGE_HEADERS;
 
 // The values of the headers in FORGE_HEADERS a request carries, indexed by Header.
 struct ForgeHeaders {
