@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "sha256.hpp"
 #include "signature.hpp"
 #include "unit_support.hpp"
 
@@ -101,6 +102,17 @@ BOOST_AUTO_TEST_CASE(verifies_gitea_payload_hmacs_once_given_the_github_prefix) 
     }
   }
   BOOST_TEST(verified >= 4);
+}
+
+BOOST_AUTO_TEST_CASE(an_empty_key_is_its_own_key_not_the_previous_calls) {
+  // The HMAC context is kept per thread; an empty key must not reuse the last one.
+  std::string fox = "The quick brown fox jumps over the lazy dog";
+  BOOST_TEST(HexEncode(HmacSha256("key", fox).data(), 32) ==
+             "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8");
+  BOOST_TEST(HexEncode(HmacSha256("", "").data(), 32) ==
+             "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+  BOOST_TEST(HexEncode(HmacSha256("key", fox).data(), 32) ==
+             "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8");
 }
 
 BOOST_AUTO_TEST_CASE(rejects_missing_header) {
