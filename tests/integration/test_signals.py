@@ -50,7 +50,12 @@ def test_hup_deploys_a_target_it_adds_and_a_changed_target_with_its_new_settings
     for name in ("other", "app"):
         done = worker.command("deploy", name)
         assert done.returncode == 0, done.stderr
-    wait_until(lambda: len(worker.history()) == 2, 30, "a run of each target")
+    try:
+        wait_until(lambda: len(worker.history()) == 2, 30, "a run of each target")
+    except TimeoutError as timeout:  # say what the worker did instead
+        raise AssertionError(f"{timeout}; history: {worker.history()}; queued: "
+                             f"{worker.queued('app')} {worker.queued('other')}; log:\n"
+                             f"{worker.log()[-4000:]}") from timeout
     results = {run["target"]: run["result"] for run in worker.history()}
     assert results == {"other": "succeeded", "app": "failed"}
 
