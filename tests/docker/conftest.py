@@ -1,11 +1,18 @@
 """Fixtures for tests against a real, private Docker engine and a local registry.
 
-docker_session  one DockerEnv (engine + registry) for the whole test session.
+compose_flavour the ComposeFlavour of this run of the suite: every test runs once per flavour,
+                ``compose-v1`` (docker-compose 1.29, Debian's 20.10 docker CLI) and
+                ``compose-v2`` (the docker compose v2 plugin, the newest docker CLI on PATH).
+                DEPLOYHOOK_COMPOSE=v1 (or v2, or v1,v2) picks which flavours run.
+docker_session  one DockerEnv (engine + registry) per flavour, for all the tests of that
+                flavour; pytest runs them together and stops one flavour's engine before
+                starting the next's.
 docker_env      that DockerEnv for one test: the registry is running when the test
                 starts, and every container is removed when it ends.
 compose_project a new compose project directory whose service ``app`` runs
                 docker_env.app_ref (nothing is pulled or started yet).
-docker_swarm    a DockerEnv of its own, a single-node swarm, for one test module.
+docker_swarm    a DockerEnv of its own, a single-node swarm, for one test module and flavour
+                (swarm uses no compose, but its steps run the flavour's docker CLI).
 """
 
 import contextlib
@@ -18,41 +25,69 @@ import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "lib"))
 
-from docker_env import DockerEnv, missing_prerequisites  # noqa: E402
+from docker_env import COMPOSE_FLAVOURS, DockerEnv, missing_prerequisites  # noqa: E402
+from docker_env import compose_flavour as flavour_named  # noqa: E402
 
 _timing_lines = []
 _project_numbers = itertools.count(1)
+# The DockerEnvs started and not yet stopped, by the flavour they serve.
+_running = {}
+
+
+def _selected_flavours():
+    """Return the flavour names DEPLOYHOOK_COMPOSE asks for (all of them when unset)."""
+    asked = os.environ.get("DEPLOYHOOK_COMPOSE", "").replace(",", " ").split()
+    unknown = [name for name in asked if name not in COMPOSE_FLAVOURS]
+    if unknown:
+        raise pytest.UsageError(f"DEPLOYHOOK_COMPOSE: unknown compose flavour(s) {unknown} "
+                                f"(known: {', '.join(COMPOSE_FLAVOURS)})")
+    return [name for name in COMPOSE_FLAVOURS if name in asked] or list(COMPOSE_FLAVOURS)
 
 
 @contextlib.contextmanager
-def _private_engine():
-    """Yield a started DockerEnv; stop it (engine, registry, files) however the caller ends."""
-    problems = missing_prerequisites()
+def _private_engine(flavour, purpose):
+    """Yield a started DockerEnv of flavour; stop it (engine, registry, files) however the
+    caller ends."""
+    problems = missing_prerequisites(flavour)
     if problems:
         pytest.fail("cannot start a private Docker engine: " + "; ".join(problems))
-    env = DockerEnv()
+    others = [key for key in _running if key[0] != flavour.name]
+    assert not others, f"engines of another flavour still running: {others}"
+    env = DockerEnv(flavour)
+    key = (flavour.name, purpose, id(env))
     env.start()
+    _running[key] = env
     try:
         yield env
     finally:
-        env.stop()
-        _timing_lines.extend(env.timings.summary())
+        try:
+            env.stop()
+        finally:
+            del _running[key]
+            _timing_lines.extend(f"compose-{flavour.name} {purpose}: {line}"
+                                 for line in env.timings.summary())
+
+
+@pytest.fixture(scope="session", params=_selected_flavours(), ids=lambda name: f"compose-{name}")
+def compose_flavour(request):
+    """Return the ComposeFlavour this run of the tests uses (see the module docstring)."""
+    return flavour_named(request.param)
 
 
 @pytest.fixture(scope="session")
-def docker_session():
-    """Yield a started DockerEnv; stop it after the session."""
-    with _private_engine() as env:
+def docker_session(compose_flavour):
+    """Yield a started DockerEnv of the flavour; stop it after the flavour's last test."""
+    with _private_engine(compose_flavour, "session") as env:
         yield env
 
 
 @pytest.fixture(scope="module")
-def docker_swarm():
+def docker_swarm(compose_flavour):
     """Yield a DockerEnv of its own whose engine is a single-node swarm manager
     (`docker swarm init --advertise-addr 127.0.0.1`); leave the swarm and stop the engine after
     the module, however its tests end. Its own engine: swarm state stays away from the compose
     suites."""
-    with _private_engine() as env:
+    with _private_engine(compose_flavour, "swarm") as env:
         try:
             env.docker("swarm", "init", "--advertise-addr", "127.0.0.1")
             yield env

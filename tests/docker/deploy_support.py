@@ -53,14 +53,21 @@ def step_names(run):
     return [step["name"] for step in run["steps"]]
 
 
+def compose_argv(docker_env, *args):
+    """Return the argv the worker runs for compose ARGS under docker_env's flavour, e.g.
+    ["docker-compose", "pull", "app"] or ["docker", "compose", "pull", "app"]."""
+    return [*docker_env.compose_command, *args]
+
+
 def step(run, name):
     """Return the run's first recorded step called name."""
     return next(s for s in run["steps"] if s["name"] == name)
 
 
-def bring_up(docker_env, project, marker, revision=None):
-    """Run the project's app, healthy, on a fresh image; return (image id, container id)."""
-    image = docker_env.make_image(docker_env.app_ref, marker, revision=revision)
+def bring_up(docker_env, project, marker, revision=None, labels=True):
+    """Run the project's app, healthy, on a fresh image; return (image id, container id).
+    labels=False: an image with no labels at all (see DockerEnv.make_image)."""
+    image = docker_env.make_image(docker_env.app_ref, marker, revision=revision, labels=labels)
     docker_env.compose(project, "pull", SERVICE)
     docker_env.compose(project, "up", "-d", SERVICE)
     container = docker_env.container(project, SERVICE)
@@ -72,10 +79,12 @@ def bring_up(docker_env, project, marker, revision=None):
 def serving(docker_env, project, **options):
     """Yield a started `deployhook serve` whose target app deploys project (options: more
     target keys). It reaches the private engine through DOCKER_HOST in its own environment,
-    which it passes on to its steps, runs jobs with the runner's pauses shortened
-    (FAST_RUNNER_ENV), and is stopped by pid however the test ends."""
+    which it passes on to its steps, runs the compose of docker_env's flavour (its `compose`
+    key; PATH and DOCKER_CONFIG pick the flavour's docker CLI and compose plugin), runs jobs
+    with the runner's pauses shortened (FAST_RUNNER_ENV), and is stopped by pid however the
+    test ends."""
     table = target(TARGET, REPOSITORY, BRANCH, project, services=[SERVICE],
-                   compose=["docker-compose"], health_timeout=HEALTH_TIMEOUT,
+                   compose=docker_env.compose_command, health_timeout=HEALTH_TIMEOUT,
                    pull_timeout=STEP_TIMEOUT, up_timeout=STEP_TIMEOUT, **options)
     with serving_target(docker_env, table) as worker:
         yield worker

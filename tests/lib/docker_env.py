@@ -6,8 +6,17 @@ fetched from the network: images are made with ``docker import`` from a
 tarball holding a static busybox.
 
 Needs root, ``dockerd`` (with its containerd and runc), the ``docker`` CLI,
-``docker-compose`` (v1), ``docker-registry`` (distribution) and a statically
-linked ``busybox``.
+``docker-registry`` (distribution), a statically linked ``busybox`` and the
+compose of the chosen flavour (see ComposeFlavour):
+
+* ``v1``: ``docker-compose`` 1.29 (Debian 12's package) with Debian's docker CLI
+  (/usr/bin/docker, 20.10) first on PATH, as a Debian 12 user has them;
+* ``v2``: ``docker compose``, the compose v2 CLI plugin (2.26, unpacked from
+  Debian 13's docker-compose package by scripts/install-deps into
+  COMPOSE_V2_DIR/cli-plugins, not installed system-wide), with the newest docker
+  CLI found on PATH (e.g. a 28.x static CLI in /usr/local/bin) first on PATH.
+  The engine's private DOCKER_CONFIG directory holds a link to the plugin in its
+  cli-plugins/, so only this engine's environment sees it.
 
 Quirks seen with docker 20.10 (Debian), docker-compose 1.29 and registry 2.8:
 
@@ -26,9 +35,16 @@ Quirks seen with docker 20.10 (Debian), docker-compose 1.29 and registry 2.8:
   --ip-forward=false is passed.
 * Registries on 127.0.0.0/8 are insecure (plain HTTP) by default: no
   --insecure-registry flag is needed.
-* The ``docker`` CLI first on PATH may be newer than the engine (28.x against
-  20.10); it negotiates the API version and works.  There is no
-  ``docker compose`` (v2) plugin, only ``docker-compose`` v1.
+* A ``docker`` CLI newer than the engine (28.x against 20.10) negotiates the
+  API version and works.  Debian 12 has no ``docker compose`` (v2) plugin, only
+  ``docker-compose`` v1: the v2 plugin comes from Debian 13's package.  The
+  plugin is a Go binary linked against glibc 2.34, which Debian 12 has; both
+  the 20.10 and the 28.x CLI run it.
+* Compose v2 names containers ``project-service-1`` (v1: ``project_service_1``)
+  and keeps '-' in project names (v1 drops it); both set the label
+  ``com.docker.compose.project.working_dir`` to the project directory's
+  absolute path, which is what the helpers find containers by.  v2 warns that
+  the ``version`` key is obsolete and otherwise takes the same "2.4" file.
 * docker-compose 1.29 takes file format "2.4" (healthcheck start_period,
   init, network_mode).  With every service on ``network_mode: none`` it
   creates no project network.  It reads DOCKER_HOST like the CLI does.
@@ -41,7 +57,9 @@ Quirks seen with docker 20.10 (Debian), docker-compose 1.29 and registry 2.8:
 """
 
 import contextlib
+import dataclasses
 import io
+import itertools
 import json
 import os
 import shutil
@@ -65,7 +83,12 @@ STOP_TIMEOUT = 20.0
 POLL_INTERVAL = 0.1
 # containerd keeps sockets up to ~40 bytes below --exec-root.
 MAX_ROOT_LENGTH = 60
-TOOLS = ("dockerd", "docker", "docker-compose", "docker-registry", "busybox")
+TOOLS = ("dockerd", "docker", "docker-registry", "busybox")
+# Where scripts/install-deps unpacks the compose v2 CLI plugin (cli-plugins/docker-compose).
+COMPOSE_V2_DIR = os.environ.get("DEPLOYHOOK_COMPOSE_V2_DIR",
+                                "/usr/local/lib/deployhook-test/compose-v2")
+# Debian 12's docker CLI (docker.io, 20.10), which compose v1 is paired with.
+DEBIAN_DOCKER_CLI = "/usr/bin/docker"
 
 
 class DockerEnvError(RuntimeError):
@@ -97,8 +120,11 @@ def run(args, env=None, cwd=None, input=None, timeout=COMMAND_TIMEOUT, check=Tru
     return done
 
 
-def missing_prerequisites():
-    """Return a list of reasons this machine cannot run the harness (empty if it can)."""
+def missing_prerequisites(flavour=None):
+    """Return a list of reasons this machine cannot run the harness (empty if it can).
+
+    Given a ComposeFlavour, its own tools are checked too.
+    """
     problems = []
     if os.geteuid() != 0:
         problems.append("must run as root (dockerd needs it)")
@@ -106,7 +132,91 @@ def missing_prerequisites():
     busybox = shutil.which("busybox")
     if busybox and not is_static_elf(busybox):
         problems.append(f"{busybox} is not statically linked (install busybox-static)")
+    if flavour is not None:
+        problems += flavour.problems()
     return problems
+
+
+def cli_version(path):
+    """Return the client version of the docker CLI at path as a tuple of ints, or ()."""
+    done = run([path, "--version"], check=False, timeout=20)
+    # "Docker version 28.2.2, build e6534b4" / "Docker version 20.10.24+dfsg1, build 297e128"
+    words = done.stdout.split()
+    if done.returncode != 0 or len(words) < 3:
+        return ()
+    numbers = []
+    for part in words[2].rstrip(",").split("."):
+        digits = "".join(itertools.takewhile(str.isdigit, part))
+        if not digits:
+            break
+        numbers.append(int(digits))
+    return tuple(numbers)
+
+
+def newest_docker_cli():
+    """Return the docker CLI on PATH with the highest version (the first on PATH on a tie).
+
+    Returns None if there is none.
+    """
+    seen, found = set(), []
+    for directory in os.environ.get("PATH", os.defpath).split(os.pathsep):
+        path = os.path.join(directory or ".", "docker")
+        real = os.path.realpath(path)
+        if real in seen or not (os.path.isfile(path) and os.access(path, os.X_OK)):
+            continue
+        seen.add(real)
+        found.append(path)
+    return max(found, key=cli_version, default=None)
+
+
+@dataclasses.dataclass(frozen=True)
+class ComposeFlavour:
+    """Which compose and which docker CLI the engine's environment offers.
+
+    name     ``v1`` or ``v2``
+    compose  the compose argv prefix (``docker-compose`` / ``docker compose``), for tests and
+             for the worker's ``compose`` key
+    cli      the docker CLI whose directory comes first on PATH
+    plugin   the compose v2 CLI plugin to link into the engine's DOCKER_CONFIG, or None
+    """
+
+    name: str
+    compose: tuple
+    cli: str
+    plugin: str = None
+
+    def search_path(self, path):
+        """Return PATH value path with the CLI's directory moved to the front."""
+        first = os.path.dirname(self.cli)
+        rest = [d for d in path.split(os.pathsep) if d and d != first]
+        return os.pathsep.join([first, *rest])
+
+    def problems(self):
+        """Return the reasons this flavour cannot run here (empty if it can)."""
+        problems = []
+        if not (self.cli and os.access(self.cli, os.X_OK)):
+            problems.append(f"compose {self.name}: docker CLI {self.cli} not found")
+        if self.compose[0] != "docker" and not shutil.which(
+                self.compose[0], path=self.search_path(os.environ.get("PATH", os.defpath))):
+            problems.append(f"compose {self.name}: {self.compose[0]} not found on PATH")
+        if self.plugin and not os.access(self.plugin, os.X_OK):
+            problems.append(f"compose {self.name}: no compose v2 plugin at {self.plugin} "
+                            "(run scripts/install-deps)")
+        return problems
+
+
+COMPOSE_FLAVOURS = ("v1", "v2")
+
+
+def compose_flavour(name):
+    """Return the ComposeFlavour called name (see COMPOSE_FLAVOURS); ValueError if unknown."""
+    if name == "v1":
+        return ComposeFlavour("v1", ("docker-compose",), DEBIAN_DOCKER_CLI)
+    if name == "v2":
+        return ComposeFlavour("v2", ("docker", "compose"),
+                              newest_docker_cli() or DEBIAN_DOCKER_CLI,
+                              os.path.join(COMPOSE_V2_DIR, "cli-plugins", "docker-compose"))
+    raise ValueError(f"unknown compose flavour {name!r} (known: {', '.join(COMPOSE_FLAVOURS)})")
 
 
 def require_tool(name):
@@ -231,11 +341,17 @@ class Timings:
 
 
 class Engine:
-    """A dockerd of our own, with no bridge network, on a socket in ``root``."""
+    """A dockerd of our own, with no bridge network, on a socket in ``root``.
 
-    def __init__(self, root, timings):
+    Given a ComposeFlavour, its environment puts the flavour's docker CLI first on PATH and
+    its CLI config directory holds the flavour's compose plugin; without one, the tools on
+    PATH are used as they are.
+    """
+
+    def __init__(self, root, timings, flavour=None):
         self.root = root
         self.timings = timings
+        self.flavour = flavour
         self.socket = os.path.join(root, "docker.sock")
         self.exec_root = os.path.join(root, "x")
         self.data_root = os.path.join(root, "data")
@@ -254,19 +370,33 @@ class Engine:
                if not k.startswith(("DOCKER_", "COMPOSE_"))}
         env["DOCKER_HOST"] = self.host
         env["DOCKER_CONFIG"] = self.cli_config
+        if self.flavour is not None:
+            env["PATH"] = self.flavour.search_path(env.get("PATH", os.defpath))
         return env
+
+    def cli(self):
+        """Return the path of the docker CLI this engine's environment runs."""
+        if self.flavour is not None:
+            return self.flavour.cli
+        return require_tool("docker")
 
     def docker(self, *args, **kwargs):
         """Run ``docker ARGS`` against this engine; return the CompletedProcess.
 
         Keyword arguments go to run(); raises DockerEnvError on failure.
         """
-        return run([require_tool("docker"), *args], env=self.env(), **kwargs)
+        return run([self.cli(), *args], env=self.env(), **kwargs)
 
     def start(self):
         """Start dockerd and wait until it answers; raise DockerEnvError if it does not."""
         for d in (self.exec_root, self.data_root, self.cli_config):
             os.makedirs(d, exist_ok=True)
+        if self.flavour is not None and self.flavour.plugin:
+            plugins = os.path.join(self.cli_config, "cli-plugins")
+            os.makedirs(plugins, exist_ok=True)
+            link = os.path.join(plugins, "docker-compose")
+            if not os.path.lexists(link):
+                os.symlink(self.flavour.plugin, link)
         config = os.path.join(self.root, "daemon.json")
         with open(config, "w") as f:
             json.dump({"deprecated-key-path": os.path.join(self.root, "key.json")}, f)
@@ -450,17 +580,22 @@ def write_compose_project(project_dir, image, service="app"):
 class DockerEnv:
     """A temporary directory holding a private engine, a registry and compose projects.
 
+    flavour (a ComposeFlavour) picks the compose and the docker CLI that compose(), docker()
+    and env() use; None keeps whatever is on PATH and ``docker-compose``.
     Use as a context manager, or call start() and, in a finally block, stop().
     """
 
-    def __init__(self):
+    flavour = None
+
+    def __init__(self, flavour=None):
+        self.flavour = flavour
         self.timings = Timings()
         self.root = tempfile.mkdtemp(prefix="dh-")
         if len(self.root) > MAX_ROOT_LENGTH:
             shutil.rmtree(self.root)
             raise DockerEnvError(f"temporary directory {self.root!r} is too long for the "
                                  "engine's unix sockets: set TMPDIR to a shorter path")
-        self.engine = Engine(self._subdir("engine"), self.timings)
+        self.engine = Engine(self._subdir("engine"), self.timings, flavour)
         self.registry = Registry(self._subdir("registry"), self.timings)
         self.app_ref = f"{self.registry.address}/demo/app:latest"
 
@@ -504,39 +639,56 @@ class DockerEnv:
         """Run ``docker ARGS`` on the private engine; return the CompletedProcess."""
         return self.engine.docker(*args, **kwargs)
 
+    @property
+    def compose_command(self):
+        """The compose argv prefix: ["docker-compose"] or ["docker", "compose"] (the flavour's)."""
+        return list(self.flavour.compose) if self.flavour else ["docker-compose"]
+
     def compose(self, project_dir, *args, project=None, **kwargs):
-        """Run ``docker-compose [-p project] ARGS`` in project_dir; return the CompletedProcess.
+        """Run ``COMPOSE [-p project] ARGS`` in project_dir (COMPOSE: compose_command);
+        return the CompletedProcess.
 
         Raises DockerEnvError on failure (unless check=False is passed).
         """
         name = ["-p", project] if project else []
+        program, *rest = self.compose_command
+        env = self.env()
+        path = shutil.which(program, path=env.get("PATH", os.defpath))
+        if not path:
+            raise DockerEnvError(f"{program} not found on PATH")
         with self.timings.measure(f"compose {args[0]}"):
-            return run([require_tool("docker-compose"), *name, *args],
-                       env=self.env(), cwd=project_dir, **kwargs)
+            return run([path, *rest, *name, *args], env=env, cwd=project_dir, **kwargs)
 
     def image_id(self, ref):
         """Return the engine's image ID for ref, or None if it has no such image."""
         found = self.docker("image", "inspect", "--format", "{{.Id}}", ref, check=False)
         return found.stdout.strip() if found.returncode == 0 else None
 
-    def make_image(self, ref, marker, healthy=True, revision=None):
+    def make_image(self, ref, marker, healthy=True, revision=None, labels=True):
         """Build an image whose /version holds marker (and /healthy if healthy), push it as ref.
 
         marker is one line; it is also the image label ``version``.  revision, when given,
-        is the label ``org.opencontainers.image.revision`` (as docker/metadata-action sets it).  The engine keeps no
-        copy: its tag ``ref`` is left as it was, so only a pull brings the new image.
+        is the label ``org.opencontainers.image.revision`` (as docker/metadata-action sets
+        it).  labels=False makes an image with no labels at all (``.Config.Labels`` is null:
+        no ``version``, and no revision may be given).  The engine keeps no copy: its tag
+        ``ref`` is left as it was, so only a pull brings the new image.
         Returns the new image ID (sha256:...).  Raises DockerEnvError if the push
-        fails (e.g. the registry is stopped), ValueError for a multi-line marker.
+        fails (e.g. the registry is stopped), ValueError for a multi-line marker or a
+        revision without labels.
         """
         if not marker or "\n" in marker:
             raise ValueError("marker must be one non-empty line")
+        if not labels and revision is not None:
+            raise ValueError("an image without labels has no revision label")
         tarball = image_tarball(require_tool("busybox"), marker, healthy)
         previous = self.image_id(ref)
-        labels = ["--change", f"LABEL version={json.dumps(marker)}"]
+        changes = []
+        if labels:
+            changes += ["--change", f"LABEL version={json.dumps(marker)}"]
         if revision is not None:
-            labels += ["--change", f"LABEL org.opencontainers.image.revision={revision}"]
+            changes += ["--change", f"LABEL org.opencontainers.image.revision={revision}"]
         with self.timings.measure("image build+push"):
-            new = self.docker("import", *labels,
+            new = self.docker("import", *changes,
                               "--change", 'CMD ["/bin/busybox", "sleep", "86400"]',
                               "-", input=tarball).stdout.strip()
             try:
