@@ -37,8 +37,8 @@ BOOST_AUTO_TEST_CASE(github_goes_pending_then_success_failure_or_error) {
               std::pair<std::string, std::string>{"Authorization", "Bearer t0ken"}));
 }
 
-BOOST_AUTO_TEST_CASE(gitea_forgejo_and_gogs_use_the_github_shape_under_api_v1) {
-  for (Forge forge : {Forge::Gitea, Forge::Forgejo, Forge::Gogs}) {
+BOOST_AUTO_TEST_CASE(gitea_and_forgejo_use_the_github_shape_under_api_v1) {
+  for (Forge forge : {Forge::Gitea, Forge::Forgejo}) {
     StatusPost post = CommitStatusPost(StatusTarget(forge, "https://git.example"), SHA, "failed");
     BOOST_TEST(post.url == "https://git.example/api/v1/repos/octo/app/statuses/" + std::string(SHA));
     BOOST_TEST(post.body ==

@@ -518,6 +518,30 @@ BOOST_FIXTURE_TEST_CASE(rejects_commit_status_mistakes_by_key, ConfigDir) {
   }
 }
 
+BOOST_FIXTURE_TEST_CASE(refuses_commit_status_for_gogs_at_the_key_that_asks_for_it, ConfigDir) {
+  // Gogs has no commit-status API: each status key is refused where it stands, even when it
+  // would be complete for Gitea.
+  Write("status.token", "t0ken\n");
+  ConfigEnvironment env = WithSecret("s");
+  const std::string gogs = Minimal() + "forge = \"gogs\"\n";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"status_token_file = \"status.token\"\nstatus_api = \"https://gogs.example\"\n",
+       "target[0].status_token_file"},
+      {"status_api = \"https://gogs.example\"\n", "target[0].status_api"},
+      {"status_context = \"deploy/web\"\n", "target[0].status_context"},
+  };
+  for (const auto& [keys, key] : cases) {
+    std::string error = Error(gogs + keys, env);
+    CheckNames(error, At(7), key);
+    BOOST_TEST(error.find("Gogs has no commit-status API") != std::string::npos, error);
+    BOOST_TEST(error.find("t0ken") == std::string::npos, error);
+  }
+  // The same keys load for Gitea, so it is the forge that is refused.
+  Config gitea = Load(Minimal() + "forge = \"gitea\"\nstatus_token_file = \"status.token\"\n"
+                                  "status_api = \"https://gitea.example\"\n", env);
+  BOOST_TEST(gitea.targets[0].status.has_value());
+}
+
 BOOST_AUTO_TEST_CASE(resolves_config_path_from_flag_then_environment_then_default) {
   BOOST_TEST(ResolveConfigPath(std::string("/a.toml"), "/b.toml") == "/a.toml");
   BOOST_TEST(ResolveConfigPath(std::nullopt, "/b.toml") == "/b.toml");

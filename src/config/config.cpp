@@ -237,19 +237,41 @@ bool IsHttpUrl(std::string_view url) {
          (url.starts_with("https://") && url.size() > 8);
 }
 
-// Reads status_token_file, status_api and status_context; the other two need the first.
+// Returns true when deployhook can set commit statuses on `forge`: Gogs has no commit-status
+// API, and Bitbucket's is not supported.
+bool HasCommitStatus(Forge forge) noexcept {
+  switch (forge) {
+    case Forge::GitHub:
+    case Forge::Gitea:
+    case Forge::Forgejo:
+    case Forge::GitLab:
+      return true;
+    case Forge::Gogs:
+    case Forge::Bitbucket:
+    case Forge::BitbucketServer:
+      return false;
+  }
+  return false;
+}
+
+// Reads status_token_file, status_api and status_context; the other two need the first, and a
+// forge without commit status takes none of them.
 void ReadCommitStatus(TableReader& reader, Target& target, const std::filesystem::path& config_path) {
   std::optional<std::string> token_file = reader.String("status_token_file");
   std::optional<std::string> api = reader.String("status_api");
   std::optional<std::string> context = reader.String("status_context");
+  if (!HasCommitStatus(target.forge)) {
+    std::string why = "commit status is for github, gitea, forgejo and gitlab, not " +
+                      std::string(ForgeName(target.forge));
+    if (target.forge == Forge::Gogs) why += " (Gogs has no commit-status API)";
+    for (std::string_view key : {"status_token_file", "status_api", "status_context"}) {
+      if (reader.Find(key) != nullptr) reader.Fail(reader.Find(key), key, why);
+    }
+  }
   if (!token_file) {
     if (api) reader.Fail(reader.Find("status_api"), "status_api", "needs status_token_file");
     if (context) reader.Fail(reader.Find("status_context"), "status_context", "needs status_token_file");
     return;
-  }
-  if (target.forge == Forge::Bitbucket || target.forge == Forge::BitbucketServer) {
-    reader.Fail(reader.Find("status_token_file"), "status_token_file",
-                "commit status is for github, gitea, forgejo, gogs and gitlab");
   }
   CommitStatusSettings status;
   try {

@@ -12,15 +12,20 @@ StatusPost CommitStatusPost(const Target& target, std::string_view sha, std::str
   assert(target.status.has_value());
   const CommitStatusSettings& status = *target.status;
   switch (target.forge) {
+    case Forge::GitHub:
+      return GitHubStatus(status.api, target.repository, sha, event, status.context);
     case Forge::GitLab:
       return GitLabStatus(status.api, target.repository, sha, event, status.context);
     case Forge::Gitea:
     case Forge::Forgejo:
-    case Forge::Gogs:
       return GitHubStatus(status.api + "/api/v1", target.repository, sha, event, status.context);
-    default:
-      return GitHubStatus(status.api, target.repository, sha, event, status.context);
+    case Forge::Gogs:
+    case Forge::Bitbucket:
+    case Forge::BitbucketServer:
+      break;  // no commit status: config loading refuses the status keys for these forges
   }
+  assert(false && "commit status on a forge without one");
+  return {};
 }
 
 std::pair<std::string, std::string> StatusAuthHeader(Forge forge, std::string_view token) {

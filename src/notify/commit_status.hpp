@@ -15,9 +15,9 @@ struct StatusPost {
   std::string body;  // JSON
 };
 
-// GitHub: POST {api}/repos/{owner}/{repo}/statuses/{sha}; Gitea, Forgejo and Gogs: the same
-// under {api}/api/v1. States: pending, success, failure (a run that failed, timed out, was
-// rolled back or found its image stale), error (the rollback failed too).
+// GitHub: POST {api}/repos/{owner}/{repo}/statuses/{sha}; Gitea and Forgejo: the same under
+// {api}/api/v1 (Gogs has no commit-status API). States: pending, success, failure (a run that
+// failed, timed out, was rolled back or found its image stale), error (the rollback failed too).
 StatusPost GitHubStatus(std::string_view repos_base, std::string_view repository,
                         std::string_view sha, std::string_view event, std::string_view context);
 
@@ -26,7 +26,8 @@ StatusPost GitHubStatus(std::string_view repos_base, std::string_view repository
 StatusPost GitLabStatus(std::string_view api, std::string_view repository, std::string_view sha,
                         std::string_view event, std::string_view context);
 
-// Returns the post for `target`'s forge (its status settings must be set).
+// Returns the post for `target`'s forge (its status settings must be set, which config loading
+// allows for GitHub, Gitea, Forgejo and GitLab only).
 StatusPost CommitStatusPost(const Target& target, std::string_view sha, std::string_view event);
 
 // Returns the header carrying `token` as `forge` expects it.
