@@ -17,11 +17,32 @@ Event Push(std::string ref, std::string repository = "octo/app",
   Event push;
   push.kind = EventKind::Push;
   push.name = "push";
-  push.ref = std::move(ref);
   push.repository = std::move(repository);
-  push.commit = std::move(after);
-  push.deleted = deleted;
+  push.changes = {{.ref = std::move(ref), .commit = std::move(after), .deleted = deleted}};
   return push;
+}
+
+// A push to octo/app that moves every ref of `changes`, as a Bitbucket push may.
+Event PushOf(std::vector<RefChange> changes) {
+  Event push = Push("");
+  push.name = "repo:push";
+  push.changes = std::move(changes);
+  return push;
+}
+
+std::string Sha(char digit) { return std::string(40, digit); }
+
+RefChange Update(std::string ref, std::string commit) {
+  return {.ref = std::move(ref), .commit = std::move(commit), .deleted = false};
+}
+
+RefChange Deletion(std::string ref) { return {.ref = std::move(ref), .commit = "", .deleted = true}; }
+
+// The indexes of the targets a decision chose, in its order.
+std::vector<std::size_t> Indexes(const Decision& decision) {
+  std::vector<std::size_t> indexes;
+  for (const ChosenTarget& target : decision.targets) indexes.push_back(target.index);
+  return indexes;
 }
 
 // An event of `kind` named `name`, with nothing else in it.
@@ -91,7 +112,9 @@ BOOST_AUTO_TEST_CASE(deploys_push_to_configured_branch) {
   Decision decision = DecidePush(Push("refs/heads/main"));
   BOOST_TEST(decision.verdict == Verdict::Deploy);
   BOOST_TEST(decision.reason.empty());
-  BOOST_TEST(decision.targets == std::vector<std::size_t>{0});
+  BOOST_TEST_REQUIRE(Indexes(decision) == std::vector<std::size_t>{0});
+  BOOST_TEST(decision.targets[0].ref == "refs/heads/main");
+  BOOST_TEST(decision.targets[0].commit == COMMIT);
 }
 
 BOOST_AUTO_TEST_CASE(compares_repository_ignoring_case) {
@@ -148,6 +171,63 @@ BOOST_AUTO_TEST_CASE(deploys_push_without_after) {
   BOOST_TEST(DecidePush(Push("refs/heads/main", "octo/app", "")).verdict == Verdict::Deploy);
 }
 
+BOOST_AUTO_TEST_CASE(deploys_a_push_of_several_refs_at_the_change_that_updates_the_branch) {
+  // Bitbucket lists `feature` first; deciding on the first change alone would miss `main`.
+  Decision decision = DecidePush(PushOf({Update("refs/heads/feature", Sha('1')),
+                                         Update("refs/heads/main", Sha('2'))}));
+  BOOST_TEST(decision.verdict == Verdict::Deploy);
+  BOOST_TEST_REQUIRE(Indexes(decision) == std::vector<std::size_t>{0});
+  BOOST_TEST(decision.targets[0].ref == "refs/heads/main");
+  BOOST_TEST(decision.targets[0].commit == Sha('2'));
+}
+
+BOOST_AUTO_TEST_CASE(gives_each_target_the_change_of_its_own_branch) {
+  std::vector<Target> targets = {MakeTarget("web", "octo/app", "main"),
+                                 MakeTarget("preview", "octo/app", "feature"),
+                                 MakeTarget("docs", "octo/app", "gh-pages")};
+  Decision decision = DecidePush(PushOf({Update("refs/heads/feature", Sha('1')),
+                                         Update("refs/heads/main", Sha('2'))}),
+                                 targets, {true, true, true});
+  BOOST_TEST(decision.verdict == Verdict::Deploy);
+  BOOST_TEST_REQUIRE(Indexes(decision) == (std::vector<std::size_t>{0, 1}));
+  BOOST_TEST(decision.targets[0].ref == "refs/heads/main");
+  BOOST_TEST(decision.targets[0].commit == Sha('2'));
+  BOOST_TEST(decision.targets[1].ref == "refs/heads/feature");
+  BOOST_TEST(decision.targets[1].commit == Sha('1'));
+}
+
+BOOST_AUTO_TEST_CASE(passes_over_deletions_and_tags_among_several_changes) {
+  // A tag named like the branch and a deletion come first; the branch update still deploys.
+  Decision decision = DecidePush(PushOf({Update("refs/tags/main", Sha('1')),
+                                         Deletion("refs/heads/staging"),
+                                         Update("refs/heads/main", Sha('3'))}));
+  BOOST_TEST_REQUIRE(Indexes(decision) == std::vector<std::size_t>{0});
+  BOOST_TEST(decision.targets[0].commit == Sha('3'));
+  // The deploy branch deleted, another branch updated: nothing to deploy.
+  CheckIgnored(DecidePush(PushOf({Deletion("refs/heads/main"),
+                                  Update("refs/heads/feature", Sha('2'))})),
+               "branch is not a deploy branch");
+  CheckIgnored(DecidePush(PushOf({Update("refs/heads/main", Sha('0')),
+                                  Update("refs/tags/v1", Sha('2'))})),
+               "push deletes the ref");
+}
+
+BOOST_AUTO_TEST_CASE(ignores_a_push_of_several_refs_none_a_branch_update_by_its_first_change) {
+  CheckIgnored(DecidePush(PushOf({Update("refs/tags/v1", Sha('1')), Deletion("refs/heads/main")})),
+               "push is a tag");
+  CheckIgnored(DecidePush(PushOf({Deletion("refs/heads/main"), Update("refs/tags/v1", Sha('1'))})),
+               "push deletes the ref");
+  CheckIgnored(DecidePush(PushOf({})), "push moves no ref");
+}
+
+BOOST_AUTO_TEST_CASE(push_of_several_refs_for_a_target_that_waits_for_its_workflow_says_why) {
+  std::vector<Target> targets = {Triggered("web", Trigger::WorkflowRun)};
+  CheckIgnored(DecidePush(PushOf({Update("refs/heads/feature", Sha('1')),
+                                  Update("refs/heads/main", Sha('2'))}),
+                          targets, {true}),
+               "target web deploys when its workflow run succeeds, not on push");
+}
+
 BOOST_AUTO_TEST_CASE(chooses_every_target_on_the_same_repository_and_branch) {
   std::vector<Target> targets = {MakeTarget("web", "octo/app", "main"),
                                  MakeTarget("docs", "octo/app", "gh-pages"),
@@ -155,7 +235,7 @@ BOOST_AUTO_TEST_CASE(chooses_every_target_on_the_same_repository_and_branch) {
                                  MakeTarget("other", "octo/other", "main")};
   Decision decision = DecidePush(Push("refs/heads/main"), targets, {true, true, true, true});
   BOOST_TEST(decision.verdict == Verdict::Deploy);
-  BOOST_TEST(decision.targets == (std::vector<std::size_t>{0, 2}));
+  BOOST_TEST(Indexes(decision) == (std::vector<std::size_t>{0, 2}));
 }
 
 BOOST_AUTO_TEST_CASE(never_chooses_target_whose_secret_did_not_verify) {
@@ -163,7 +243,7 @@ BOOST_AUTO_TEST_CASE(never_chooses_target_whose_secret_did_not_verify) {
                                  MakeTarget("worker", "octo/app", "main", "worker-secret")};
   Decision decision = DecidePush(Push("refs/heads/main"), targets, {false, true});
   BOOST_TEST(decision.verdict == Verdict::Deploy);
-  BOOST_TEST(decision.targets == std::vector<std::size_t>{1});
+  BOOST_TEST(Indexes(decision) == std::vector<std::size_t>{1});
 }
 
 BOOST_AUTO_TEST_CASE(ignores_push_when_only_unverified_targets_match) {
@@ -207,7 +287,9 @@ BOOST_AUTO_TEST_CASE(deploys_workflow_run_target_on_successful_push_run_of_its_b
   std::vector<Target> targets = {Triggered("web", Trigger::WorkflowRun), MakeTarget("api", "octo/app", "main")};
   Decision decision = Decide(Run(), targets, {true, true});
   BOOST_TEST(decision.verdict == Verdict::Deploy);
-  BOOST_TEST(decision.targets == std::vector<std::size_t>{0});
+  BOOST_TEST_REQUIRE(Indexes(decision) == std::vector<std::size_t>{0});
+  BOOST_TEST(decision.targets[0].ref == "refs/heads/main");
+  BOOST_TEST(decision.targets[0].commit == COMMIT);
 }
 
 BOOST_AUTO_TEST_CASE(ignores_workflow_runs_that_are_not_a_successful_push_run) {
@@ -265,7 +347,8 @@ BOOST_AUTO_TEST_CASE(deploys_package_target_on_published_package) {
                                  MakeTarget("api", "octo/app", "main")};
   Decision decision = Decide(Published(), targets, {true, true, true});
   BOOST_TEST(decision.verdict == Verdict::Deploy);
-  BOOST_TEST(decision.targets == std::vector<std::size_t>{0});
+  BOOST_TEST_REQUIRE(Indexes(decision) == std::vector<std::size_t>{0});
+  BOOST_TEST(decision.targets[0].commit == COMMIT);
 }
 
 BOOST_AUTO_TEST_CASE(ignores_package_events_other_than_published_and_other_packages) {

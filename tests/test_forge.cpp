@@ -65,6 +65,28 @@ const EventFixture EVENTS[] = {
     {Forge::GitHub, "ping", "github/ping/octokit-ping-repo.json", EventKind::Ping, "", "", "", false},
 };
 
+// Both Bitbucket flavours' real push payloads, turned into one push that updates `feature` and
+// then `main` (see PROVENANCE.md).
+struct TwoChangePush {
+  Forge forge;
+  std::string_view event;
+  std::string_view file;
+  std::string_view feature_commit;
+  std::string_view main_commit;
+};
+
+std::ostream& operator<<(std::ostream& out, const TwoChangePush& push) {
+  return out << push.forge << " " << push.file;
+}
+
+const TwoChangePush TWO_CHANGE_PUSHES[] = {
+    {Forge::Bitbucket, "repo:push", "bitbucket/push/derived-two-changes-feature-then-main.json",
+     "709d658dc5b6d6afcd46049c2f332ee3f515a67d", "03f4a7270240708834de475bcf21532d6134777e"},
+    {Forge::BitbucketServer, "repo:refs_changed",
+     "bitbucket-server/push/derived-two-changes-feature-then-main.json",
+     "5e1c2a4f8b7d3e6c9a0b1d2e3f4a5b6c7d8e9f01", "9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c"},
+};
+
 const Forge ALL_FORGES[] = {Forge::GitHub, Forge::Gitea, Forge::Forgejo, Forge::Gogs,
                             Forge::GitLab, Forge::Bitbucket, Forge::BitbucketServer};
 
@@ -156,11 +178,16 @@ BOOST_DATA_TEST_CASE(reads_real_payloads_into_events, data::make(EVENTS), fixtur
   BOOST_TEST_REQUIRE(result.ok, result.error);
   BOOST_TEST(result.event.kind == fixture.kind);
   BOOST_TEST(result.event.name == fixture.event);
-  if (fixture.kind != EventKind::Push) return;
+  if (fixture.kind != EventKind::Push) {
+    BOOST_TEST(result.event.changes.empty());
+    return;
+  }
   BOOST_TEST(result.event.repository == fixture.repository);
-  BOOST_TEST(result.event.ref == fixture.ref);
-  BOOST_TEST(result.event.commit == fixture.commit);
-  BOOST_TEST(result.event.deleted == fixture.deleted);
+  BOOST_TEST_REQUIRE(result.event.changes.size() == 1u);
+  const RefChange& change = result.event.changes[0];
+  BOOST_TEST(change.ref == fixture.ref);
+  BOOST_TEST(change.commit == fixture.commit);
+  BOOST_TEST(change.deleted == fixture.deleted);
 }
 
 BOOST_AUTO_TEST_CASE(a_payload_of_one_forge_sent_as_another_is_rejected) {
@@ -186,20 +213,43 @@ BOOST_AUTO_TEST_CASE(gitlab_push_with_null_checkout_sha_deletes_the_ref) {
   body.replace(body.find(sha), sha.size(), "\"checkout_sha\": null");
   EventResult result = ParseEvent({Forge::GitLab, "Push Hook", "", std::nullopt}, body);
   BOOST_TEST_REQUIRE(result.ok, result.error);
-  BOOST_TEST(result.event.deleted);
-  BOOST_TEST(result.event.commit.empty());
+  BOOST_TEST_REQUIRE(result.event.changes.size() == 1u);
+  BOOST_TEST(result.event.changes[0].deleted);
+  BOOST_TEST(result.event.changes[0].commit.empty());
 }
 
-BOOST_AUTO_TEST_CASE(bitbucket_prefers_a_branch_update_among_several_changes) {
+BOOST_AUTO_TEST_CASE(bitbucket_keeps_every_change_of_a_push_in_order) {
   const std::string body = R"({"repository": {"full_name": "team/app"}, "push": {"changes": [
       {"new": null, "old": {"type": "branch", "name": "gone", "target": {"hash": "1111111111111111111111111111111111111111"}}},
       {"new": {"type": "tag", "name": "v1", "target": {"hash": "2222222222222222222222222222222222222222"}}, "old": null},
       {"new": {"type": "branch", "name": "main", "target": {"hash": "3333333333333333333333333333333333333333"}}, "old": null}]}})";
   EventResult result = ParseEvent({Forge::Bitbucket, "repo:push", "", std::nullopt}, body);
   BOOST_TEST_REQUIRE(result.ok, result.error);
-  BOOST_TEST(result.event.ref == "refs/heads/main");
-  BOOST_TEST(result.event.commit == "3333333333333333333333333333333333333333");
-  BOOST_TEST(!result.event.deleted);
+  BOOST_TEST_REQUIRE(result.event.changes.size() == 3u);
+  const std::vector<RefChange>& changes = result.event.changes;
+  BOOST_TEST(changes[0].ref == "refs/heads/gone");
+  BOOST_TEST(changes[0].deleted);
+  BOOST_TEST(changes[0].commit.empty());
+  BOOST_TEST(changes[1].ref == "refs/tags/v1");
+  BOOST_TEST(!changes[1].deleted);
+  BOOST_TEST(changes[2].ref == "refs/heads/main");
+  BOOST_TEST(changes[2].commit == "3333333333333333333333333333333333333333");
+  BOOST_TEST(!changes[2].deleted);
+}
+
+BOOST_DATA_TEST_CASE(bitbucket_push_of_two_branches_carries_both_with_their_commits,
+                     data::make(TWO_CHANGE_PUSHES), push) {
+  EventResult result = ParseEvent({push.forge, push.event, "", std::nullopt}, ReadFixture(push.file));
+  BOOST_TEST_REQUIRE(result.ok, result.error);
+  BOOST_TEST(result.event.kind == EventKind::Push);
+  BOOST_TEST_REQUIRE(result.event.changes.size() == 2u);
+  const std::vector<RefChange>& changes = result.event.changes;
+  BOOST_TEST(changes[0].ref == "refs/heads/feature");
+  BOOST_TEST(changes[0].commit == push.feature_commit);
+  BOOST_TEST(!changes[0].deleted);
+  BOOST_TEST(changes[1].ref == "refs/heads/main");
+  BOOST_TEST(changes[1].commit == push.main_commit);
+  BOOST_TEST(!changes[1].deleted);
 }
 
 BOOST_AUTO_TEST_CASE(bitbucket_tag_push_is_a_tag_ref) {
@@ -207,7 +257,8 @@ BOOST_AUTO_TEST_CASE(bitbucket_tag_push_is_a_tag_ref) {
       {"new": {"type": "tag", "name": "v1", "target": {"hash": "2222222222222222222222222222222222222222"}}, "old": null}]}})";
   EventResult result = ParseEvent({Forge::Bitbucket, "repo:push", "", std::nullopt}, body);
   BOOST_TEST_REQUIRE(result.ok, result.error);
-  BOOST_TEST(result.event.ref == "refs/tags/v1");
+  BOOST_TEST_REQUIRE(result.event.changes.size() == 1u);
+  BOOST_TEST(result.event.changes[0].ref == "refs/tags/v1");
 }
 
 BOOST_AUTO_TEST_CASE(bitbucket_server_update_reads_project_slug_and_to_hash) {
@@ -223,8 +274,9 @@ BOOST_AUTO_TEST_CASE(bitbucket_server_update_reads_project_slug_and_to_hash) {
   EventResult result = ParseEvent({Forge::BitbucketServer, "repo:refs_changed", "", std::nullopt}, body);
   BOOST_TEST_REQUIRE(result.ok, result.error);
   BOOST_TEST(result.event.repository == "~gopher/webhook-test");
-  BOOST_TEST(result.event.commit == "4444444444444444444444444444444444444444");
-  BOOST_TEST(!result.event.deleted);
+  BOOST_TEST_REQUIRE(result.event.changes.size() == 1u);
+  BOOST_TEST(result.event.changes[0].commit == "4444444444444444444444444444444444444444");
+  BOOST_TEST(!result.event.changes[0].deleted);
 }
 
 BOOST_AUTO_TEST_CASE(bitbucket_diagnostics_ping_is_a_ping) {

@@ -410,6 +410,28 @@ BOOST_AUTO_TEST_CASE(ignores_bitbucket_server_branch_deletion_and_answers_its_pi
   BOOST_TEST(bench.sink.jobs.empty());
 }
 
+BOOST_AUTO_TEST_CASE(queues_main_from_a_bitbucket_push_that_updates_feature_first) {
+  // Derived fixtures (see PROVENANCE.md): one push updating `feature`, then `main`.
+  const ForgePush pushes[] = {
+      {Forge::Bitbucket, "repo:push", "bitbucket/push/derived-two-changes-feature-then-main.json",
+       "team_name/repo_name", "main", "03f4a7270240708834de475bcf21532d6134777e"},
+      {Forge::BitbucketServer, "repo:refs_changed",
+       "bitbucket-server/push/derived-two-changes-feature-then-main.json", "~gopher/webhook-test",
+       "main", "9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c"},
+  };
+  for (const ForgePush& push : pushes) {
+    BOOST_TEST_CONTEXT(push) {
+      HandlerBench bench({ForgeTarget(push)});
+      Response response = bench.Post(ForgeRequest(push));
+      BOOST_TEST(response.status == 202, response.body);
+      BOOST_TEST(Field(response, "after") == push.commit);
+      BOOST_TEST_REQUIRE(bench.sink.jobs.size() == 1u);
+      BOOST_TEST(bench.sink.jobs[0].ref == "refs/heads/main");
+      BOOST_TEST(bench.sink.jobs[0].after == push.commit);
+    }
+  }
+}
+
 // workflow_run and registry_package deliveries through the handler, from the octokit examples.
 struct TriggerBench : HandlerBench {
   static Target RunTarget() {

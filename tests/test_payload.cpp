@@ -130,7 +130,10 @@ BOOST_DATA_TEST_CASE(parses_push_fixture_and_decides_it, data::make(PUSH_FIXTURE
   BOOST_TEST(decision.verdict == fixture.verdict);
   BOOST_TEST(decision.reason == fixture.reason);
   if (fixture.verdict == Verdict::Deploy) {
-    BOOST_TEST(decision.targets == std::vector<std::size_t>{0});
+    BOOST_TEST_REQUIRE(decision.targets.size() == 1u);
+    BOOST_TEST(decision.targets[0].index == 0u);
+    BOOST_TEST(decision.targets[0].ref == fixture.ref);
+    BOOST_TEST(decision.targets[0].commit == fixture.after);
   } else {
     BOOST_TEST(decision.targets.empty());
   }

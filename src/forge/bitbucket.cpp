@@ -7,14 +7,6 @@ namespace {
 
 constexpr std::string_view PING = "diagnostics:ping";
 
-// One ref change as both Bitbucket flavours describe it.
-struct RefChange {
-  bool branch = false;   // else a tag
-  std::string name;      // branch or tag name
-  std::string commit;    // the ref's new commit; empty when deleted
-  bool deleted = false;
-};
-
 // Reads Cloud's {"new": {"type", "name", "target": {"hash"}} | null, "old": ...}.
 bool ReadCloudChange(simdjson::dom::element change, RefChange& out) {
   simdjson::dom::element side;
@@ -23,8 +15,7 @@ bool ReadCloudChange(simdjson::dom::element change, RefChange& out) {
   std::optional<std::string_view> type = StringAt(side, "/type");
   std::optional<std::string_view> name = StringAt(side, "/name");
   if (!type || !name) return false;
-  out.branch = *type == "branch";
-  out.name.assign(*name);
+  out.ref = (*type == "branch" ? "refs/heads/" : "refs/tags/") + std::string(*name);
   out.deleted = deleted;
   if (!deleted) out.commit.assign(StringAt(side, "/target/hash").value_or(""));
   return true;
@@ -35,14 +26,14 @@ bool ReadServerChange(simdjson::dom::element change, RefChange& out) {
   std::optional<std::string_view> type = StringAt(change, "/ref/type");
   std::optional<std::string_view> name = StringAt(change, "/ref/displayId");
   if (!type || !name) return false;
-  out.branch = *type == "BRANCH";
-  out.name.assign(*name);
+  out.ref = (*type == "BRANCH" ? "refs/heads/" : "refs/tags/") + std::string(*name);
   out.deleted = StringAt(change, "/type").value_or("") == "DELETE";
   if (!out.deleted) out.commit.assign(StringAt(change, "/toHash").value_or(""));
   return true;
 }
 
-// Fills a push event from the first branch update among `changes`, else from the first change.
+// Fills the push's changes with every ref change of the list at `pointer`, in its order: which
+// of them deploys what is the decision's, per target.
 template <typename Read>
 bool ReadChanges(simdjson::dom::element root, std::string_view pointer, Read read, Event& event,
                  std::string& error) {
@@ -51,20 +42,14 @@ bool ReadChanges(simdjson::dom::element root, std::string_view pointer, Read rea
     error = std::string(pointer.substr(1)) + " missing, empty or not an array";
     return false;
   }
-  std::optional<RefChange> chosen;
   for (simdjson::dom::element item : list) {
     RefChange change;
     if (!read(item, change)) {
       error = "a ref change lacks its type or name";
       return false;
     }
-    if (!chosen || (!(chosen->branch && !chosen->deleted) && change.branch && !change.deleted)) {
-      chosen = std::move(change);
-    }
+    event.changes.push_back(std::move(change));
   }
-  event.ref = (chosen->branch ? "refs/heads/" : "refs/tags/") + chosen->name;
-  event.commit = std::move(chosen->commit);
-  event.deleted = chosen->deleted;
   return true;
 }
 

@@ -14,8 +14,8 @@ namespace deployhook {
 SignatureResult VerifyBitbucketProof(const Delivery& delivery, std::string_view body,
                                      std::span<const std::string> secrets);
 
-// Reads a Bitbucket Cloud delivery: repo:push is a push of its first branch update (else of
-// its first change: a tag or a deletion); diagnostics:ping is a ping; anything else is Other.
+// Reads a Bitbucket Cloud delivery: repo:push is a push of every ref change it lists (branch
+// updates, tags and deletions alike); diagnostics:ping is a ping; anything else is Other.
 EventResult ParseBitbucketCloudEvent(std::string_view event, std::string_view json);
 
 // Reads a Bitbucket Server delivery: repo:refs_changed as above, repository "PROJECT/slug".

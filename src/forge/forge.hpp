@@ -85,14 +85,22 @@ Delivery ReadDelivery(const ForgeHeaders& headers) noexcept;
 
 enum class EventKind { Push, BuildFinished, PackagePublished, Ping, Other };
 
+// One ref a push moved. A GitHub, Gitea, Forgejo, Gogs or GitLab push moves one; a Bitbucket
+// push may move several.
+struct RefChange {
+  std::string ref;       // "refs/heads/<branch>" or "refs/tags/<tag>"
+  std::string commit;    // the ref's new head; empty (or zeros) when deleted
+  bool deleted = false;  // the ref was deleted
+};
+
 // What a verified delivery says happened, in the one shape the decision understands.
 struct Event {
   EventKind kind = EventKind::Other;
   std::string name;        // the forge's event name, for reasons and the log
   std::string repository;  // "owner/name" (Bitbucket Server: "PROJECT/slug")
-  std::string ref;         // "refs/heads/<branch>" or "refs/tags/<tag>"; build: its head branch
-  std::string commit;      // push: the new head; build: head_sha; package: revision label
-  bool deleted = false;    // push: the ref was deleted
+  std::vector<RefChange> changes;  // push: every ref it moved, in payload order; never empty
+  std::string ref;         // build: its head branch, "refs/heads/<branch>"
+  std::string commit;      // build: head_sha; package: revision label
   std::string action;      // build and package: "completed", "requested", "published", ...
   std::string conclusion;  // build: "success", "failure", ...; empty while it has none
   std::string cause;       // build: the event that started the run ("push", "pull_request")

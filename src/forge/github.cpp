@@ -105,10 +105,10 @@ EventResult ParseGitHubStylePush(std::string_view event, std::string_view json) 
   result.ok = true;
   result.event.kind = EventKind::Push;
   result.event.name.assign(event);
-  result.event.ref = std::move(push.push.ref);
   result.event.repository = std::move(push.push.repository);
-  result.event.commit = std::move(push.push.after);
-  result.event.deleted = push.push.deleted;
+  result.event.changes.push_back({.ref = std::move(push.push.ref),
+                                  .commit = std::move(push.push.after),
+                                  .deleted = push.push.deleted});
   return result;
 }
 

@@ -17,20 +17,22 @@ EventResult ParseGitLabEvent(std::string_view event, std::string_view json) {
   JsonDocument parsed;
   if (!StartEvent(EventKind::Push, event, json, parsed, result)) return result;
   Event& push = result.event;
-  if (!RequireString(parsed.root, "/ref", "ref", push.ref, result.error) ||
+  RefChange change;
+  if (!RequireString(parsed.root, "/ref", "ref", change.ref, result.error) ||
       !RequireString(parsed.root, "/project/path_with_namespace", "project.path_with_namespace",
                      push.repository, result.error)) {
     return result;
   }
   simdjson::dom::element checkout;
   if (parsed.root.at_pointer("/checkout_sha").get(checkout) || checkout.is_null()) {
-    push.deleted = true;  // GitLab sends checkout_sha null when the push deletes the ref
+    change.deleted = true;  // GitLab sends checkout_sha null when the push deletes the ref
   } else if (std::string_view sha; !checkout.get_string().get(sha)) {
-    push.commit.assign(sha);
+    change.commit.assign(sha);
   } else {
     result.error = "checkout_sha is not a string";
     return result;
   }
+  push.changes.push_back(std::move(change));
   result.ok = true;
   return result;
 }

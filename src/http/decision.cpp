@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <optional>
 
 namespace deployhook {
 namespace {
@@ -37,20 +38,41 @@ std::string WaitReason(const Target& target) {
              : "target " + target.name + " deploys when its package is published, not on push";
 }
 
+// Returns why a change deploys nothing (it deletes its ref, is a tag or not a branch), or
+// nothing when it updates a branch.
+std::optional<std::string> Unusable(const RefChange& change) {
+  if (change.deleted || IsAllZeros(change.commit)) return "push deletes the ref";
+  if (change.ref.starts_with(TAG_PREFIX)) return "push is a tag";
+  if (!change.ref.starts_with(BRANCH_PREFIX)) return "ref is not a branch";
+  return std::nullopt;
+}
+
 Decision DecidePush(const Event& push, std::span<const Target> targets,
                     const std::vector<bool>& verified) {
-  if (push.deleted || IsAllZeros(push.commit)) return Ignore("push deletes the ref");
-  if (push.ref.starts_with(TAG_PREFIX)) return Ignore("push is a tag");
-  if (!push.ref.starts_with(BRANCH_PREFIX)) return Ignore("ref is not a branch");
-  std::string_view branch = BranchOf(push.ref);
+  // A push of several refs is decided on each branch it updates; with none, the first change
+  // says why nothing deploys.
+  std::vector<const RefChange*> updates;
+  for (const RefChange& change : push.changes) {
+    if (!Unusable(change)) updates.push_back(&change);
+  }
+  if (updates.empty()) {
+    return Ignore(push.changes.empty() ? "push moves no ref" : *Unusable(push.changes.front()));
+  }
+  auto update_of = [&](const Target& target) -> const RefChange* {
+    for (const RefChange* change : updates) {
+      if (BranchOf(change->ref) == target.branch) return change;
+    }
+    return nullptr;
+  };
 
   Decision decision{Verdict::Deploy, {}, {}};
   std::vector<std::size_t> candidates = OnRepository(push, targets, verified);
   const Target* waiting = nullptr;
   for (std::size_t i : candidates) {
-    if (targets[i].branch != branch) continue;
+    const RefChange* change = update_of(targets[i]);
+    if (change == nullptr) continue;
     if (targets[i].trigger == Trigger::Push) {
-      decision.targets.push_back(i);
+      decision.targets.push_back({.index = i, .ref = change->ref, .commit = change->commit});
     } else if (waiting == nullptr) {
       waiting = &targets[i];
     }
@@ -87,7 +109,9 @@ Decision DecideWorkflowRun(const Event& run, std::span<const Target> targets,
   for (std::size_t i : candidates) {
     if (targets[i].branch != branch) continue;
     branch_known = true;
-    if (WorkflowMatches(targets[i], run)) decision.targets.push_back(i);
+    if (WorkflowMatches(targets[i], run)) {
+      decision.targets.push_back({.index = i, .ref = run.ref, .commit = run.commit});
+    }
   }
   if (!decision.targets.empty()) return decision;
   return Ignore(branch_known ? "workflow is not the target's workflow"
@@ -105,7 +129,7 @@ Decision DecidePackage(const Event& published, std::span<const Target> targets,
   Decision decision{Verdict::Deploy, {}, {}};
   for (std::size_t i : candidates) {
     if (!targets[i].package || *targets[i].package == published.package) {
-      decision.targets.push_back(i);
+      decision.targets.push_back({.index = i, .ref = published.ref, .commit = published.commit});
     }
   }
   if (!decision.targets.empty()) return decision;

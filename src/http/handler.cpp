@@ -26,6 +26,24 @@ std::string Joined(const std::vector<std::string>& items) {
   return out;
 }
 
+// Returns the refs an event names, for the log: a push's changed refs (one but for Bitbucket),
+// else the build's head branch.
+std::string RefsOf(const Event& event) {
+  if (event.kind != EventKind::Push) return event.ref;
+  std::vector<std::string> refs;
+  for (const RefChange& change : event.changes) refs.push_back(change.ref);
+  return Joined(refs);
+}
+
+// Returns the refs the chosen targets deploy, each once, for the log.
+std::string RefsOf(const std::vector<ChosenTarget>& chosen) {
+  std::vector<std::string> refs;
+  for (const ChosenTarget& target : chosen) {
+    if (std::find(refs.begin(), refs.end(), target.ref) == refs.end()) refs.push_back(target.ref);
+  }
+  return Joined(refs);
+}
+
 }  // namespace
 
 Handler::Handler(const Config& config, JobSink& sink, DeliveryMemory& memory, const Logger& log,
@@ -111,7 +129,7 @@ Response Handler::Handle(const RequestHead& head, const HeadCheck& head_check,
   auto log_decision = [&](Outcome outcome, std::string_view reason) {
     log_.Log(LevelFor(outcome), "request",
              {{"delivery", delivery.id}, {"forge", forge}, {"event", delivery.event},
-              {"repository", event.repository}, {"ref", event.ref},
+              {"repository", event.repository}, {"ref", RefsOf(event)},
               {"decision", OutcomeName(outcome)}, {"reason", reason}, {"note", event.note}});
   };
   switch (decision.verdict) {
@@ -128,14 +146,15 @@ Response Handler::Handle(const RequestHead& head, const HeadCheck& head_check,
 }
 
 Response Handler::Queue(const Delivery& from, std::string_view body, const Event& event,
-                        const std::vector<std::size_t>& targets) {
+                        const std::vector<ChosenTarget>& targets) {
   std::string delivery(from.id.substr(0, MAX_DELIVERY_BYTES));
   std::vector<std::string> names;
-  for (std::size_t index : targets) names.push_back(config_.targets[index].name);
+  for (const ChosenTarget& target : targets) names.push_back(config_.targets[target.index].name);
+  std::string refs = RefsOf(targets);
   auto log_decision = [&](Outcome outcome, std::string_view reason, std::string_view ids = {}) {
     log_.Log(LevelFor(outcome), "request",
              {{"delivery", delivery}, {"forge", ForgeName(from.forge)}, {"event", from.event},
-              {"repository", event.repository}, {"ref", event.ref},
+              {"repository", event.repository}, {"ref", refs},
               {"decision", OutcomeName(outcome)}, {"target", Joined(names)}, {"id", ids},
               {"reason", reason}, {"note", event.note}});
   };
@@ -148,14 +167,17 @@ Response Handler::Queue(const Delivery& from, std::string_view body, const Event
   };
   try {
     SystemTime now = clock_();
-    for (const std::string& name : names) {
+    for (const ChosenTarget& target : targets) {
+      const std::string& name = config_.targets[target.index].name;
       std::string key = DeliveryKey(body_sha256, name);
       if (memory_.TryClaim(key) == Claim::Duplicate) continue;
       claimed.push_back(std::move(key));
-      // `after` carries the commit the run aims at: the push's new head, the workflow run's
-      // head_sha, or the package's revision label (empty when it has none).
-      jobs.push_back({NewId(now), name, delivery, event.repository, event.ref, event.commit,
-                      body_sha256, FormatRfc3339(now), std::nullopt, {}, {}});
+      // `after` carries the commit the run aims at: the head of the branch the push updated,
+      // the workflow run's head_sha, or the package's revision label (empty when it has none).
+      jobs.push_back({.id = NewId(now), .target = name, .delivery = delivery,
+                      .repository = event.repository, .ref = target.ref, .after = target.commit,
+                      .body_sha256 = body_sha256, .queued_at = FormatRfc3339(now),
+                      .snapshot = std::nullopt, .restores = {}, .restore = {}});
     }
     if (jobs.empty()) {
       log_decision(Outcome::Duplicate, "this exact body was accepted before");
@@ -188,7 +210,7 @@ Response Handler::Queue(const Delivery& from, std::string_view body, const Event
   log_decision(Outcome::Queued, {}, Joined(ids));
   JsonObject answer = StatusObject(Outcome::Queued);
   answer.Add("target", jobs.front().target)
-      .Add("after", event.commit)
+      .Add("after", jobs.front().after)
       .Add("delivery", delivery)
       .Add("id", jobs.front().id)
       .AddRaw("targets", JsonArrayOfRaw(listed));

@@ -9,6 +9,7 @@
 
 #include "clock.hpp"
 #include "config.hpp"
+#include "decision.hpp"
 #include "delivery_memory.hpp"
 #include "forge.hpp"
 #include "job_queue.hpp"
@@ -45,7 +46,7 @@ class Handler {
  private:
   Response Handle(const RequestHead& head, const HeadCheck& head_check, std::string_view body);
   Response Queue(const Delivery& delivery, std::string_view body, const Event& event,
-                 const std::vector<std::size_t>& targets);
+                 const std::vector<ChosenTarget>& targets);
 
   const Config& config_;
   // The distinct secrets of each forge's targets: a delivery is verified against its own

@@ -28,10 +28,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (event.kind == EventKind::BuildFinished || event.kind == EventKind::PackagePublished) {
       FUZZ_REQUIRE(event.commit.empty() || IsCommitId(event.commit));
     }
-    if (event.kind == EventKind::Push &&
-        (delivery.forge == Forge::Bitbucket || delivery.forge == Forge::BitbucketServer)) {
-      // Bitbucket refs are built from a branch or tag name.
-      FUZZ_REQUIRE(event.ref.starts_with("refs/heads/") || event.ref.starts_with("refs/tags/"));
+    // A push moves at least one ref; only Bitbucket's may move several.
+    if (event.kind == EventKind::Push) {
+      FUZZ_REQUIRE(!event.changes.empty());
+      bool bitbucket = delivery.forge == Forge::Bitbucket || delivery.forge == Forge::BitbucketServer;
+      if (!bitbucket) FUZZ_REQUIRE(event.changes.size() == 1);
+      for (const RefChange& change : event.changes) {
+        // Bitbucket refs are built from a branch or tag name; a deleted ref has no commit.
+        if (bitbucket) {
+          FUZZ_REQUIRE(change.ref.starts_with("refs/heads/") || change.ref.starts_with("refs/tags/"));
+          if (change.deleted) FUZZ_REQUIRE(change.commit.empty());
+        }
+      }
+    } else {
+      FUZZ_REQUIRE(event.changes.empty());
     }
   }
   // Parsing twice gives the same answer (the thread's parser keeps no state between bodies).
@@ -40,6 +50,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_REQUIRE(again.event.kind == result.event.kind && again.event.ref == result.event.ref &&
                again.event.commit == result.event.commit &&
                again.event.repository == result.event.repository &&
-               again.event.deleted == result.event.deleted);
+               again.event.changes.size() == result.event.changes.size());
+  for (std::size_t i = 0; i < again.event.changes.size(); ++i) {
+    const RefChange& first = result.event.changes[i];
+    const RefChange& second = again.event.changes[i];
+    FUZZ_REQUIRE(first.ref == second.ref && first.commit == second.commit &&
+                 first.deleted == second.deleted);
+  }
   return 0;
 }

@@ -97,6 +97,18 @@ EventResult ParsedEvent(const Request& request, BodyFormat format) {
   return json ? ParseEvent(ReadDelivery(request.head.headers), *json) : EventResult{};
 }
 
+// Returns the commit a run of a target on `branch` aims at: for a push, that of the first change
+// updating the branch; else the event's.
+std::string AimedAt(const Event& event, std::string_view branch) {
+  if (event.kind != EventKind::Push) return event.commit;
+  for (const RefChange& change : event.changes) {
+    bool deletes = change.deleted || (!change.commit.empty() &&
+                                      change.commit.find_first_not_of('0') == std::string::npos);
+    if (!deletes && change.ref == "refs/heads/" + std::string(branch)) return change.commit;
+  }
+  return "(no change updates the branch)";
+}
+
 // A queued job belongs to a target of the delivery's forge whose repository and branch the
 // event names and whose secret made the proof, and carries the delivery, body and commit it
 // came from.
@@ -119,7 +131,7 @@ void CheckJobs(const Config& config, const Request& request, BodyFormat format,
     FUZZ_REQUIRE(VerifyProof(delivery, request.body, secret).check == SignatureCheck::Valid);
     FUZZ_REQUIRE(job.delivery == delivery.id.substr(0, MAX_DELIVERY_BYTES));
     FUZZ_REQUIRE(job.body_sha256 == body_sha256);
-    FUZZ_REQUIRE(event.ok && job.after == event.event.commit);
+    FUZZ_REQUIRE(event.ok && job.after == AimedAt(event.event, target->branch));
   }
 }
 
@@ -130,6 +142,7 @@ void CheckLog(const Config& config, const Request& request, BodyFormat format,
   Event event = ParsedEvent(request, format).event;
   std::string sent = std::string(input) + '\n' + event.ref + '\n' + event.repository + '\n' +
                      event.commit + '\n' + event.note;
+  for (const RefChange& change : event.changes) sent += '\n' + change.ref + '\n' + change.commit;
   for (const std::string& line : lines) {
     FUZZ_REQUIRE(fuzz::IsPrintable(line));
     for (const Target& target : config.targets) {
