@@ -14,8 +14,8 @@ constexpr std::string_view STARTED = "2026-11-26T21:05:01.123456789Z";
 
 ContainerState State(std::string status, std::string health, std::string restarts = "0",
                      std::string started_at = std::string(STARTED), std::string id = "c1") {
-  return {std::move(id), "app", std::move(status), std::move(health), std::move(started_at),
-          std::move(restarts), "0", "always"};
+  return {std::move(id),         "app",        "sha256:0ld", "reg.local/app:latest", std::move(status),
+          std::move(health),     std::move(started_at), std::move(restarts), "0", "always"};
 }
 
 // The same state for a second container.
@@ -40,47 +40,6 @@ Judged Judge(const std::vector<ContainerState>& first, const std::vector<Contain
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(container_state)
-
-BOOST_AUTO_TEST_CASE(parses_image_lines) {
-  std::vector<ContainerImage> images = ParseImageLines(
-      "sha256:aaa|registry.local/app:latest|app\n"
-      "sha256:bbb|redis:7|cache\r\n");
-  BOOST_TEST_REQUIRE(images.size() == 2u);
-  BOOST_TEST(images[0].image_id == "sha256:aaa");
-  BOOST_TEST(images[0].reference == "registry.local/app:latest");
-  BOOST_TEST(images[0].service == "app");
-  BOOST_TEST(images[1].service == "cache");  // the CR of a CRLF line is not part of it
-}
-
-BOOST_AUTO_TEST_CASE(skips_image_lines_without_three_fields) {
-  std::vector<ContainerImage> images = ParseImageLines(
-      "\n"
-      "Error: No such object: c9\n"
-      "sha256:aaa|app:1\n"
-      "|app:1|app\n"
-      "sha256:aaa|app:1|app|extra\n"
-      "sha256:ccc|app:1|app");
-  BOOST_TEST_REQUIRE(images.size() == 1u);
-  BOOST_TEST(images[0].image_id == "sha256:ccc");
-}
-
-BOOST_AUTO_TEST_CASE(parses_state_lines_with_and_without_health) {
-  std::vector<ContainerState> states = ParseStateLines(
-      "c1|app|running|healthy|2026-11-26T21:05:01Z|0|0|always\n"
-      "c2|migrate|running||2026-11-26T21:05:02Z|3|0|no\n"
-      "c3|app|exited|unhealthy\n");
-  BOOST_TEST_REQUIRE(states.size() == 2u);
-  BOOST_TEST(states[0].id == "c1");
-  BOOST_TEST(states[0].service == "app");
-  BOOST_TEST(states[0].restart_policy == "always");
-  BOOST_TEST(states[1].restart_policy == "no");
-  BOOST_TEST(states[0].status == "running");
-  BOOST_TEST(states[0].health == "healthy");
-  BOOST_TEST(states[0].started_at == "2026-11-26T21:05:01Z");
-  BOOST_TEST(states[0].restarts == "0");
-  BOOST_TEST(states[1].health == "");
-  BOOST_TEST(states[1].restarts == "3");
-}
 
 BOOST_AUTO_TEST_CASE(parses_container_ids) {
   std::string full(64, 'f');

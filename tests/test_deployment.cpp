@@ -12,6 +12,7 @@
 
 #include "deployment.hpp"
 #include "durable_file.hpp"
+#include "image_state.hpp"
 #include "scripted_executor.hpp"
 #include "unit_support.hpp"
 
@@ -25,14 +26,38 @@ using testing::ScriptedExecutor;
 using testing::TimedOut;
 
 constexpr std::string_view CONTAINER = "3f4e5d6c7b8a";
-constexpr std::string_view OLD_IMAGES = "sha256:0ld|registry.local/app:latest|app\n";
 constexpr std::string_view REFERENCE = "registry.local/app:latest";
 const std::string COMMIT_A = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
 const std::string COMMIT_B = "b1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
 const std::string COMMIT_C = "c1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
 
+// One container as `docker inspect` describes it: service app on sha256:0ld unless told otherwise.
+std::string Container(std::string_view health, std::string_view id = CONTAINER,
+                      std::string_view image = "sha256:0ld", std::string_view reference = REFERENCE,
+                      std::string_view service = "app") {
+  return R"({"Id": ")" + std::string(id) + R"(", "Image": ")" + std::string(image) +
+         R"(", "Config": {"Image": ")" + std::string(reference) +
+         R"(", "Labels": {"com.docker.compose.service": ")" + std::string(service) +
+         R"("}}, "State": {"Status": "running", "Health": {"Status": ")" + std::string(health) +
+         R"("}, "StartedAt": "2026-11-26T21:05:01.1Z", "ExitCode": 0}, "RestartCount": 0,)"
+         R"( "HostConfig": {"RestartPolicy": {"Name": "always"}}})";
+}
+
+// What `docker inspect` prints of the app's one container.
 std::string StateLine(std::string_view health, std::string_view id = CONTAINER) {
-  return std::string(id) + "|app|running|" + std::string(health) + "|2026-11-26T21:05:01.1Z|0|0|always\n";
+  return "[" + Container(health, id) + "]\n";
+}
+
+// What `docker image inspect` prints of an image with a revision label (and other labels).
+std::string Labelled(std::string_view id, std::string_view revision) {
+  return R"([{"Id": ")" + std::string(id) + R"(", "RepoDigests": ["registry.local/app@sha256:d)" +
+         std::string(id.substr(7)) + R"("], "Config": {"Labels": {"version": "2", ")" +
+         std::string(REVISION_LABEL) + R"(": ")" + std::string(revision) + R"("}}}])";
+}
+
+// What `docker image inspect` prints of an image without any label: "Labels": null.
+std::string Unlabelled(std::string_view id) {
+  return R"([{"Id": ")" + std::string(id) + R"(", "RepoDigests": [], "Config": {"Labels": null}}])";
 }
 
 // A target "web" whose one container ran sha256:0ld and comes up healthy after `up`, unless a
@@ -56,22 +81,31 @@ struct DeployBench {
   bool refuse_snapshot = false;
   std::optional<std::vector<ContainerImage>> restore;
   std::vector<bool> waiting_changes;
+  ComposeGeneration generation = ComposeGeneration::V2;
 
   DeployBench() {
     executor.Answer(Plan().ps, {Exit(0, std::string(CONTAINER) + "\n")});
-    executor.Answer(ImagesArgv(), {Exit(0, std::string(OLD_IMAGES))});
     Health({StateLine("healthy")});
+    Pulled({Unlabelled("sha256:n3w")});
+    // The images the tests' runs go back to are still on the engine, unless a test says otherwise.
+    for (const char* id : {"sha256:0ld", "sha256:first", "sha256:v1", "sha256:cache"}) {
+      executor.Answer(ImageInspectArgv(id), {Exit(0, Unlabelled(id))});
+    }
   }
 
-  StepPlan Plan() const { return PlanSteps(target, compose); }
-  static Argv ImagesArgv() { return InspectImagesArgv({std::string(CONTAINER)}); }
-  static Argv StateArgv() { return InspectStateArgv({std::string(CONTAINER)}); }
+  StepPlan Plan() const { return PlanSteps(target, compose, generation); }
+  static Argv ContainersArgv() { return InspectContainersArgv({std::string(CONTAINER)}); }
 
-  // Scripts what the health inspection prints, look after look.
+  // Scripts what the health gate's looks at the containers print, after the snapshot's look
+  // (healthy, on sha256:0ld) unless the run has a stored snapshot.
+  void Looks(std::vector<ProcessResult> results, const Argv& argv = ContainersArgv()) {
+    if (!snapshot) results.insert(results.begin(), Exit(0, StateLine("healthy")));
+    executor.Answer(argv, results);
+  }
   void Health(const std::vector<std::string>& lines) {
     std::vector<ProcessResult> results;
     for (const std::string& line : lines) results.push_back(Exit(0, line));
-    executor.Answer(StateArgv(), results);
+    Looks(results);
   }
 
   // Scripts what `docker image inspect` says of the app's reference, look after look.
@@ -88,7 +122,8 @@ struct DeployBench {
                             saved.push_back({images, executor.ran.size()});
                             if (refuse_snapshot) throw StorageError("disk full");
                           },
-                          restore,      [this](bool waiting) { waiting_changes.push_back(waiting); }};
+                          restore,      [this](bool waiting) { waiting_changes.push_back(waiting); },
+                          generation};
     return RunDeployment(setup, executor, run_log);
   }
 
@@ -106,10 +141,6 @@ std::vector<std::string> StepNames(const DeploymentOutcome& outcome) {
 
 using Names = std::vector<std::string>;
 
-std::string Labelled(std::string_view id, std::string_view revision) {
-  return std::string(id) + "|" + std::string(revision);
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(deployment)
@@ -122,9 +153,14 @@ BOOST_FIXTURE_TEST_CASE(pulls_then_ups_then_gates_on_health, DeployBench) {
   BOOST_TEST(outcome.steps[0].argv == Plan().pull);
   BOOST_TEST(outcome.steps[1].argv == Plan().up);
   // The images are noted before the pull, the health is looked at after the up.
-  BOOST_TEST(executor.First(ImagesArgv()) < executor.First(Plan().pull));
+  BOOST_TEST(executor.First(ContainersArgv()) < executor.First(Plan().pull));
   BOOST_TEST(executor.First(Plan().pull) < executor.First(Plan().up));
-  BOOST_TEST(executor.First(Plan().up) < executor.First(StateArgv()));
+  BOOST_TEST(executor.Count(ContainersArgv()) == 2u);  // the snapshot, and one look after `up`
+  // What ran is recorded: the image before, the pulled one after, its registry digest.
+  BOOST_TEST_REQUIRE(outcome.images.size() == 1u);
+  BOOST_TEST(outcome.images[0].before == "sha256:0ld");
+  BOOST_TEST(outcome.images[0].after == "sha256:n3w");
+  BOOST_TEST(!outcome.images[0].digest.has_value());  // an image no registry knows
   BOOST_TEST(executor.Count(Plan().up) == 1u);
 }
 
@@ -171,13 +207,13 @@ BOOST_FIXTURE_TEST_CASE(fails_when_up_fails_and_skips_the_health_gate, DeployBen
   DeploymentOutcome outcome = Deploy();
   BOOST_TEST(outcome.result == "failed");
   BOOST_TEST(StepNames(outcome) == (Names{"pull", "up"}));
-  BOOST_TEST(executor.Count(StateArgv()) == 0u);
+  BOOST_TEST(executor.Count(ContainersArgv()) == 1u);  // the snapshot; no gate
 }
 
 BOOST_FIXTURE_TEST_CASE(times_out_when_up_times_out, DeployBench) {
   executor.Answer(Plan().up, {TimedOut()});
   BOOST_TEST(Deploy().result == "timed_out");
-  BOOST_TEST(executor.Count(StateArgv()) == 0u);
+  BOOST_TEST(executor.Count(ContainersArgv()) == 1u);  // the snapshot; no gate
 }
 
 BOOST_FIXTURE_TEST_CASE(rolls_back_to_the_previous_image_when_unhealthy, DeployBench) {
@@ -196,14 +232,16 @@ BOOST_FIXTURE_TEST_CASE(rolls_back_to_the_previous_image_when_unhealthy, DeployB
 
 BOOST_FIXTURE_TEST_CASE(tags_each_previous_reference_once, DeployBench) {
   std::string id2 = "0123456789ab";
-  executor.Answer(Plan().ps, {Exit(0, std::string(CONTAINER) + "\n" + id2 + "\n")});
-  executor.Answer(InspectImagesArgv({std::string(CONTAINER), id2}),
-                  {Exit(0, "sha256:0ld|registry.local/app:latest|app\n"
-                           "sha256:0ld|registry.local/app:latest|app\n"
-                           "sha256:cache|redis:7|cache\n")});
-  executor.Answer(InspectStateArgv({std::string(CONTAINER), id2}),
-                  {Exit(0, StateLine("healthy") + StateLine("unhealthy", id2)),
-                   Exit(0, StateLine("healthy") + StateLine("healthy", id2))});
+  std::string id3 = "0123456789cd";
+  executor.Answer(Plan().ps, {Exit(0, std::string(CONTAINER) + "\n" + id2 + "\n" + id3 + "\n")});
+  auto three = [&](std::string_view health) {
+    return "[" + Container("healthy") + "," + Container("healthy", id2) + "," +
+           Container(health, id3, "sha256:cache", "redis:7", "cache") + "]";
+  };
+  // The snapshot's look, then the gate's, then the rollback gate's.
+  executor.Answer(InspectContainersArgv({std::string(CONTAINER), id2, id3}),
+                  {Exit(0, three("healthy")), Exit(0, three("unhealthy")), Exit(0, three("healthy"))});
+  executor.Answer(ImageInspectArgv("redis:7"), {Exit(0, Unlabelled("sha256:cache"))});
   DeploymentOutcome outcome = Deploy();
   BOOST_TEST(outcome.result == "rolled_back");
   BOOST_TEST(executor.Count(TagArgv("sha256:0ld", "registry.local/app:latest")) == 1u);
@@ -231,6 +269,7 @@ BOOST_FIXTURE_TEST_CASE(rollback_fails_when_the_previous_containers_are_not_heal
 BOOST_FIXTURE_TEST_CASE(rolls_back_under_the_reference_the_compose_file_names_now, DeployBench) {
   // The container was created from app:latest; the compose file has since moved to app:2.
   executor.Answer(Plan().config, {Exit(0, "services:\n  app:\n    image: registry.local/app:2\n")});
+  executor.Answer(ImageInspectArgv("registry.local/app:2"), {Exit(0, Unlabelled("sha256:n3w"))});
   Health({StateLine("unhealthy"), StateLine("healthy")});
   DeploymentOutcome outcome = Deploy();
   BOOST_TEST(outcome.result == "rolled_back");
@@ -241,7 +280,7 @@ BOOST_FIXTURE_TEST_CASE(rolls_back_under_the_reference_the_compose_file_names_no
 BOOST_FIXTURE_TEST_CASE(a_pruned_previous_image_fails_the_rollback_before_touching_anything,
                         DeployBench) {
   Health({StateLine("unhealthy")});
-  executor.Answer(ImageIdInspectArgv("sha256:0ld"), {Exit(1, "Error: No such image: sha256:0ld\n")});
+  executor.Answer(ImageInspectArgv("sha256:0ld"), {Exit(1, "[]\n")});
   DeploymentOutcome outcome = Deploy();
   BOOST_TEST(outcome.result == "rollback_failed");
   BOOST_TEST(executor.Count(TagArgv("sha256:0ld", std::string(REFERENCE))) == 0u);
@@ -273,7 +312,7 @@ BOOST_FIXTURE_TEST_CASE(a_rerun_rolls_back_to_the_stored_snapshot, DeployBench) 
   DeploymentOutcome outcome = Deploy();
   BOOST_TEST(outcome.result == "rolled_back");
   BOOST_TEST(saved.empty());
-  BOOST_TEST(executor.Count(ImagesArgv()) == 0u);
+  BOOST_TEST(executor.First(ContainersArgv()) > executor.First(Plan().up));  // no second snapshot
   BOOST_TEST(outcome.images[0].before == "sha256:first");
   BOOST_TEST(executor.Count(TagArgv("sha256:first", std::string(REFERENCE))) == 1u);
   BOOST_TEST(executor.Count(TagArgv("sha256:0ld", std::string(REFERENCE))) == 0u);
@@ -298,7 +337,7 @@ BOOST_FIXTURE_TEST_CASE(a_rollback_job_puts_the_restored_image_back_instead_of_p
 
 BOOST_FIXTURE_TEST_CASE(a_rollback_to_a_pruned_image_changes_nothing, DeployBench) {
   restore = std::vector<ContainerImage>{{"sha256:v1", "registry.local/app:old", "app"}};
-  executor.Answer(ImageIdInspectArgv("sha256:v1"), {Exit(1, "Error: No such image\n")});
+  executor.Answer(ImageInspectArgv("sha256:v1"), {Exit(1, "[]\n")});
   DeploymentOutcome outcome = Deploy();
   BOOST_TEST(outcome.result == "failed");
   BOOST_TEST(executor.Count(TagArgv("sha256:v1", std::string(REFERENCE))) == 0u);
@@ -327,7 +366,7 @@ BOOST_FIXTURE_TEST_CASE(fails_without_rollback_when_rollback_is_off, DeployBench
 BOOST_FIXTURE_TEST_CASE(fails_without_rollback_when_nothing_ran_before, DeployBench) {
   // The first deployment of a project: no containers to note, so nothing to go back to.
   executor.Answer(Plan().ps, {Exit(0, ""), Exit(0, std::string(CONTAINER) + "\n")});
-  Health({StateLine("unhealthy")});
+  executor.Answer(ContainersArgv(), {Exit(0, StateLine("unhealthy"))});  // no snapshot look: no container
   DeploymentOutcome outcome = Deploy();
   BOOST_TEST(outcome.result == "failed");
   BOOST_TEST(StepNames(outcome) == (Names{"pull", "up", "health"}));
@@ -346,8 +385,7 @@ BOOST_FIXTURE_TEST_CASE(rolls_back_when_health_does_not_come_by_the_deadline, De
 }
 
 BOOST_FIXTURE_TEST_CASE(looks_again_when_one_inspection_fails, DeployBench) {
-  executor.Answer(StateArgv(), {Exit(1, "Error: No such object\n"), Exit(0, StateLine("starting")),
-                                Exit(0, StateLine("healthy"))});
+  Looks({Exit(1, "Error: No such object\n"), Exit(0, StateLine("starting")), Exit(0, StateLine("healthy"))});
   DeploymentOutcome outcome = Deploy();
   BOOST_TEST(outcome.result == "succeeded");
   BOOST_TEST(executor.pauses == 2);
@@ -356,7 +394,7 @@ BOOST_FIXTURE_TEST_CASE(looks_again_when_one_inspection_fails, DeployBench) {
 BOOST_FIXTURE_TEST_CASE(fails_the_gate_when_the_containers_cannot_be_inspected_by_the_deadline,
                         DeployBench) {
   target.health_timeout = 3;
-  executor.Answer(StateArgv(), {Exit(1, "Cannot connect to the Docker daemon\n")});
+  Looks({Exit(1, "Cannot connect to the Docker daemon\n")});
   DeploymentOutcome outcome = Deploy();
   BOOST_TEST(outcome.result == "rollback_failed");
   BOOST_TEST(RunLogText().find("[health: could not inspect the service containers]") != std::string::npos);
@@ -368,7 +406,7 @@ BOOST_FIXTURE_TEST_CASE(skips_the_health_gate_when_health_timeout_is_zero, Deplo
   DeploymentOutcome outcome = Deploy();
   BOOST_TEST(outcome.result == "succeeded");
   BOOST_TEST(StepNames(outcome) == (Names{"pull", "up"}));
-  BOOST_TEST(executor.Count(StateArgv()) == 0u);
+  BOOST_TEST(executor.Count(ContainersArgv()) == 1u);  // the snapshot; no gate
   BOOST_TEST(executor.pauses == 0);
 }
 
@@ -541,7 +579,7 @@ BOOST_FIXTURE_TEST_CASE(a_run_without_a_commit_does_not_wait, DeployBench) {
 
 BOOST_FIXTURE_TEST_CASE(is_unchanged_when_the_pull_keeps_every_image_and_still_runs_up, DeployBench) {
   commit = COMMIT_B;
-  Pulled({"sha256:0ld|"});  // unlabelled, the image the container runs
+  Pulled({Unlabelled("sha256:0ld")});  // unlabelled, the image the container runs
   DeploymentOutcome outcome = Deploy();
   BOOST_TEST(outcome.result == "unchanged");
   BOOST_TEST(executor.Count(Plan().up) == 1u);
@@ -549,18 +587,68 @@ BOOST_FIXTURE_TEST_CASE(is_unchanged_when_the_pull_keeps_every_image_and_still_r
 }
 
 BOOST_FIXTURE_TEST_CASE(an_unchanged_run_that_turns_unhealthy_fails_without_rollback, DeployBench) {
-  Pulled({"sha256:0ld|"});
+  Pulled({Unlabelled("sha256:0ld")});
   Health({StateLine("unhealthy")});
   DeploymentOutcome outcome = Deploy();
   BOOST_TEST(outcome.result == "failed");
   BOOST_TEST(executor.Count(TagArgv("sha256:0ld", std::string(REFERENCE))) == 0u);
 }
 
-BOOST_FIXTURE_TEST_CASE(is_not_unchanged_when_an_image_cannot_be_inspected, DeployBench) {
-  executor.Answer(ImageInspectArgv(std::string(REFERENCE)), {Exit(1, "No such image\n")});
+BOOST_FIXTURE_TEST_CASE(fails_before_up_when_the_pulled_image_cannot_be_read, DeployBench) {
+  // The image went away between the pull and the look (pruned), or the engine failed to answer.
+  for (ProcessResult answer : {Exit(1, "[]\n"), Exit(1, "Cannot connect to the Docker daemon\n"),
+                               Exit(0, "template parsing error\n")}) {
+    executor.ran.clear();
+    executor.Answer(ImageInspectArgv(std::string(REFERENCE)), {answer});
+    DeploymentOutcome outcome = Deploy();
+    BOOST_TEST(outcome.result == "failed");
+    BOOST_TEST(StepNames(outcome) == Names{"pull"});
+    BOOST_TEST(executor.Count(Plan().up) == 0u);
+    BOOST_TEST(saved.empty());  // nothing changed, so nothing to go back to was stored
+  }
+  BOOST_TEST(RunLogText().find("[image: cannot read the image registry.local/app:latest of app") != std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(fails_before_any_change_when_the_containers_cannot_be_read, DeployBench) {
+  executor.Answer(ContainersArgv(), {Exit(0, "[{\"Image\": \"sha256:0ld\"}]")});  // no Id: not state
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "failed");
+  BOOST_TEST(executor.Count(Plan().pull) == 0u);
+  BOOST_TEST(RunLogText().find("[snapshot: cannot read what the services run now") != std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(records_the_registry_digest_of_the_checked_image, DeployBench) {
+  commit = COMMIT_B;
+  Pulled({Labelled("sha256:b", COMMIT_B)});
   DeploymentOutcome outcome = Deploy();
   BOOST_TEST(outcome.result == "succeeded");
-  BOOST_TEST(outcome.images[0].after.empty());
+  BOOST_TEST(outcome.images[0].digest.value_or("") == "registry.local/app@sha256:db");
+}
+
+BOOST_FIXTURE_TEST_CASE(compose_v2_never_pulls_at_up_and_v1_pins_each_reference_first, DeployBench) {
+  commit = COMMIT_B;
+  Pulled({Labelled("sha256:b", COMMIT_B)});
+  generation = ComposeGeneration::V2;
+  DeploymentOutcome v2 = Deploy();
+  BOOST_TEST(v2.steps[1].argv == PlanSteps(target, compose, ComposeGeneration::V2).up);
+  BOOST_TEST(v2.steps[1].argv == (Argv{"docker", "compose", "up", "-d", "--pull", "never", "app"}));
+  BOOST_TEST(executor.Count(TagArgv("sha256:b", std::string(REFERENCE))) == 0u);
+
+  executor.ran.clear();
+  generation = ComposeGeneration::V1;
+  DeploymentOutcome v1 = Deploy();
+  BOOST_TEST(v1.steps[1].argv == (Argv{"docker", "compose", "up", "-d", "app"}));
+  BOOST_TEST(executor.First(TagArgv("sha256:b", std::string(REFERENCE))) < executor.First(Plan().up));
+}
+
+BOOST_FIXTURE_TEST_CASE(v1_fails_without_up_when_a_reference_cannot_be_pinned, DeployBench) {
+  generation = ComposeGeneration::V1;
+  commit = COMMIT_B;
+  Pulled({Labelled("sha256:b", COMMIT_B)});
+  executor.Answer(TagArgv("sha256:b", std::string(REFERENCE)), {Exit(1, "Error: No such image\n")});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "failed");
+  BOOST_TEST(executor.Count(Plan().up) == 0u);
 }
 
 BOOST_FIXTURE_TEST_CASE(takes_references_from_the_compose_file_for_the_targets_services, DeployBench) {

@@ -30,7 +30,7 @@ RunRecord MakeRun(std::string id, std::string target, std::string result, std::s
   run.started_at = "2026-11-28T08:00:00.000Z";
   run.finished_at = "2026-11-28T08:00:42.500Z";
   run.log = "/var/lib/deployhook/logs/" + run.id + ".log";
-  run.images = {{"app", "registry/app:latest", "sha256:a", "sha256:b", std::string(40, 'c')}};
+  run.images = {{"app", "registry/app:latest", "sha256:a", "sha256:b", std::string(40, 'c'), std::nullopt}};
   return run;
 }
 
@@ -117,6 +117,81 @@ BOOST_AUTO_TEST_CASE(the_index_keeps_the_recent_runs_bounded) {
   BOOST_TEST(targets["web"].recent.size() == HistoryIndex::RECENT);
   BOOST_TEST(targets["web"].recent.front().id == "110");
   BOOST_TEST(targets["web"].results["succeeded"] == 40u);
+}
+
+namespace {
+
+// The counted part of a target's history, as the metrics show it.
+struct Counted {
+  std::map<std::string, std::uint64_t> results;
+  std::vector<std::uint64_t> buckets;
+  double sum = 0;
+  std::uint64_t count = 0;
+};
+
+Counted CountedOf(HistoryIndex& index, const std::string& target) {
+  TargetHistory history = index.Refresh()[target];
+  return {history.results, history.buckets, history.duration_sum, history.duration_count};
+}
+
+// Checks that nothing in `now` is below `before`.
+void CheckNotBelow(const Counted& now, const Counted& before) {
+  for (const auto& [result, count] : before.results) {
+    BOOST_TEST(now.results.contains(result), result);
+    if (now.results.contains(result)) BOOST_TEST(now.results.at(result) >= count, result);
+  }
+  BOOST_TEST_REQUIRE(now.buckets.size() >= before.buckets.size());
+  for (std::size_t i = 0; i < before.buckets.size(); ++i) BOOST_TEST(now.buckets[i] >= before.buckets[i], i);
+  BOOST_TEST(now.sum >= before.sum);
+  BOOST_TEST(now.count >= before.count);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(counters_never_fall_when_compaction_removes_runs) {
+  testing::TempDir state;
+  HistoryIndex index(state.Path());
+  std::vector<std::string> results = {"succeeded", "failed", "succeeded", "rolled_back", "unchanged"};
+  for (std::size_t i = 0; i < results.size(); ++i) Append(state.Path(), MakeRun(std::to_string(i), "web", results[i]));
+  Counted before = CountedOf(index, "web");
+  BOOST_TEST(before.count == 5u);
+  BOOST_TEST_REQUIRE(CompactHistory(state.Path(), 1) == 4u);
+  Counted after = CountedOf(index, "web");
+  CheckNotBelow(after, before);
+  BOOST_TEST(after.count == 5u);  // not just "not below": the same runs, counted once
+  BOOST_TEST(after.sum == before.sum);
+  BOOST_TEST((after.results == before.results));
+  BOOST_TEST(index.Refresh()["web"].recent.size() == 1u);  // what the page lists is what is kept
+  // Runs go on being counted, compaction after each one as the runner does it.
+  for (int i = 0; i < 12; ++i) {
+    Append(state.Path(), MakeRun("n" + std::to_string(i), "web", i % 3 == 0 ? "failed" : "succeeded"));
+    CompactHistory(state.Path(), 2);
+    Counted now = CountedOf(index, "web");
+    CheckNotBelow(now, after);
+    BOOST_TEST(now.count == after.count + 1);
+    after = now;
+  }
+  // A worker that starts again (a new index) reads the same counts.
+  HistoryIndex restarted(state.Path());
+  Counted again = CountedOf(restarted, "web");
+  BOOST_TEST(again.count == 17u);
+  BOOST_TEST((again.results == after.results));
+  BOOST_TEST(again.buckets == after.buckets);
+  BOOST_TEST(again.sum == after.sum);
+}
+
+BOOST_AUTO_TEST_CASE(metrics_count_the_runs_compaction_removed) {
+  testing::TempDir state;
+  HistoryIndex index(state.Path());
+  for (int i = 0; i < 4; ++i) Append(state.Path(), MakeRun(std::to_string(i), "web", "succeeded"));
+  CompactHistory(state.Path(), 1);
+  TargetView web = View("web", {});
+  web.history = index.Refresh()["web"];
+  std::string text = RenderMetrics(RequestCounters(), {web}, "1.0.0");
+  BOOST_TEST(text.find("deployhook_deployments_total{target=\"web\",result=\"succeeded\"} 4\n") != std::string::npos, text);
+  BOOST_TEST(text.find("deployhook_deployment_duration_seconds_count{target=\"web\"} 4\n") != std::string::npos, text);
+  BOOST_TEST(text.find("deployhook_deployment_duration_seconds_bucket{target=\"web\",le=\"+Inf\"} 4\n") != std::string::npos, text);
+  BOOST_TEST(text.find("deployhook_last_success_timestamp_seconds{target=\"web\"}") != std::string::npos, text);
 }
 
 BOOST_AUTO_TEST_CASE(metrics_name_every_series_with_help_and_type) {

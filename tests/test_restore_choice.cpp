@@ -15,7 +15,7 @@ RunRecord Run(std::string id, std::string result, std::string target = "web", st
   run.result = std::move(result);
   run.kind = std::move(kind);
   run.restores = std::move(restores);
-  run.images = {{"app", "registry.local/app:latest", "sha256:before", "sha256:" + run.id, std::nullopt}};
+  run.images = {{"app", "registry.local/app:latest", "sha256:before", "sha256:" + run.id, std::nullopt, std::nullopt}};
   return run;
 }
 

@@ -48,18 +48,23 @@ BOOST_AUTO_TEST_CASE(keeps_a_longer_compose_prefix_whole) {
   BOOST_TEST(plan.pull == (Words{"/usr/bin/docker", "--context", "prod", "compose", "pull", "app"}));
 }
 
-BOOST_AUTO_TEST_CASE(inspects_the_given_containers) {
-  Words images = InspectImagesArgv({"c1", "c2"});
-  BOOST_TEST_REQUIRE(images.size() == 6u);
-  BOOST_TEST((Words(images.begin(), images.begin() + 3) == Words{"docker", "inspect", "--format"}));
-  BOOST_TEST((Words(images.end() - 2, images.end()) == Words{"c1", "c2"}));
-  BOOST_TEST(images[3].find("{{.Image}}") != std::string::npos);
+BOOST_AUTO_TEST_CASE(inspects_containers_and_images_as_json_without_templates) {
+  BOOST_TEST(InspectContainersArgv({"c1", "c2"}) == (Words{"docker", "inspect", "--type", "container", "c1", "c2"}));
+  BOOST_TEST(ImageInspectArgv("reg/app:1") == (Words{"docker", "image", "inspect", "reg/app:1"}));
+}
 
-  Words states = InspectStateArgv({"c1"});
-  BOOST_TEST_REQUIRE(states.size() == 5u);
-  BOOST_TEST(states[3].find("{{.State.Status}}") != std::string::npos);
-  BOOST_TEST(states[3] != images[3]);
-  BOOST_TEST(states[4] == "c1");
+BOOST_AUTO_TEST_CASE(compose_v2_up_never_pulls) {
+  StepPlan plan = PlanSteps(WebTarget({"app"}), {"docker", "compose"}, ComposeGeneration::V2);
+  BOOST_TEST(plan.up == (Words{"docker", "compose", "up", "-d", "--pull", "never", "app"}));
+  BOOST_TEST(plan.pull == (Words{"docker", "compose", "pull", "app"}));
+}
+
+BOOST_AUTO_TEST_CASE(tells_the_compose_generation_from_its_version) {
+  BOOST_TEST((GenerationOf("Docker Compose version v2.26.1\n") == ComposeGeneration::V2));
+  BOOST_TEST((GenerationOf("Docker Compose version 2.26.1+ds1-1\n") == ComposeGeneration::V2));
+  BOOST_TEST((GenerationOf("docker-compose version 1.29.2, build unknown\n") == ComposeGeneration::V1));
+  BOOST_TEST((GenerationOf("") == ComposeGeneration::V1));
+  BOOST_TEST((GenerationOf("version") == ComposeGeneration::V1));
 }
 
 BOOST_AUTO_TEST_CASE(tags_an_image_back_under_its_reference) {

@@ -22,8 +22,23 @@ const std::string NEW = std::string(REFERENCE) + "@sha256:new";
 const std::string COMMIT = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
 const std::string OTHER_COMMIT = "b1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
 
+// What `docker service inspect` prints of service shop_web (one replica).
 std::string ServiceLine(const std::string& image, std::string_view state = "", std::string_view started = "") {
-  return "shop_web|" + image + "|1|" + std::string(state) + "|" + std::string(started) + "\n";
+  std::string update = state.empty() ? "" : R"(, "UpdateStatus": {"State": ")" + std::string(state) +
+                                                R"(", "StartedAt": ")" + std::string(started) + R"("})";
+  return R"([{"Spec": {"Name": "shop_web", "TaskTemplate": {"ContainerSpec": {"Image": ")" + image +
+         R"("}}, "Mode": {"Replicated": {"Replicas": 1}}})" + update + "}]\n";
+}
+
+// What `docker image inspect` prints of an image given as "id|revision": pulled from reg.local,
+// so its registry digest is reg.local/app@<id>.
+std::string ImageJson(std::string_view line) {
+  std::string_view id = line.substr(0, line.find('|'));
+  std::string_view revision = line.substr(std::min(line.size(), id.size() + 1));
+  std::string labels = revision.empty() ? "null"
+                                        : R"({"org.opencontainers.image.revision": ")" + std::string(revision) + R"("})";
+  return R"([{"Id": ")" + std::string(id) + R"(", "RepoDigests": ["reg.local/app@)" + std::string(id) +
+         R"("], "Config": {"Labels": )" + labels + "}}]\n";
 }
 
 // A stack "shop" with one service web (reg.local/app:latest) running the old image; the pull
@@ -56,12 +71,16 @@ struct SwarmBench {
 
   void Images(const std::vector<std::string>& lines) {
     std::vector<ProcessResult> results;
-    for (const std::string& line : lines) results.push_back(Exit(0, line + "\n"));
+    for (const std::string& line : lines) results.push_back(Exit(0, ImageJson(line)));
     executor.Answer(ImageInspectArgv(std::string(REFERENCE)), results);
   }
+  // Scripts the looks at the services: the snapshot, just before the change, then the gate's.
+  // A stack deploy is followed by one more look (is each service on the checked digest?), which
+  // sees what the gate's first look sees.
   void Services(const std::vector<std::string>& lines) {
     std::vector<ProcessResult> results;
     for (const std::string& line : lines) results.push_back(Exit(0, line));
+    if (target.kind == TargetKind::Stack && results.size() > 2) results.insert(results.begin() + 2, results[2]);
     executor.Answer(ServiceInspectArgv({"shop_web"}), results);
   }
   void Tasks(const std::vector<std::string>& lines) {
@@ -165,7 +184,7 @@ BOOST_FIXTURE_TEST_CASE(the_same_image_with_an_earlier_rollback_status_is_unchan
   BOOST_TEST(Deploy().result == "unchanged");
 }
 
-BOOST_FIXTURE_TEST_CASE(a_service_target_updates_each_service_to_its_reference, SwarmBench) {
+BOOST_FIXTURE_TEST_CASE(a_service_target_updates_each_service_to_the_checked_digest, SwarmBench) {
   target.kind = TargetKind::Service;
   target.stack.clear();
   target.compose_files.clear();
@@ -173,7 +192,9 @@ BOOST_FIXTURE_TEST_CASE(a_service_target_updates_each_service_to_its_reference, 
   DeploymentOutcome outcome = Deploy();
   BOOST_TEST(outcome.result == "succeeded");
   BOOST_TEST(StepNames(outcome) == (Names{"pull", "update", "converge"}));
-  BOOST_TEST(outcome.steps[1].argv == ServiceUpdateArgv("shop_web", std::string(REFERENCE)));
+  // Not the tag, which the manager would resolve again: the digest of the image the run checked.
+  BOOST_TEST(outcome.steps[1].argv == ServiceUpdateArgv("shop_web", "reg.local/app@sha256:new"));
+  BOOST_TEST(outcome.images[0].digest.value_or("") == "reg.local/app@sha256:new");
   BOOST_TEST(executor.Count(StackServicesArgv("shop")) == 0u);
 }
 
@@ -189,7 +210,7 @@ BOOST_FIXTURE_TEST_CASE(a_rollback_job_updates_each_service_to_the_restored_imag
   target.kind = TargetKind::Service;
   target.services = {"shop_web"};
   restore = std::vector<ContainerImage>{{"sha256:0ld", std::string(REFERENCE), "shop_web"}};
-  executor.Answer(RepoDigestsArgv("sha256:0ld"), {Exit(0, "reg.local/app@sha256:0ld|\n")});
+  executor.Answer(ImageInspectArgv("sha256:0ld"), {Exit(0, ImageJson("sha256:0ld|"))});
   Images({"sha256:new|", "sha256:0ld|"});
   Services({ServiceLine(NEW), ServiceLine(NEW), ServiceLine(OLD, "completed", "t2")});
   Tasks({"shop_web.1|" + OLD + "|Running 1 second ago\n"});
@@ -204,10 +225,30 @@ BOOST_FIXTURE_TEST_CASE(a_rollback_job_without_a_registry_digest_changes_nothing
   target.kind = TargetKind::Service;
   target.services = {"shop_web"};
   restore = std::vector<ContainerImage>{{"sha256:0ld", std::string(REFERENCE), "shop_web"}};
-  executor.Answer(RepoDigestsArgv("sha256:0ld"), {Exit(0, "\n")});
+  executor.Answer(ImageInspectArgv("sha256:0ld"), {Exit(0, R"([{"Id": "sha256:0ld", "RepoDigests": []}])")});
   BOOST_TEST(Deploy().result == "failed");
   BOOST_TEST(Changes() == 0u);
   BOOST_TEST(executor.Count(TagArgv("sha256:0ld", std::string(REFERENCE))) == 0u);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_stack_the_manager_resolved_to_another_digest_is_pinned_to_the_checked_one,
+                        SwarmBench) {
+  // The tag moved at the registry between the run's pull and `stack deploy --resolve-image always`.
+  const std::string moved = std::string(REFERENCE) + "@sha256:m0ved";
+  executor.Answer(ServiceInspectArgv({"shop_web"}),
+                  {Exit(0, ServiceLine(OLD)), Exit(0, ServiceLine(OLD)), Exit(0, ServiceLine(moved, "updating", "t1")),
+                   Exit(0, ServiceLine(NEW, "updating", "t2")), Exit(0, ServiceLine(NEW, "completed", "t2"))});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == "succeeded");
+  BOOST_TEST(StepNames(outcome) == (Names{"pull", "deploy", "pin", "converge"}));
+  BOOST_TEST(outcome.steps[2].argv == ServiceUpdateArgv("shop_web", "reg.local/app@sha256:new"));
+  BOOST_TEST(outcome.images[0].digest.value_or("") == "reg.local/app@sha256:new");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_stack_on_the_checked_digest_is_not_updated_again, SwarmBench) {
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(StepNames(outcome) == (Names{"pull", "deploy", "converge"}));
+  BOOST_TEST(Changes() == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,4 +1,4 @@
-// What `docker service inspect` and `docker service ps` print, and the convergence verdict on it.
+// What `docker service ps` prints, and the convergence verdict on the services' state.
 
 #include <boost/test/unit_test.hpp>
 
@@ -28,19 +28,6 @@ Convergence Judge(const SwarmService& before, const SwarmService& now,
 
 BOOST_AUTO_TEST_SUITE(swarm_state)
 
-BOOST_AUTO_TEST_CASE(parses_service_lines_with_and_without_an_update) {
-  auto services = ParseServiceLines(
-      "shop_web|reg/app:1@sha256:a|2|updating|2026-11-28 08:24:18 +0000 UTC\n"
-      "shop_agent|reg/agent:1@sha256:b|||\n"
-      "Error: no such service: x\n");
-  BOOST_TEST_REQUIRE(services.size() == 2u);
-  BOOST_TEST(services[0].name == "shop_web");
-  BOOST_TEST(services[0].replicas.value_or(0) == 2u);
-  BOOST_TEST(services[0].update_state == "updating");
-  BOOST_TEST(!services[1].replicas.has_value());  // global
-  BOOST_TEST(services[1].update_state.empty());
-}
-
 BOOST_AUTO_TEST_CASE(parses_task_lines_into_service_and_state_word) {
   auto tasks = ParseTaskLines("shop_web.1|reg/app:1@sha256:a|Running 3 seconds ago\n"
                               "shop_agent.k2x9|reg/agent:1@sha256:b|Preparing 1 second ago\n");
@@ -49,19 +36,6 @@ BOOST_AUTO_TEST_CASE(parses_task_lines_into_service_and_state_word) {
   BOOST_TEST(tasks[0].state == "Running");
   BOOST_TEST(tasks[1].service == "shop_agent");
   BOOST_TEST(tasks[1].state == "Preparing");
-}
-
-BOOST_AUTO_TEST_CASE(unpins_a_reference) {
-  BOOST_TEST(Unpinned("reg:5000/app:1@sha256:abc") == "reg:5000/app:1");
-  BOOST_TEST(Unpinned("reg:5000/app:1") == "reg:5000/app:1");
-}
-
-BOOST_AUTO_TEST_CASE(finds_the_digest_of_the_references_repository) {
-  std::string digests = "other.local/app@sha256:aaa|reg:5000/app@sha256:bbb|\n";
-  BOOST_TEST(PinnedReference(digests, "reg:5000/app:latest") == "reg:5000/app@sha256:bbb");
-  BOOST_TEST(PinnedReference(digests, "reg:5000/app:1@sha256:ccc") == "reg:5000/app@sha256:bbb");
-  BOOST_TEST(PinnedReference(digests, "reg:5000/web:latest").empty());
-  BOOST_TEST(PinnedReference("", "reg:5000/app:latest").empty());
 }
 
 BOOST_AUTO_TEST_CASE(converges_when_the_update_completed_and_tasks_run_the_new_image) {

@@ -50,8 +50,13 @@ int RunCheckConfig(const CommandLine& line) {
     if (target.kind == TargetKind::Stack) std::printf(", stack %s", target.stack.c_str());
     std::printf("\n");
     std::printf("  services: %s\n", Join(target.services, "(whole project)").c_str());
-    std::printf("  compose: %s (%s)\n", Join(compose.argv, "(none found)").c_str(),
-                compose.how.c_str());
+    std::printf("  compose: %s (%s%s)\n", Join(compose.argv, "(none found)").c_str(),
+                compose.how.c_str(), compose.version.empty() ? "" : (", version " + compose.version).c_str());
+    if (!compose.argv.empty()) {
+      std::printf("  up: %s\n", compose.generation == ComposeGeneration::V2
+                                   ? "--pull never (runs the images the run checked)"
+                                   : "references tagged to the checked images first (compose v1 has no --pull)");
+    }
     std::printf("  timeouts: pull %ds, up %ds, health %ds; rollback %s\n", target.pull_timeout,
                 target.up_timeout, target.health_timeout, target.rollback ? "on" : "off");
     std::printf("  secret: %s\n", target.secret_file ? ("secret_file " + target.secret_file->string()).c_str()

@@ -4,6 +4,7 @@
 // command goes through the StepRunner.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,22 +26,26 @@ class Backend {
   virtual ~Backend() = default;
   // Returns a line for the run's log when this backend cannot run at all; empty when it can.
   virtual std::string Unready() const { return {}; }
-  // Returns the images the services run now: what a failed run goes back to.
-  virtual std::vector<ContainerImage> Snapshot() = 0;
-  // Returns, per service, the reference a pull refreshes and the image id it named before.
-  virtual std::vector<ImageRecord> NoteImages(const std::vector<ContainerImage>& running) = 0;
+  // Returns the images the services run now: what a failed run goes back to; nothing when the
+  // engine's state could not be read (the run then fails before changing anything).
+  virtual std::optional<std::vector<ContainerImage>> Snapshot() = 0;
+  // Returns, per service, the reference a pull refreshes and the image id it named before;
+  // nothing when an image could not be read.
+  virtual std::optional<std::vector<ImageRecord>> NoteImages(const std::vector<ContainerImage>& running) = 0;
   // Pulls every service's image once, recording one "pull" step when `record`.
   virtual ProcessResult Pull(bool record) = 0;
   // A rollback job: arranges for Apply to bring back `restore` (adding to `images` the services
   // it names). Returns "failed" or "" to go on.
   virtual std::string PutBack(const std::vector<ContainerImage>& restore,
                               std::vector<ImageRecord>& images) = 0;
-  // Makes the engine run the images; records its step.
-  virtual ProcessResult Apply() = 0;
+  // Makes the engine run `images` (their `after` ids, as the run checked them, never what a
+  // registry says now); records its step.
+  virtual ProcessResult Apply(const std::vector<ImageRecord>& images) = 0;
   // Waits until the services are healthy or converged, or the time is up; records step "health"
   // or "converge".
   virtual GateResult Gate() = 0;
-  // After Gate said Failed: brings back `previous`. Returns rolled_back, rollback_failed, or
+  // After Gate said Failed: brings back `previous` (never pulling). Returns rolled_back,
+  // rollback_failed, or
   // "interrupted".
   virtual std::string Rollback(const std::vector<ContainerImage>& previous,
                                const std::vector<ImageRecord>& images) = 0;

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "container_state.hpp"
+#include "engine_state.hpp"
 #include "image_state.hpp"
 
 namespace deployhook {
@@ -12,24 +13,25 @@ namespace {
 class ComposeBackend final : public Backend {
  public:
   explicit ComposeBackend(StepRunner& steps)
-      : steps_(steps), setup_(steps.setup()), plan_(PlanSteps(setup_.target, setup_.compose)) {}
+      : steps_(steps), setup_(steps.setup()),
+        plan_(PlanSteps(setup_.target, setup_.compose, setup_.compose_generation)) {}
 
   std::string Unready() const override {
     if (!setup_.compose.empty()) return {};
     return "[no compose command: neither 'docker compose' nor 'docker-compose' answers]\n";
   }
-  std::vector<ContainerImage> Snapshot() override {
-    return ParseImageLines(InspectContainers("snapshot", InspectImagesArgv).value_or(""));
+  std::optional<std::vector<ContainerImage>> Snapshot() override {
+    std::optional<std::vector<ContainerState>> containers = InspectContainers("snapshot");
+    if (!containers) return std::nullopt;
+    return RunningImages(*containers);
   }
-  std::vector<ImageRecord> NoteImages(const std::vector<ContainerImage>& containers) override;
+  std::optional<std::vector<ImageRecord>> NoteImages(const std::vector<ContainerImage>& containers) override;
   ProcessResult Pull(bool record) override {
     return steps_.Step("pull", plan_.pull, std::chrono::seconds(setup_.target.pull_timeout), record);
   }
   std::string PutBack(const std::vector<ContainerImage>& restore,
                       std::vector<ImageRecord>& images) override;
-  ProcessResult Apply() override {
-    return steps_.Step("up", plan_.up, std::chrono::seconds(setup_.target.up_timeout), true);
-  }
+  ProcessResult Apply(const std::vector<ImageRecord>& images) override;
   GateResult Gate() override;
   std::string Rollback(const std::vector<ContainerImage>& previous,
                        const std::vector<ImageRecord>& images) override;
@@ -38,10 +40,12 @@ class ComposeBackend final : public Backend {
   using Tags = std::vector<std::pair<std::string, std::string>>;  // image id, reference
   enum class TagResult { Done, ImageGone, Failed };
 
-  // Returns what `inspect` prints for the service containers `ps -q` lists ("" when it lists
-  // none); nothing when a command failed.
-  std::optional<std::string> InspectContainers(const std::string& name,
-                                               Argv (*inspect)(const std::vector<std::string>&));
+  // Returns what the engine says of the service containers `ps -q` lists (none when it lists
+  // none); nothing when a command failed or printed what is not their state.
+  std::optional<std::vector<ContainerState>> InspectContainers(const std::string& name);
+  // Compose v1 cannot be told not to pull at `up`: each reference is tagged to the image the
+  // run checked (or put back) first, so what `up` finds locally is that image.
+  bool PinReferences(const std::string& name, const std::vector<ImageRecord>& images);
   // Checks that the engine still has every image (else logs which is gone and tags nothing:
   // ImageGone), then tags each under its reference as step `name`-tag.
   TagResult TagBack(const std::string& name, const Tags& tags);
@@ -53,20 +57,36 @@ class ComposeBackend final : public Backend {
   StepPlan plan_;
 };
 
-std::optional<std::string> ComposeBackend::InspectContainers(
-    const std::string& name, Argv (*inspect)(const std::vector<std::string>&)) {
+std::optional<std::vector<ContainerState>> ComposeBackend::InspectContainers(const std::string& name) {
   ProcessResult ps = steps_.Step(name, plan_.ps, INSPECT_TIMEOUT, false);
   if (ps.exit_code != 0) return std::nullopt;
   std::vector<std::string> ids = ParseIdLines(ps.output);
-  if (ids.empty()) return std::string{};
-  ProcessResult result = steps_.Step(name, inspect(ids), INSPECT_TIMEOUT, false);
+  if (ids.empty()) return std::vector<ContainerState>{};
+  ProcessResult result = steps_.Read(name, InspectContainersArgv(ids));
   if (result.exit_code != 0) return std::nullopt;
-  return result.output;
+  return ParseContainers(result.output);
+}
+
+bool ComposeBackend::PinReferences(const std::string& name, const std::vector<ImageRecord>& images) {
+  if (setup_.compose_generation == ComposeGeneration::V2) return true;
+  for (const ImageRecord& image : images) {
+    if (image.after.empty()) continue;
+    if (steps_.Step(name, TagArgv(image.after, image.reference), INSPECT_TIMEOUT, false).exit_code != 0) {
+      steps_.Note("[" + name + ": could not tag " + image.after + " as " + image.reference + "]\n");
+      return false;
+    }
+  }
+  return true;
+}
+
+ProcessResult ComposeBackend::Apply(const std::vector<ImageRecord>& images) {
+  if (!PinReferences("pin", images)) return Exited(1);
+  return steps_.Step("up", plan_.up, std::chrono::seconds(setup_.target.up_timeout), true);
 }
 
 // The services' images as they are before the pull: each reference the compose file names (or,
 // failing that, the one its container was created from) and the image it runs.
-std::vector<ImageRecord> ComposeBackend::NoteImages(const std::vector<ContainerImage>& containers) {
+std::optional<std::vector<ImageRecord>> ComposeBackend::NoteImages(const std::vector<ContainerImage>& containers) {
   ProcessResult config = steps_.Step("config", plan_.config, INSPECT_TIMEOUT, false);
   std::map<std::string, std::string> references;
   if (config.exit_code == 0) references = ParseComposeImages(config.output);
@@ -79,14 +99,17 @@ std::vector<ImageRecord> ComposeBackend::NoteImages(const std::vector<ContainerI
   }
   std::vector<ImageRecord> images;
   for (const auto& [service, reference] : references) {
-    ImageRecord image{service, reference, {}, {}, std::nullopt};
+    ImageRecord image = Noted(service, reference);
     // Compared through the record: clang 14 cannot capture a structured binding.
     auto running = std::find_if(containers.begin(), containers.end(),
                                 [&](const ContainerImage& c) { return c.service == image.service; });
+    ImageInfo local;
     if (running != containers.end()) {
       image.before = running->image_id;
-    } else if (std::optional<ImageInfo> local = steps_.InspectImage(image)) {
-      image.before = local->id;
+    } else if (ImageLook look = steps_.InspectImage(image.reference, local); look == ImageLook::Found) {
+      image.before = local.id;
+    } else if (look == ImageLook::Unreadable) {
+      return std::nullopt;
     }
     images.push_back(std::move(image));
   }
@@ -95,7 +118,8 @@ std::vector<ImageRecord> ComposeBackend::NoteImages(const std::vector<ContainerI
 
 ComposeBackend::TagResult ComposeBackend::TagBack(const std::string& name, const Tags& tags) {
   for (const auto& [image_id, reference] : tags) {
-    if (steps_.Step(name + "-check", ImageIdInspectArgv(image_id), INSPECT_TIMEOUT, false).exit_code != 0) {
+    ImageInfo info;
+    if (steps_.InspectImage(image_id, info) != ImageLook::Found) {
       steps_.Note("[" + name + ": the image " + image_id + " for " + reference +
                   " is gone (pruned?); nothing was put back]\n");
       return TagResult::ImageGone;
@@ -115,7 +139,7 @@ std::string ComposeBackend::PutBack(const std::vector<ContainerImage>& restore,
     auto noted = std::find_if(images.begin(), images.end(),
                               [&](const ImageRecord& record) { return record.service == image.service; });
     if (noted == images.end()) {
-      images.push_back({image.service, image.reference, {}, {}, std::nullopt});
+      images.push_back(Noted(image.service, image.reference));
       noted = images.end() - 1;
     }
     tags.emplace_back(image.image_id, noted->reference);
@@ -135,10 +159,9 @@ GateVerdict ComposeBackend::HealthGate(const std::string& name) {
     auto observed = std::chrono::duration_cast<std::chrono::milliseconds>(executor.Now() - started);
     // A failed `ps` or `inspect` (the engine busy, a container going away mid-look) is looked
     // at again, not taken for a verdict.
-    if (std::optional<std::string> seen = InspectContainers(name, InspectStateArgv)) {
-      std::vector<ContainerState> now = ParseStateLines(*seen);
-      if (!first) first = now;
-      verdict = JudgeHealth(*first, now, observed, reason);
+    if (std::optional<std::vector<ContainerState>> now = InspectContainers(name)) {
+      if (!first) first = *now;
+      verdict = JudgeHealth(*first, *now, observed, reason);
     } else {
       reason = "could not inspect the service containers";
     }
@@ -148,7 +171,7 @@ GateVerdict ComposeBackend::HealthGate(const std::string& name) {
   double seconds = std::chrono::duration<double>(executor.Now() - started).count();
   bool healthy = verdict == GateVerdict::Healthy;
   steps_.Note("[" + name + ": " + std::string(healthy ? "healthy" : reason) + "]\n");
-  steps_.steps().push_back({name, InspectStateArgv({}), healthy ? 0 : 1, seconds});
+  steps_.steps().push_back({name, InspectContainersArgv({}), healthy ? 0 : 1, seconds});
   return healthy ? GateVerdict::Healthy : GateVerdict::Failed;
 }
 

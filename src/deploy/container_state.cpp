@@ -6,18 +6,12 @@
 
 namespace deployhook {
 
-std::vector<ContainerImage> ParseImageLines(std::string_view output) {
+std::vector<ContainerImage> RunningImages(const std::vector<ContainerState>& containers) {
   std::vector<ContainerImage> images;
-  for (auto& row : SplitFieldLines(output, 3)) images.push_back({row[0], row[1], row[2]});
-  return images;
-}
-
-std::vector<ContainerState> ParseStateLines(std::string_view output) {
-  std::vector<ContainerState> states;
-  for (auto& row : SplitFieldLines(output, 8)) {
-    states.push_back({row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7]});
+  for (const ContainerState& container : containers) {
+    images.push_back({container.image, container.reference, container.service});
   }
-  return states;
+  return images;
 }
 
 std::vector<std::string> ParseIdLines(std::string_view output) {

@@ -1,5 +1,6 @@
 #pragma once
-// What `docker inspect` says of the service containers, and the health gate's verdict on it.
+// What the engine says of the service containers (read by engine_state.hpp), and the health
+// gate's verdict on it.
 
 #include <chrono>
 #include <string>
@@ -13,6 +14,8 @@ namespace deployhook {
 struct ContainerState {
   std::string id;
   std::string service;     // compose service label
+  std::string image;       // the image id it runs (sha256:...)
+  std::string reference;   // the image reference it was created from
   std::string status;      // running, restarting, exited, ...
   std::string health;      // healthy, unhealthy, starting; empty without a healthcheck
   std::string started_at;  // changes when the container restarts
@@ -26,11 +29,8 @@ enum class GateVerdict { Healthy, Waiting, Failed };
 // A container without a healthcheck must keep running this long to count as up.
 constexpr std::chrono::seconds SETTLE_TIME{3};
 
-// Parses InspectImagesArgv output; lines that do not have three fields are skipped.
-std::vector<ContainerImage> ParseImageLines(std::string_view output);
-
-// Parses InspectStateArgv output; lines that do not have eight fields are skipped.
-std::vector<ContainerState> ParseStateLines(std::string_view output);
+// Returns what each container runs: its image id, reference and service.
+std::vector<ContainerImage> RunningImages(const std::vector<ContainerState>& containers);
 
 // Returns the container ids `compose ps -q` printed (hex lines only; warnings are skipped).
 std::vector<std::string> ParseIdLines(std::string_view output);

@@ -24,7 +24,9 @@ class Run {
  private:
   using TimePoint = std::chrono::steady_clock::time_point;
 
-  void InspectPulledImages();
+  // Reads the image each service's reference names now (id, revision, digest); returns false,
+  // with a line in the run log, when one cannot be read.
+  bool InspectPulledImages();
   // Pulls until every labelled image is the commit's build. Returns the result that ends the
   // run ("failed", "timed_out", "stale", or "" to go on); sets interrupted on a stop.
   std::string PullBuiltImages();
@@ -44,12 +46,22 @@ class Run {
   bool snapshot_saved_ = false;
 };
 
-void Run::InspectPulledImages() {
+bool Run::InspectPulledImages() {
   for (ImageRecord& image : outcome_.images) {
-    std::optional<ImageInfo> info = steps_.InspectImage(image);
-    image.after = info ? info->id : std::string{};
-    image.revision = info ? info->revision : std::nullopt;
+    ImageInfo info;
+    ImageLook look = steps_.InspectImage(image.reference, info);
+    if (look != ImageLook::Found) {
+      steps_.Note("[image: cannot read the image " + image.reference + " of " + image.service +
+                  (look == ImageLook::Missing ? ": the engine has no such image" : "") +
+                  "; nothing was changed]\n");
+      return false;
+    }
+    image.after = info.id;
+    image.revision = info.revision;
+    std::string digest = RegistryDigest(info.digests, image.reference);
+    image.digest = digest.empty() ? std::nullopt : std::optional<std::string>(digest);
   }
+  return true;
 }
 
 std::string Run::PullBuiltImages() {
@@ -78,7 +90,7 @@ std::string Run::PullBuiltImages() {
     if (pull.exit_code != 0) return "failed";
     if (setup_.stopping) return "interrupted";
 
-    InspectPulledImages();
+    if (!InspectPulledImages()) return "failed";
     std::vector<std::string> awaited = AwaitedServices(outcome_.images, outcome_.commit);
     if (awaited.empty()) {
       record_wait(0);
@@ -167,16 +179,24 @@ DeploymentOutcome Run::Execute() {
   if (setup_.snapshot) {
     previous = *setup_.snapshot;
     log_.Append("[snapshot: the images noted by an interrupted attempt of this run]\n");
+  } else if (std::optional<std::vector<ContainerImage>> running = backend_->Snapshot()) {
+    previous = std::move(*running);
   } else {
-    previous = backend_->Snapshot();
+    log_.Append("[snapshot: cannot read what the services run now; nothing was changed]\n");
+    return Finish("failed");
   }
-  outcome_.images = backend_->NoteImages(previous);
+  std::optional<std::vector<ImageRecord>> noted = backend_->NoteImages(previous);
+  if (!noted) {
+    log_.Append("[snapshot: cannot read the services' images; nothing was changed]\n");
+    return Finish("failed");
+  }
+  outcome_.images = std::move(*noted);
 
   std::string ended;
   if (setup_.restore) {
     SaveSnapshot(previous);  // putting back is the first change to the engine
     ended = backend_->PutBack(*setup_.restore, outcome_.images);
-    if (ended.empty()) InspectPulledImages();
+    if (ended.empty() && !InspectPulledImages()) ended = "failed";
   } else {
     ended = PullBuiltImages();
   }
@@ -186,7 +206,7 @@ DeploymentOutcome Run::Execute() {
   bool unchanged = ImagesUnchanged(outcome_.images);
 
   SaveSnapshot(previous);
-  ProcessResult applied = backend_->Apply();
+  ProcessResult applied = backend_->Apply(outcome_.images);
   if (applied.timed_out && setup_.stopping) return Interrupted();
   if (applied.timed_out) return Finish("timed_out");
   if (applied.exit_code != 0) return Finish("failed");

@@ -61,6 +61,8 @@ struct DeploymentSetup {
   std::optional<std::vector<ContainerImage>> restore;
   // Told true when the run starts waiting for the commit's image, false when the wait ends.
   std::function<void(bool)> on_waiting;
+  // Whether `up` can be told not to pull (v2) or the references are pinned by tag first (v1).
+  ComposeGeneration compose_generation = ComposeGeneration::V1;
 };
 
 // Runs the deployment and returns its outcome; output goes to `log`. Never throws for a step's

@@ -64,20 +64,22 @@ std::map<std::string, std::string> ParseComposeImages(std::string_view config) {
   return images;
 }
 
-std::optional<ImageInfo> ParseImageInspect(std::string_view output) {
-  output = Trim(output.substr(0, output.find('\n')));
-  std::size_t bar = output.find('|');
-  if (bar == std::string_view::npos || !output.starts_with("sha256:")) return std::nullopt;
-  ImageInfo info;
-  info.id = std::string(output.substr(0, bar));
-  std::string_view label = Trim(output.substr(bar + 1));
-  if (label.empty() || label == "<no value>") return info;
-  if (IsCommitSha(label)) {
-    info.revision = std::string(label);
-  } else {
-    info.rejected_revision = std::string(label);
+std::string Unpinned(std::string_view reference) {
+  return std::string(reference.substr(0, reference.find('@')));
+}
+
+std::string RegistryDigest(const std::vector<std::string>& digests, std::string_view reference) {
+  auto repository = [](std::string_view name) {
+    std::string bare = Unpinned(name);
+    std::size_t colon = bare.rfind(':');
+    if (colon != std::string::npos && bare.find('/', colon) == std::string::npos) bare.resize(colon);
+    return bare;
+  };
+  std::string wanted = repository(reference);
+  for (const std::string& digest : digests) {
+    if (digest.find('@') != std::string::npos && repository(digest) == wanted) return digest;
   }
-  return info;
+  return {};
 }
 
 bool IsCommitSha(std::string_view text) noexcept {

@@ -1,6 +1,6 @@
 #pragma once
 // What a pull did to each service's image, and whether the images are the commit's build: pure
-// parsing and judging over what `compose config` and `docker image inspect` print.
+// parsing and judging over what `compose config` prints and what the engine says of images.
 
 #include <map>
 #include <optional>
@@ -17,6 +17,7 @@ constexpr std::string_view REVISION_LABEL = "org.opencontainers.image.revision";
 
 struct ImageInfo {
   std::string id;                       // sha256:...
+  std::vector<std::string> digests;     // RepoDigests: "repo@sha256:..." per registry it came from
   std::optional<std::string> revision;  // present only when the label is 40 hex digits
   std::string rejected_revision;        // a label that was present but is not a commit SHA
 };
@@ -27,8 +28,13 @@ struct ImageInfo {
 // skipped.
 std::map<std::string, std::string> ParseComposeImages(std::string_view config);
 
-// Parses one "id|revision" line of ImageInspectArgv output; nothing when it holds no image id.
-std::optional<ImageInfo> ParseImageInspect(std::string_view output);
+// Returns the reference without its "@sha256:..." pin.
+std::string Unpinned(std::string_view reference);
+
+// Returns the registry digest ("repo@sha256:...") among `digests` that is of the repository
+// `reference` names (its tag and pin aside); empty when there is none (an image never pulled
+// from or pushed to that registry).
+std::string RegistryDigest(const std::vector<std::string>& digests, std::string_view reference);
 
 // Returns true when `text` is a full commit SHA: 40 hex digits (either case).
 bool IsCommitSha(std::string_view text) noexcept;

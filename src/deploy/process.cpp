@@ -28,16 +28,37 @@ void KeepTail(std::string& output, std::string_view chunk, std::size_t max_outpu
   if (output.size() > max_output + max_output / 4) output.erase(0, output.size() - max_output);
 }
 
-// Reads what is available within `wait`; returns false at end of file.
-bool ReadSome(int fd, std::chrono::milliseconds wait, std::string& output, std::size_t max_output) {
-  pollfd entry{fd, POLLIN, 0};
-  int ready = ::poll(&entry, 1, static_cast<int>(wait.count()));
+// One pipe the child writes to, and the text read from it so far.
+struct Stream {
+  UniqueFd fd;
+  std::string* text;
+  bool open = true;
+};
+
+// Reads what is available on the open streams within `wait`; a stream at end of file closes.
+// Returns false once none is open.
+bool ReadSome(std::vector<Stream>& streams, std::chrono::milliseconds wait, std::size_t max_output) {
+  std::vector<pollfd> entries;
+  std::vector<Stream*> polled;
+  for (Stream& stream : streams) {
+    if (!stream.open) continue;
+    entries.push_back({stream.fd.get(), POLLIN, 0});
+    polled.push_back(&stream);
+  }
+  if (entries.empty()) return false;
+  int ready = ::poll(entries.data(), entries.size(), static_cast<int>(wait.count()));
   if (ready <= 0) return true;
-  char buffer[16384];
-  ssize_t n = ::read(fd, buffer, sizeof buffer);
-  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return true;
-  if (n <= 0) return false;
-  KeepTail(output, std::string_view(buffer, static_cast<std::size_t>(n)), max_output);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (entries[i].revents == 0) continue;
+    char buffer[16384];
+    ssize_t n = ::read(entries[i].fd, buffer, sizeof buffer);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n <= 0) {
+      polled[i]->open = false;
+      continue;
+    }
+    KeepTail(*polled[i]->text, std::string_view(buffer, static_cast<std::size_t>(n)), max_output);
+  }
   return true;
 }
 
@@ -71,8 +92,8 @@ ProcessResult RunProcess(const ProcessSpec& spec) {
   auto started = Clock::now();
   auto finish = [&] {
     result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-    if (result.output.size() > spec.max_output) {
-      result.output.erase(0, result.output.size() - spec.max_output);
+    for (std::string* text : {&result.output, &result.error_output}) {
+      if (text->size() > spec.max_output) text->erase(0, text->size() - spec.max_output);
     }
     return result;
   };
@@ -103,21 +124,36 @@ ProcessResult RunProcess(const ProcessSpec& spec) {
     return finish();
   }
 
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) {
+  int out_fds[2];
+  int err_fds[2] = {-1, -1};
+  if (::pipe2(out_fds, O_CLOEXEC) != 0) {
     result.spawn_failed = true;
     return finish();
   }
-  UniqueFd read_end(fds[0]);
-  bp::pipe pipe(fds[0], fds[1]);
+  std::vector<Stream> streams;
+  streams.push_back({UniqueFd(out_fds[0]), &result.output});
+  UniqueFd out_sink(out_fds[1]);
+  UniqueFd err_sink;
+  if (spec.stderr_apart) {
+    if (::pipe2(err_fds, O_CLOEXEC) != 0) {
+      result.spawn_failed = true;
+      return finish();
+    }
+    streams.push_back({UniqueFd(err_fds[0]), &result.error_output});
+    err_sink = UniqueFd(err_fds[1]);
+  }
+  bp::pipe out_pipe(-1, out_sink.get());
+  bp::pipe err_pipe(-1, spec.stderr_apart ? err_sink.get() : out_sink.get());
   std::error_code error;
   bp::child child(exe, bp::args(std::vector<std::string>(spec.argv.begin() + 1, spec.argv.end())),
                   bp::start_dir(spec.cwd.string()), env, bp::std_in<bp::null,
-                  (bp::std_out & bp::std_err) > pipe,
+                  bp::std_out > out_pipe, bp::std_err > err_pipe,
                   bp::extend::on_exec_setup([](auto&) { PrepareStepProcess(); }), error);
-  ::close(fds[1]);
-  pipe.assign_sink(-1);
-  pipe.assign_source(-1);  // read_end owns it
+  // The sinks are the child's now; the pipes must not close them a second time.
+  out_pipe.assign_sink(-1);
+  err_pipe.assign_sink(-1);
+  out_sink.Reset();
+  err_sink.Reset();
   if (error) {
     result.output = spec.argv[0] + ": " + error.message() + "\n";
     result.spawn_failed = true;
@@ -133,14 +169,14 @@ ProcessResult RunProcess(const ProcessSpec& spec) {
       ::kill(-group, SIGTERM);
       auto kill_at = Clock::now() + KILL_GRACE;
       while (child.running(error) && !error && Clock::now() < kill_at) {
-        if (open) open = ReadSome(read_end.get(), std::chrono::milliseconds(100), result.output, spec.max_output);
+        if (open) open = ReadSome(streams, std::chrono::milliseconds(100), spec.max_output);
         else std::this_thread::sleep_for(std::chrono::milliseconds(50));
       }
       ::kill(-group, SIGKILL);
       break;
     }
     if (open) {
-      open = ReadSome(read_end.get(), std::chrono::milliseconds(100), result.output, spec.max_output);
+      open = ReadSome(streams, std::chrono::milliseconds(100), spec.max_output);
     } else {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
@@ -149,7 +185,7 @@ ProcessResult RunProcess(const ProcessSpec& spec) {
   if (result.timed_out) ::kill(-group, SIGKILL);  // whatever of the group outlived its leader
   auto drain_until = Clock::now() + DRAIN_AFTER_EXIT;
   while (open && Clock::now() < drain_until) {
-    open = ReadSome(read_end.get(), std::chrono::milliseconds(50), result.output, spec.max_output);
+    open = ReadSome(streams, std::chrono::milliseconds(50), spec.max_output);
   }
   result.exit_code = ExitStatus(child.native_exit_code());
   return finish();

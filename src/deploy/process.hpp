@@ -18,6 +18,9 @@ struct ProcessSpec {
   std::chrono::milliseconds timeout{60000};
   std::size_t max_output = 1 << 20;  // the tail of the combined output that is kept
   const std::atomic<bool>* abort = nullptr;  // when it becomes true, treated as a timeout
+  // Keeps stderr out of `output` (in `error_output`): for commands whose stdout is data (JSON)
+  // that a warning on stderr must not corrupt.
+  bool stderr_apart = false;
 };
 
 struct ProcessResult {
@@ -25,7 +28,9 @@ struct ProcessResult {
   bool timed_out = false;    // it outlived its timeout and its process group was killed
   bool spawn_failed = false; // it could not be started (not found, cwd missing)
   double seconds = 0;
-  std::string output;        // stdout and stderr interleaved, at most max_output bytes (the tail)
+  std::string output;        // stdout and stderr interleaved (stdout alone when stderr_apart),
+                             // at most max_output bytes (the tail)
+  std::string error_output;  // stderr when stderr_apart, at most max_output bytes (the tail)
 };
 
 // Runs the program in its own process group. Past the timeout the group gets SIGTERM, then

@@ -151,8 +151,12 @@ void Runner::Loop(const std::string& name) {
         Record(*unrecorded);
         if (observer_) observer_->OnFinished(unrecorded->run);
         if (unrecorded->failed_tries > 0) {
-          log_.Log(LogLevel::Notice, "run", {{"id", unrecorded->run.id}, {"target", name},
-                                             {"reason", "recorded after all"}});
+          // Said only of a record read back from the history, never of an append that merely
+          // returned.
+          bool held = HistoryHoldsRun(config_.state_dir, unrecorded->run.id);
+          log_.Log(held ? LogLevel::Notice : LogLevel::Error, "run",
+                   {{"id", unrecorded->run.id}, {"target", name},
+                    {"reason", held ? "recorded after all" : "appended, but the history does not hold it"}});
         }
         unrecorded.reset();
         backoff.Reset();
@@ -266,12 +270,14 @@ std::optional<Runner::Finished> Runner::RunOnce(const Target& target, std::size_
   DeploymentOutcome outcome;
   outcome.commit = coalesced.after;
   try {
-    DeploymentSetup setup{target,   ChooseComposeCommand(target.compose).argv, StepEnvironment(),
+    ComposeChoice compose = ChooseComposeCommand(target.compose);
+    DeploymentSetup setup{target,   compose.argv, StepEnvironment(),
                           stopping_, log_, run.id, coalesced.after, newer_commit,
                           coalesced.snapshot, save_snapshot, restore,
                           [&](bool waiting) {
                             activity_.Set(target.name, waiting ? Activity::Waiting : Activity::Running);
-                          }};
+                          },
+                          compose.generation};
     outcome = RunDeployment(setup, executor, output);
   } catch (const std::exception& e) {
     output.Append(std::string("[error: ") + e.what() + "]\n");

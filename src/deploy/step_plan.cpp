@@ -1,7 +1,5 @@
 #include "step_plan.hpp"
 
-#include "image_state.hpp"
-
 namespace deployhook {
 namespace {
 
@@ -21,15 +19,9 @@ Argv WithServices(Argv argv, const Target& target) {
   return argv;
 }
 
-Argv Inspect(const std::string& format, const std::vector<std::string>& ids) {
-  Argv argv = {DOCKER, "inspect", "--format", format};
-  argv.insert(argv.end(), ids.begin(), ids.end());
-  return argv;
-}
-
 }  // namespace
 
-StepPlan PlanSteps(const Target& target, const Argv& compose) {
+StepPlan PlanSteps(const Target& target, const Argv& compose, ComposeGeneration generation) {
   Argv prefix = ComposePrefix(target, compose);
   auto command = [&](std::initializer_list<const char*> words) {
     Argv argv = prefix;
@@ -38,28 +30,18 @@ StepPlan PlanSteps(const Target& target, const Argv& compose) {
   };
   Argv config = prefix;
   config.push_back("config");
-  return {command({"pull"}), command({"up", "-d"}), command({"ps", "-q"}), std::move(config)};
+  Argv up = generation == ComposeGeneration::V2 ? command({"up", "-d", "--pull", "never"})
+                                                : command({"up", "-d"});
+  return {command({"pull"}), std::move(up), command({"ps", "-q"}), std::move(config)};
 }
 
-Argv InspectImagesArgv(const std::vector<std::string>& ids) {
-  return Inspect(R"({{.Image}}|{{.Config.Image}}|{{index .Config.Labels "com.docker.compose.service"}})", ids);
+Argv InspectContainersArgv(const std::vector<std::string>& ids) {
+  Argv argv = {DOCKER, "inspect", "--type", "container"};
+  argv.insert(argv.end(), ids.begin(), ids.end());
+  return argv;
 }
 
-Argv InspectStateArgv(const std::vector<std::string>& ids) {
-  return Inspect(R"({{.Id}}|{{index .Config.Labels "com.docker.compose.service"}}|{{.State.Status}}|)"
-                 "{{if .State.Health}}{{.State.Health.Status}}{{end}}|{{.State.StartedAt}}|"
-                 "{{.RestartCount}}|{{.State.ExitCode}}|{{.HostConfig.RestartPolicy.Name}}",
-                 ids);
-}
-
-Argv ImageInspectArgv(const std::string& reference) {
-  return {DOCKER, "image", "inspect", "--format",
-          "{{.Id}}|{{index .Config.Labels \"" + std::string(REVISION_LABEL) + "\"}}", reference};
-}
-
-Argv ImageIdInspectArgv(const std::string& image_id) {
-  return {DOCKER, "image", "inspect", "--format", "{{.Id}}", image_id};
-}
+Argv ImageInspectArgv(const std::string& reference) { return {DOCKER, "image", "inspect", reference}; }
 
 Argv TagArgv(const std::string& image_id, const std::string& reference) {
   return {DOCKER, "tag", image_id, reference};

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "compose_command.hpp"
 #include "config.hpp"
 
 namespace deployhook {
@@ -13,26 +14,21 @@ using Argv = std::vector<std::string>;
 
 struct StepPlan {
   Argv pull;  // <compose> [-f F]... pull <services>
-  Argv up;    // <compose> [-f F]... up -d <services>
+  Argv up;    // <compose> [-f F]... up -d [--pull never] <services>: never pulls again (v2)
   Argv ps;    // <compose> [-f F]... ps -q <services>: the service containers' ids
   Argv config;  // <compose> [-f F]... config: the normalised compose file (image references)
 };
 
-// Returns the plan for `target` with the compose argv prefix `compose`.
-StepPlan PlanSteps(const Target& target, const Argv& compose);
+// Returns the plan for `target` with the compose argv prefix `compose` of `generation`.
+StepPlan PlanSteps(const Target& target, const Argv& compose,
+                   ComposeGeneration generation = ComposeGeneration::V1);
 
-// docker inspect of containers, one "image-id|reference|service" line each.
-Argv InspectImagesArgv(const std::vector<std::string>& container_ids);
+// docker inspect --type container of containers: a JSON array (engine_state.hpp reads it).
+Argv InspectContainersArgv(const std::vector<std::string>& container_ids);
 
-// docker inspect of containers, one
-// "id|service|status|health|started-at|restarts|exit-code|restart-policy" line each.
-Argv InspectStateArgv(const std::vector<std::string>& container_ids);
-
-// docker image inspect of one reference: one "image-id|revision-label" line.
+// docker image inspect of one reference or image id: a JSON array of one image; exits non-zero
+// when the engine has no such image.
 Argv ImageInspectArgv(const std::string& reference);
-
-// docker image inspect of one image id: succeeds only while the engine still has it.
-Argv ImageIdInspectArgv(const std::string& image_id);
 
 // docker tag IMAGE REFERENCE: puts a previous image back under its name.
 Argv TagArgv(const std::string& image_id, const std::string& reference);

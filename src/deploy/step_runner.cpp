@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "engine_state.hpp"
+
 namespace deployhook {
 namespace {
 
@@ -15,7 +17,17 @@ std::string Quoted(const Argv& argv) {
 
 ProcessResult StepRunner::Step(const std::string& name, const Argv& argv,
                                std::chrono::seconds timeout, bool record) {
+  return Run(name, argv, timeout, record, false);
+}
+
+ProcessResult StepRunner::Read(const std::string& name, const Argv& argv) {
+  return Run(name, argv, INSPECT_TIMEOUT, false, true);
+}
+
+ProcessResult StepRunner::Run(const std::string& name, const Argv& argv,
+                              std::chrono::seconds timeout, bool record, bool data) {
   ProcessSpec spec;
+  spec.stderr_apart = data;
   spec.argv = argv;
   spec.cwd = setup_.target.project_dir;
   spec.env = setup_.env;
@@ -23,6 +35,7 @@ ProcessResult StepRunner::Step(const std::string& name, const Argv& argv,
   log_.Append(Quoted(argv) + "\n");
   ProcessResult result = executor_.Run(spec);
   log_.Append(result.output);
+  log_.Append(result.error_output);
   std::string tail = "[" + name + ": ";
   tail += result.timed_out ? "timed out, process group killed"
           : result.spawn_failed ? "could not start"
@@ -42,15 +55,18 @@ void StepRunner::Record(const std::string& name, const Argv& argv, const Process
                      {"reason", result.timed_out ? "timed out" : result.spawn_failed ? "could not start" : ""}});
 }
 
-std::optional<ImageInfo> StepRunner::InspectImage(const ImageRecord& image) {
-  ProcessResult result = Step("image", ImageInspectArgv(image.reference), INSPECT_TIMEOUT, false);
-  if (result.exit_code != 0) return std::nullopt;
-  std::optional<ImageInfo> info = ParseImageInspect(result.output);
-  if (info && !info->rejected_revision.empty()) {
-    log_.Append("[image: " + image.service + " has a revision label that is not a commit SHA; "
+ImageLook StepRunner::InspectImage(const std::string& reference, ImageInfo& info) {
+  ProcessResult result = Read("image", ImageInspectArgv(reference));
+  std::optional<std::vector<ImageInfo>> images = ParseImages(result.output);
+  // Asked for an image it does not have, docker prints [] and exits 1.
+  if (result.exit_code != 0 && !result.timed_out && images && images->empty()) return ImageLook::Missing;
+  if (result.exit_code != 0 || !images || images->size() != 1) return ImageLook::Unreadable;
+  info = std::move(images->front());
+  if (!info.rejected_revision.empty()) {
+    log_.Append("[image: " + reference + " has a revision label that is not a commit SHA; "
                 "treated as absent]\n");
   }
-  return info;
+  return ImageLook::Found;
 }
 
 }  // namespace deployhook

@@ -12,6 +12,12 @@
 
 namespace deployhook {
 
+enum class ImageLook {
+  Found,       // the engine has the image
+  Missing,     // the engine answered that it has no such image
+  Unreadable,  // the inspection failed otherwise, or printed what is not an image
+};
+
 class StepRunner {
  public:
   StepRunner(const DeploymentSetup& setup, StepExecutor& executor, RunLog& log,
@@ -22,11 +28,13 @@ class StepRunner {
   // `record`, the step is kept as `name` in the history. Throws only when the executor does.
   ProcessResult Step(const std::string& name, const Argv& argv, std::chrono::seconds timeout,
                      bool record);
+  // Runs a command whose stdout is the engine's state as data (stderr kept apart, not recorded,
+  // INSPECT_TIMEOUT) as part of step `name`.
+  ProcessResult Read(const std::string& name, const Argv& argv);
   // Keeps a step that several commands made up (or none: a wait) in the history.
   void Record(const std::string& name, const Argv& argv, const ProcessResult& result);
-  // Returns the id and revision label of the image `image.reference` names now; nothing when the
-  // engine has none (or the inspection failed).
-  std::optional<ImageInfo> InspectImage(const ImageRecord& image);
+  // Looks up the image `reference` (a reference or an image id) names now, into `info`.
+  ImageLook InspectImage(const std::string& reference, ImageInfo& info);
   void Note(const std::string& line) { log_.Append(line); }
 
   const DeploymentSetup& setup() const { return setup_; }
@@ -34,11 +42,29 @@ class StepRunner {
   std::vector<StepRecord>& steps() { return steps_; }
 
  private:
+  ProcessResult Run(const std::string& name, const Argv& argv, std::chrono::seconds timeout,
+                    bool record, bool data);
+
   const DeploymentSetup& setup_;
   StepExecutor& executor_;
   RunLog& log_;
   std::vector<StepRecord>& steps_;
 };
+
+// Returns a result as if a command had exited with `code`: a step that failed before any command.
+inline ProcessResult Exited(int code) {
+  ProcessResult result;
+  result.exit_code = code;
+  return result;
+}
+
+// Returns the record of a service whose image is not looked at yet.
+inline ImageRecord Noted(const std::string& service, const std::string& reference) {
+  ImageRecord image;
+  image.service = service;
+  image.reference = reference;
+  return image;
+}
 
 // How long an inspection (ps, inspect, tag) may take.
 constexpr std::chrono::seconds INSPECT_TIMEOUT{30};

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "field_lines.hpp"
+#include "engine_state.hpp"
 #include "image_state.hpp"
 #include "swarm_plan.hpp"
 #include "swarm_state.hpp"
@@ -19,12 +20,12 @@ class SwarmBackend final : public Backend {
     if (target_.kind != TargetKind::Stack || !setup_.compose.empty()) return {};
     return "[no compose command: a stack's image references are read with 'docker compose config']\n";
   }
-  std::vector<ContainerImage> Snapshot() override;
-  std::vector<ImageRecord> NoteImages(const std::vector<ContainerImage>& running) override;
+  std::optional<std::vector<ContainerImage>> Snapshot() override;
+  std::optional<std::vector<ImageRecord>> NoteImages(const std::vector<ContainerImage>& running) override;
   ProcessResult Pull(bool record) override;
   std::string PutBack(const std::vector<ContainerImage>& restore,
                       std::vector<ImageRecord>& images) override;
-  ProcessResult Apply() override;
+  ProcessResult Apply(const std::vector<ImageRecord>& images) override;
   GateResult Gate() override;
   std::string Rollback(const std::vector<ContainerImage>&, const std::vector<ImageRecord>&) override {
     return "rollback_failed";  // not asked: Gate leaves rolling back to Swarm (never Failed)
@@ -35,6 +36,11 @@ class SwarmBackend final : public Backend {
   std::vector<std::string> ServiceNames();
   // Returns what `docker service inspect` says of the services; nothing when it failed.
   std::optional<std::vector<SwarmService>> Inspect(const std::vector<std::string>& names);
+  // Returns the reference an update names for `image`: its checked registry digest.
+  std::string Checked(const ImageRecord& image);
+  // After a stack deploy: pins every service whose spec names another image than the run
+  // checked to the checked digest.
+  ProcessResult PinChecked(const std::vector<ImageRecord>& images);
   // Returns the first failure of `argvs` run in turn as recorded steps `name`, else the last.
   ProcessResult RunAll(const std::string& name, const std::vector<Argv>& argvs);
 
@@ -57,21 +63,23 @@ std::vector<std::string> SwarmBackend::ServiceNames() {
 
 std::optional<std::vector<SwarmService>> SwarmBackend::Inspect(const std::vector<std::string>& names) {
   if (names.empty()) return std::vector<SwarmService>{};
-  ProcessResult result = steps_.Step("inspect", ServiceInspectArgv(names), INSPECT_TIMEOUT, false);
+  ProcessResult result = steps_.Read("inspect", ServiceInspectArgv(names));
   if (result.exit_code != 0) return std::nullopt;
-  return ParseServiceLines(result.output);
+  return ParseServices(result.output);
 }
 
-std::vector<ContainerImage> SwarmBackend::Snapshot() {
+std::optional<std::vector<ContainerImage>> SwarmBackend::Snapshot() {
+  std::optional<std::vector<SwarmService>> services = Inspect(ServiceNames());
+  if (!services) return std::nullopt;
   std::vector<ContainerImage> images;
-  for (const SwarmService& service : Inspect(ServiceNames()).value_or(std::vector<SwarmService>{})) {
+  for (const SwarmService& service : *services) {
     images.push_back({service.image.substr(std::min(service.image.find('@') + 1, service.image.size())),
                       service.image, service.name});
   }
   return images;
 }
 
-std::vector<ImageRecord> SwarmBackend::NoteImages(const std::vector<ContainerImage>& running) {
+std::optional<std::vector<ImageRecord>> SwarmBackend::NoteImages(const std::vector<ContainerImage>& running) {
   std::map<std::string, std::string> references;  // service -> reference to pull
   if (target_.kind == TargetKind::Stack) {
     Argv config = PlanSteps(target_, setup_.compose).config;
@@ -86,8 +94,11 @@ std::vector<ImageRecord> SwarmBackend::NoteImages(const std::vector<ContainerIma
   }
   images_.clear();
   for (const auto& [service, reference] : references) {
-    ImageRecord image{service, reference, {}, {}, std::nullopt};
-    if (std::optional<ImageInfo> local = steps_.InspectImage(image)) image.before = local->id;
+    ImageRecord image = Noted(service, reference);
+    ImageInfo local;
+    ImageLook look = steps_.InspectImage(image.reference, local);
+    if (look == ImageLook::Unreadable) return std::nullopt;
+    if (look == ImageLook::Found) image.before = local.id;
     images_.push_back(std::move(image));
   }
   return images_;
@@ -120,8 +131,9 @@ std::string SwarmBackend::PutBack(const std::vector<ContainerImage>& restore,
   // Swarm runs images by registry digest: find the digest of each image id to go back to, and
   // change nothing unless every one is found.
   for (const ContainerImage& image : restore) {
-    ProcessResult digests = steps_.Step("restore-check", RepoDigestsArgv(image.image_id), INSPECT_TIMEOUT, false);
-    std::string pinned = digests.exit_code == 0 ? PinnedReference(digests.output, image.reference) : "";
+    ImageInfo info;
+    std::string pinned = steps_.InspectImage(image.image_id, info) == ImageLook::Found
+                             ? RegistryDigest(info.digests, image.reference) : "";
     if (pinned.empty()) {
       steps_.Note("[restore: no registry digest of " + image.image_id + " for " + image.reference +
                   "; nothing was put back]\n");
@@ -136,7 +148,7 @@ std::string SwarmBackend::PutBack(const std::vector<ContainerImage>& restore,
       return "failed";
     }
     if (std::none_of(images.begin(), images.end(), [&](const ImageRecord& r) { return r.service == image.service; })) {
-      images.push_back({image.service, image.reference, {}, {}, std::nullopt});
+      images.push_back(Noted(image.service, image.reference));
     }
   }
   return {};
@@ -151,7 +163,7 @@ ProcessResult SwarmBackend::RunAll(const std::string& name, const std::vector<Ar
   return result;
 }
 
-ProcessResult SwarmBackend::Apply() {
+ProcessResult SwarmBackend::Apply(const std::vector<ImageRecord>& images) {
   before_ = Inspect(ServiceNames()).value_or(std::vector<SwarmService>{});
   applied_at_ = steps_.executor().Now();
   std::vector<Argv> updates;
@@ -159,9 +171,41 @@ ProcessResult SwarmBackend::Apply() {
     for (const auto& [service, pinned] : restore_) updates.push_back(ServiceUpdateArgv(service, pinned));
     return RunAll("update", updates);
   }
-  if (target_.kind == TargetKind::Stack) return RunAll("deploy", {StackDeployArgv(target_)});
-  for (const ImageRecord& image : images_) updates.push_back(ServiceUpdateArgv(image.service, image.reference));
+  if (target_.kind == TargetKind::Stack) {
+    ProcessResult deployed = RunAll("deploy", {StackDeployArgv(target_)});
+    if (deployed.exit_code != 0 || deployed.timed_out) return deployed;
+    return PinChecked(images);
+  }
+  for (const ImageRecord& image : images) updates.push_back(ServiceUpdateArgv(image.service, Checked(image)));
   return RunAll("update", updates);
+}
+
+std::string SwarmBackend::Checked(const ImageRecord& image) {
+  if (image.digest) return *image.digest;
+  steps_.Note("[update: " + image.reference + " has no registry digest; the service names it by tag]\n");
+  return image.reference;
+}
+
+ProcessResult SwarmBackend::PinChecked(const std::vector<ImageRecord>& images) {
+  // `stack deploy` resolves each tag at the registry again: a service whose spec now names
+  // another digest than the one the run checked is pinned to the checked one.
+  std::optional<std::vector<SwarmService>> now = Inspect(ServiceNames());
+  if (!now) {
+    steps_.Note("[deploy: cannot read the services after the deploy]\n");
+    return Exited(1);
+  }
+  std::vector<Argv> updates;
+  for (const ImageRecord& image : images) {
+    auto service = std::find_if(now->begin(), now->end(), [&](const SwarmService& s) { return s.name == image.service; });
+    if (!image.digest || service == now->end()) continue;
+    std::string_view running = service->image;
+    std::string_view checked = *image.digest;
+    if (running.substr(running.find('@') + 1) != checked.substr(checked.find('@') + 1)) {
+      updates.push_back(ServiceUpdateArgv(image.service, *image.digest));
+    }
+  }
+  if (updates.empty()) return Exited(0);
+  return RunAll("pin", updates);
 }
 
 GateResult SwarmBackend::Gate() {

@@ -33,16 +33,8 @@ Argv ServiceUpdateArgv(const std::string& service, const std::string& reference)
   return {DOCKER, "service", "update", "--with-registry-auth", "--image", reference, service};
 }
 
-Argv RepoDigestsArgv(const std::string& image_id) {
-  return {DOCKER, "image", "inspect", "--format", "{{range .RepoDigests}}{{.}}|{{end}}", image_id};
-}
-
 Argv ServiceInspectArgv(const std::vector<std::string>& services) {
-  return With({DOCKER, "service", "inspect", "--format",
-               "{{.Spec.Name}}|{{.Spec.TaskTemplate.ContainerSpec.Image}}|"
-               "{{if .Spec.Mode.Replicated}}{{.Spec.Mode.Replicated.Replicas}}{{end}}|"
-               "{{if .UpdateStatus}}{{.UpdateStatus.State}}|{{.UpdateStatus.StartedAt}}{{else}}|{{end}}"},
-              services);
+  return With({DOCKER, "service", "inspect"}, services);
 }
 
 Argv ServiceTasksArgv(const std::vector<std::string>& services) {

@@ -20,11 +20,7 @@ Argv PullArgv(const std::string& reference);
 // docker service update --with-registry-auth --image <reference> <service>
 Argv ServiceUpdateArgv(const std::string& service, const std::string& reference);
 
-// docker image inspect of one image id: its registry digests, each followed by '|'.
-Argv RepoDigestsArgv(const std::string& image_id);
-
-// docker service inspect of services: one "name|image|replicas|update-state|update-started"
-// line each (replicas empty for a global service; the update fields empty without an update).
+// docker service inspect of services: a JSON array (engine_state.hpp reads it).
 Argv ServiceInspectArgv(const std::vector<std::string>& services);
 
 // docker service ps of the services' tasks meant to run: one "task-name|image|current-state"

@@ -1,20 +1,11 @@
 #include "swarm_state.hpp"
 
 #include <algorithm>
-#include <cctype>
-#include <charconv>
 
 #include "field_lines.hpp"
 
 namespace deployhook {
 namespace {
-
-std::optional<unsigned> Number(std::string_view text) {
-  unsigned value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc{} || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
 
 // Returns the update state of `service` that this run caused: empty when there is none, or it
 // is still the one an earlier update left.
@@ -40,23 +31,7 @@ bool RunsItsTasks(const SwarmService& service, const std::vector<SwarmTask>& tas
   return running >= service.replicas.value_or(1);
 }
 
-// Returns the repository of a reference: without its "@digest" pin and its ":tag".
-std::string Repository(std::string_view reference) {
-  std::string name = Unpinned(reference);
-  std::size_t colon = name.rfind(':');
-  if (colon != std::string::npos && name.find('/', colon) == std::string::npos) name.resize(colon);
-  return name;
-}
-
 }  // namespace
-
-std::vector<SwarmService> ParseServiceLines(std::string_view output) {
-  std::vector<SwarmService> services;
-  for (auto& row : SplitFieldLines(output, 5)) {
-    services.push_back({row[0], row[1], Number(row[2]), row[3], row[4]});
-  }
-  return services;
-}
 
 std::vector<SwarmTask> ParseTaskLines(std::string_view output) {
   std::vector<SwarmTask> tasks;
@@ -66,21 +41,6 @@ std::vector<SwarmTask> ParseTaskLines(std::string_view output) {
     tasks.push_back({std::move(service), row[1], std::move(state)});
   }
   return tasks;
-}
-
-std::string Unpinned(std::string_view reference) {
-  return std::string(reference.substr(0, reference.find('@')));
-}
-
-std::string PinnedReference(std::string_view digests, std::string_view reference) {
-  std::string wanted = Repository(reference);
-  while (!digests.empty()) {
-    std::string_view candidate = digests.substr(0, digests.find('|'));
-    digests.remove_prefix(std::min(digests.size(), candidate.size() + 1));
-    while (!candidate.empty() && std::isspace(static_cast<unsigned char>(candidate.front()))) candidate.remove_prefix(1);
-    if (!candidate.empty() && Repository(candidate) == wanted) return std::string(candidate);
-  }
-  return {};
 }
 
 Convergence JudgeConvergence(const std::vector<SwarmService>& before,

@@ -1,5 +1,5 @@
 #pragma once
-// What `docker service inspect` and `docker service ps` say of Swarm services, and whether an
+// What the engine says of Swarm services (read by engine_state.hpp) and `docker service ps`, and whether an
 // update has converged: pure parsing and judging.
 
 #include <optional>
@@ -25,18 +25,8 @@ struct SwarmTask {
 
 enum class Convergence { Converged, Updating, RolledBack, Paused };
 
-// Parses ServiceInspectArgv output; lines without five fields are skipped.
-std::vector<SwarmService> ParseServiceLines(std::string_view output);
-
 // Parses ServiceTasksArgv output; lines without three fields are skipped.
 std::vector<SwarmTask> ParseTaskLines(std::string_view output);
-
-// Returns the reference without its "@sha256:..." pin.
-std::string Unpinned(std::string_view reference);
-
-// Returns the digest reference ("repo@sha256:...") among RepoDigestsArgv output that is of the
-// repository `reference` names (its tag and pin aside); empty when there is none.
-std::string PinnedReference(std::string_view digests, std::string_view reference);
 
 // Judges the services `now` after an update from `before` (an update status that did not change
 // since is an earlier run's, and ignored): RolledBack when one's update ended rollback_completed,
