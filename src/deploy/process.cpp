@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <optional>
 
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
@@ -124,36 +125,41 @@ ProcessResult RunProcess(const ProcessSpec& spec) {
     return finish();
   }
 
+  // Each pipe's read end is ours (a Stream); its write end goes to the child and is closed here
+  // once the child has it, so the end of the child's output is seen.
   int out_fds[2];
-  int err_fds[2] = {-1, -1};
+  int err_fds[2];
   if (::pipe2(out_fds, O_CLOEXEC) != 0) {
     result.spawn_failed = true;
     return finish();
   }
   std::vector<Stream> streams;
   streams.push_back({UniqueFd(out_fds[0]), &result.output});
-  UniqueFd out_sink(out_fds[1]);
-  UniqueFd err_sink;
-  if (spec.stderr_apart) {
-    if (::pipe2(err_fds, O_CLOEXEC) != 0) {
-      result.spawn_failed = true;
-      return finish();
-    }
-    streams.push_back({UniqueFd(err_fds[0]), &result.error_output});
-    err_sink = UniqueFd(err_fds[1]);
+  if (spec.stderr_apart && ::pipe2(err_fds, O_CLOEXEC) != 0) {
+    ::close(out_fds[1]);
+    result.spawn_failed = true;
+    return finish();
   }
-  bp::pipe out_pipe(-1, out_sink.get());
-  bp::pipe err_pipe(-1, spec.stderr_apart ? err_sink.get() : out_sink.get());
+  if (spec.stderr_apart) streams.push_back({UniqueFd(err_fds[0]), &result.error_output});
+  bp::pipe out_pipe(out_fds[0], out_fds[1]);
+  std::optional<bp::pipe> err_pipe;
+  if (spec.stderr_apart) err_pipe.emplace(err_fds[0], err_fds[1]);
   std::error_code error;
-  bp::child child(exe, bp::args(std::vector<std::string>(spec.argv.begin() + 1, spec.argv.end())),
-                  bp::start_dir(spec.cwd.string()), env, bp::std_in<bp::null,
-                  bp::std_out > out_pipe, bp::std_err > err_pipe,
-                  bp::extend::on_exec_setup([](auto&) { PrepareStepProcess(); }), error);
-  // The sinks are the child's now; the pipes must not close them a second time.
+  auto spawn = [&](auto&&... redirections) {
+    return bp::child(exe, bp::args(std::vector<std::string>(spec.argv.begin() + 1, spec.argv.end())),
+                     bp::start_dir(spec.cwd.string()), env, bp::std_in<bp::null, redirections...,
+                     bp::extend::on_exec_setup([](auto&) { PrepareStepProcess(); }), error);
+  };
+  bp::child child = spec.stderr_apart ? spawn(bp::std_out > out_pipe, bp::std_err > *err_pipe)
+                                      : spawn((bp::std_out & bp::std_err) > out_pipe);
+  ::close(out_fds[1]);
   out_pipe.assign_sink(-1);
-  err_pipe.assign_sink(-1);
-  out_sink.Reset();
-  err_sink.Reset();
+  out_pipe.assign_source(-1);  // the Stream owns it
+  if (err_pipe) {
+    ::close(err_fds[1]);
+    err_pipe->assign_sink(-1);
+    err_pipe->assign_source(-1);
+  }
   if (error) {
     result.output = spec.argv[0] + ": " + error.message() + "\n";
     result.spawn_failed = true;

@@ -76,7 +76,7 @@ def bring_up(docker_env, project, marker, revision=None, labels=True):
 
 
 @contextlib.contextmanager
-def serving(docker_env, project, **options):
+def serving(docker_env, project, env_extra=None, **options):
     """Yield a started `deployhook serve` whose target app deploys project (options: more
     target keys). It reaches the private engine through DOCKER_HOST in its own environment,
     which it passes on to its steps, runs the compose of docker_env's flavour (its `compose`
@@ -86,19 +86,20 @@ def serving(docker_env, project, **options):
     table = target(TARGET, REPOSITORY, BRANCH, project, services=[SERVICE],
                    compose=docker_env.compose_command, health_timeout=HEALTH_TIMEOUT,
                    pull_timeout=STEP_TIMEOUT, up_timeout=STEP_TIMEOUT, **options)
-    with serving_target(docker_env, table) as worker:
+    with serving_target(docker_env, table, env_extra) as worker:
         yield worker
 
 
 @contextlib.contextmanager
-def serving_target(docker_env, table):
+def serving_target(docker_env, table, env_extra=None):
     """Yield a started `deployhook serve` with the one [[target]] table (a dict), set up and
-    stopped as serving() says."""
+    stopped as serving() says; env_extra (a dict) adds to or replaces its environment."""
     # Beside the engine's files: a short path keeps the worker's unix socket within its limit.
     root = tempfile.mkdtemp(prefix="worker-", dir=docker_env.root)
     env = docker_env.env()
     env.setdefault("PATH", os.defpath)
     env.update(FAST_RUNNER_ENV)
+    env.update(env_extra or {})
     worker = Worker(root, targets=[table], env=env)
     try:
         worker.start()

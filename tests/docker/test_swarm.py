@@ -135,6 +135,10 @@ def test_healthy_new_image_succeeds_and_runs_it(swarm_env, kind):
     assert step_names(run) == ["pull", change, "converge"], run_log(run)
     assert run["images"][0]["before"] != run["images"][0]["after"]
     assert running_version(swarm_env, service) == "v2"
+    # The service's spec names the digest the run checked, and the history records it.
+    digest = run["images"][0]["digest"]
+    assert digest.startswith(swarm_env.ref.rsplit(":", 1)[0] + "@sha256:")
+    assert spec_image(swarm_env, service).endswith("@" + digest.split("@", 1)[1])
 
 
 @KINDS

@@ -1,0 +1,43 @@
+// Running one program: stdout alone when stderr is kept apart (data a warning must not corrupt),
+// both interleaved otherwise.
+
+#include <boost/test/unit_test.hpp>
+
+#include "process.hpp"
+
+namespace deployhook {
+namespace {
+
+ProcessSpec Shell(const std::string& script) {
+  ProcessSpec spec;
+  spec.argv = {"/bin/sh", "-c", script};
+  spec.cwd = "/";
+  spec.env = {{"PATH", "/usr/bin:/bin"}};
+  spec.timeout = std::chrono::seconds(20);
+  return spec;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(process)
+
+BOOST_AUTO_TEST_CASE(keeps_stderr_apart_when_asked) {
+  ProcessSpec spec = Shell("echo '[1]'; echo 'WARNING: config' >&2; exit 3");
+  spec.stderr_apart = true;
+  ProcessResult result = RunProcess(spec);
+  BOOST_TEST(result.exit_code == 3);
+  BOOST_TEST(result.output == "[1]\n");
+  BOOST_TEST(result.error_output == "WARNING: config\n");
+}
+
+BOOST_AUTO_TEST_CASE(interleaves_stdout_and_stderr_by_default) {
+  ProcessResult result = RunProcess(Shell("echo out; echo err >&2"));
+  BOOST_TEST(result.exit_code == 0);
+  BOOST_TEST(result.output.find("out\n") != std::string::npos);
+  BOOST_TEST(result.output.find("err\n") != std::string::npos);
+  BOOST_TEST(result.error_output.empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace deployhook
