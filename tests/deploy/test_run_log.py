@@ -21,7 +21,7 @@ def test_run_log_holds_every_step_and_its_output(workers, fake, push_body, deliv
     run = only_run(worker, deliver(worker, push_body(AFTER)))
     text = run_log(worker, run).read_text()
     assert "$ docker compose pull app\napp Pulling\napp Pulled layer 5e1f\n[pull: exit 0]" in text
-    assert "$ docker compose up -d app\nContainer shop-app-1  Started\n[up: exit 0]" in text
+    assert "$ docker compose up -d --pull never app\nContainer shop-app-1  Started\n[up: exit 0]" in text
     assert text.rstrip().endswith("[result: succeeded]")
 
 
@@ -36,5 +36,5 @@ def test_run_log_keeps_a_bounded_tail_of_huge_output(workers, fake, push_body, d
     text = path.read_text()
     assert text.startswith("[... earlier output cut ...]")
     assert "last line of the pull\n[pull: exit 0]" in text
-    assert "$ docker compose up -d app" in text
+    assert "$ docker compose up -d --pull never app" in text
     assert text.rstrip().endswith("[result: succeeded]")

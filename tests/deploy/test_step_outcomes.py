@@ -5,14 +5,14 @@ import signal
 
 import pytest
 
-from fake_docker_control import live_processes_in_group
+from fake_docker_control import container_json, live_processes_in_group
 from worker import wait_until
 
 AFTER = "9f" * 20
 PREVIOUS_IMAGE = "sha256:" + "ab" * 32
 PREVIOUS_REFERENCE = "registry.test/octo/app:stable"
-UNHEALTHY = "f4ce0c0ffee0|app|running|unhealthy|2024-05-01T12:00:00.000000000Z|0|0|always\n"
-HEALTHY = UNHEALTHY.replace("|unhealthy|", "|healthy|")
+UNHEALTHY = container_json("unhealthy")
+HEALTHY = container_json("healthy")
 KILL_GRACE = 5  # seconds between SIGTERM and SIGKILL to a timed-out step's group
 
 
@@ -40,14 +40,15 @@ def test_failed_up_is_recorded_failed_without_health_gate(workers, fake, push_bo
     assert run["result"] == "failed"
     assert step_names(run) == ["pull", "up"]
     assert run["steps"][1]["exit_code"] == 17
-    assert not fake.calls("inspect-state")
+    assert len(fake.calls("inspect")) == 1  # the snapshot; no gate
     assert not fake.calls("tag")
 
 
 def test_unhealthy_deployment_is_rolled_back_to_the_previous_image(
         workers, fake, push_body, deliver, only_run):
-    fake.set(**{"inspect-images": {"output": f"{PREVIOUS_IMAGE}|{PREVIOUS_REFERENCE}|app\n"},
-                "inspect-state": {"outputs": [UNHEALTHY, HEALTHY]}})
+    # The snapshot's look, the gate's, the rollback gate's.
+    fake.set(inspect={"outputs": [container_json("healthy", PREVIOUS_IMAGE, PREVIOUS_REFERENCE),
+                                  UNHEALTHY, HEALTHY]})
     worker = workers()
     run = only_run(worker, deliver(worker, push_body(AFTER)))
     assert run["result"] == "rolled_back"
@@ -58,16 +59,17 @@ def test_unhealthy_deployment_is_rolled_back_to_the_previous_image(
     operations = [call["operation"] for call in calls]
     tag = operations.index("tag")
     assert calls[tag]["argv"] == ["docker", "tag", PREVIOUS_IMAGE, PREVIOUS_REFERENCE]
-    assert "inspect-state" in operations[:tag]
+    assert operations[:tag].count("inspect") == 2
     ups = [call for call in calls if call["operation"] == "up"]
     assert len(ups) == 2
-    assert ups[1]["argv"] == ups[0]["argv"] == ["docker", "compose", "up", "-d", "app"]
+    assert ups[1]["argv"] == ups[0]["argv"] == ["docker", "compose", "up", "-d", "--pull", "never",
+                                                "app"]
     assert ups[1]["start"] > calls[tag]["start"]
 
 
 def test_rollback_whose_containers_stay_unhealthy_is_rollback_failed(
         workers, fake, push_body, deliver, only_run):
-    fake.set(**{"inspect-state": {"output": UNHEALTHY}})
+    fake.set(inspect={"outputs": [HEALTHY, UNHEALTHY]})
     worker = workers()
     run = only_run(worker, deliver(worker, push_body(AFTER)))
     assert run["result"] == "rollback_failed"
@@ -78,7 +80,7 @@ def test_rollback_whose_containers_stay_unhealthy_is_rollback_failed(
 
 def test_unhealthy_deployment_without_rollback_fails_and_tags_nothing(
         workers, fake, push_body, deliver, only_run):
-    fake.set(**{"inspect-state": {"output": UNHEALTHY}})
+    fake.set(inspect={"outputs": [HEALTHY, UNHEALTHY]})
     worker = workers(rollback=False)
     run = only_run(worker, deliver(worker, push_body(AFTER)))
     assert run["result"] == "failed"
@@ -89,13 +91,12 @@ def test_unhealthy_deployment_without_rollback_fails_and_tags_nothing(
 
 def test_zero_health_timeout_skips_the_health_gate(workers, fake, push_body, deliver,
                                                   only_run):
-    fake.set(**{"inspect-state": {"output": UNHEALTHY}})
+    fake.set(inspect={"outputs": [HEALTHY, UNHEALTHY]})
     worker = workers(health_timeout=0)
     run = only_run(worker, deliver(worker, push_body(AFTER)))
     assert run["result"] == "succeeded"
     assert step_names(run) == ["pull", "up"]
-    assert not fake.calls("inspect-state")
-    assert fake.calls("inspect-images")  # the snapshot before the pull still happens
+    assert len(fake.calls("inspect")) == 1  # the snapshot before the pull, no gate
 
 
 @pytest.mark.parametrize("ignore_term, exit_code, least_seconds", [

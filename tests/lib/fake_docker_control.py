@@ -85,6 +85,18 @@ class FakeDocker:
         return stat_fields(stat)[0] != "Z" and str(self.bin).encode() in command
 
 
+def container_json(health, image="sha256:" + "0" * 63 + "1",
+                   reference="registry.test/app:latest"):
+    """Return what the fake's `docker inspect` prints of the app's container (as fake_docker's
+    default does), with the given health, image id and reference."""
+    return json.dumps([{
+        "Id": "f4ce0c0ffee0", "Image": image,
+        "Config": {"Image": reference, "Labels": {"com.docker.compose.service": "app"}},
+        "State": {"Status": "running", "Health": {"Status": health},
+                  "StartedAt": "2024-05-01T12:00:00.000000000Z", "ExitCode": 0},
+        "RestartCount": 0, "HostConfig": {"RestartPolicy": {"Name": "always"}}}]) + "\n"
+
+
 def stat_fields(stat):
     """Return the fields of a /proc/PID/stat text after the command (which may hold spaces):
     state, ppid, pgrp, ..."""
