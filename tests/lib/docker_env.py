@@ -653,7 +653,8 @@ class DockerEnv:
         name = ["-p", project] if project else []
         program, *rest = self.compose_command
         env = self.env()
-        path = shutil.which(program, path=env.get("PATH", os.defpath))
+        # The flavour's PATH (its docker CLI first); without a flavour, this process's PATH.
+        path = shutil.which(program, path=env.get("PATH") if self.flavour else None)
         if not path:
             raise DockerEnvError(f"{program} not found on PATH")
         with self.timings.measure(f"compose {args[0]}"):
