@@ -2,8 +2,14 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
 #include <fstream>
 
+#include "durable_file.hpp"
 #include "history.hpp"
 #include "unit_support.hpp"
 
@@ -37,6 +43,38 @@ void AppendLine(const std::filesystem::path& state_dir, std::string_view line) {
   out << line << '\n';
 }
 
+std::string Bytes(const std::filesystem::path& path) {
+  std::string text;
+  ReadWholeFile(path, text);
+  return text;
+}
+
+// Appends `run` in a child process allowed to grow files to `limit` bytes only (with SIGXFSZ
+// ignored, the write that crosses it stops short and the next fails with EFBIG, as on a full
+// disk). Returns the child's exit code: 0 when the append threw StorageError, 1 when it returned,
+// 2 for any other exception.
+int AppendWithFileSizeLimit(const std::filesystem::path& state_dir, const RunRecord& run, rlim_t limit) {
+  pid_t child = ::fork();
+  BOOST_TEST_REQUIRE(child >= 0);
+  if (child == 0) {
+    std::signal(SIGXFSZ, SIG_IGN);
+    struct rlimit size_limit {limit, limit};
+    if (::setrlimit(RLIMIT_FSIZE, &size_limit) != 0) ::_exit(3);
+    try {
+      AppendHistory(state_dir, run);
+      ::_exit(1);
+    } catch (const StorageError&) {
+      ::_exit(0);
+    } catch (...) {
+      ::_exit(2);
+    }
+  }
+  int status = 0;
+  BOOST_TEST_REQUIRE(::waitpid(child, &status, 0) == child);
+  BOOST_TEST_REQUIRE(WIFEXITED(status));
+  return WEXITSTATUS(status);
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(history)
@@ -68,8 +106,8 @@ BOOST_AUTO_TEST_CASE(serialize_then_parse_round_trips) {
 BOOST_AUTO_TEST_CASE(records_the_commit_and_each_services_images) {
   RunRecord run = MakeRun("1");
   run.commit = "b1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
-  run.images = {{"app", "registry.local/app:latest", "sha256:0ld", "sha256:new", run.commit},
-                {"db", "postgres:16", "", "", std::nullopt}};
+  run.images = {{"app", "registry.local/app:latest", "sha256:0ld", "sha256:new", run.commit, std::nullopt},
+                {"db", "postgres:16", "", "", std::nullopt, std::nullopt}};
   std::string line = SerializeRun(run);
   BOOST_TEST(line.find(R"("commit":"b1b2c3d4e5f60718293a4b5c6d7e8f9012345678")") != std::string::npos);
   BOOST_TEST(line.find(R"({"service":"db","reference":"postgres:16","before":null,"after":null,"revision":null})") !=
@@ -146,17 +184,54 @@ BOOST_AUTO_TEST_CASE(skips_unparsable_lines) {
   BOOST_TEST(Ids(ReadHistory(state.Path(), 10)) == (std::vector<std::string>{"2", "1"}));
 }
 
-BOOST_AUTO_TEST_CASE(keeps_the_newest_runs_of_each_target) {
+BOOST_AUTO_TEST_CASE(a_failed_append_leaves_the_history_byte_for_byte) {
+  testing::TempDir state;
+  AppendHistory(state.Path(), MakeRun("1"));
+  AppendHistory(state.Path(), MakeRun("2"));
+  std::string before = Bytes(HistoryPath(state.Path()));
+  // Room for 10 more bytes: the record's write is cut short, as on a disk that fills up.
+  BOOST_TEST(AppendWithFileSizeLimit(state.Path(), MakeRun("3"), before.size() + 10) == 0);
+  BOOST_TEST(Bytes(HistoryPath(state.Path())) == before);
+  // A retry once there is room appends a whole line that reads back.
+  AppendHistory(state.Path(), MakeRun("3"));
+  BOOST_TEST(Ids(ReadHistory(state.Path(), 10)) == (std::vector<std::string>{"3", "2", "1"}));
+  BOOST_TEST(HistoryHoldsRun(state.Path(), "3"));
+  BOOST_TEST(!HistoryHoldsRun(state.Path(), "4"));
+}
+
+BOOST_AUTO_TEST_CASE(a_first_append_that_fails_leaves_an_empty_history) {
+  testing::TempDir state;
+  BOOST_TEST(AppendWithFileSizeLimit(state.Path(), MakeRun("1"), 10) == 0);
+  BOOST_TEST(Bytes(HistoryPath(state.Path())).empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_record_never_joins_a_torn_tail) {
+  testing::TempDir state;
+  AppendHistory(state.Path(), MakeRun("1"));
+  std::string torn = SerializeRun(MakeRun("2")).substr(0, 40);  // a line cut by a crash, no newline
+  {
+    std::ofstream out(HistoryPath(state.Path()), std::ios::app);
+    out << torn;
+  }
+  AppendHistory(state.Path(), MakeRun("3"));
+  BOOST_TEST(Ids(ReadHistory(state.Path(), 10)) == (std::vector<std::string>{"3", "1"}));
+  BOOST_TEST(Bytes(HistoryPath(state.Path())).find(torn + "\n{") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(splits_the_newest_runs_of_each_target_from_older_runs_and_unreadable_lines) {
   std::string text;
   for (std::string id : {"1", "2", "3", "4"}) text += SerializeRun(MakeRun(id)) + "\n";
   RunRecord api = MakeRun("a1");
   api.target = "api";
-  text += SerializeRun(api) + "\nnot a run\n";
-  std::vector<std::string_view> kept = LinesToKeep(text, 2);
-  BOOST_TEST_REQUIRE(kept.size() == 3u);
-  BOOST_TEST(ParseRun(kept[0])->id == "3");
-  BOOST_TEST(ParseRun(kept[1])->id == "4");
-  BOOST_TEST(ParseRun(kept[2])->id == "a1");
+  text += SerializeRun(api) + "\nnot a run\n\n";
+  HistorySplit split = SplitHistory(text, 2);
+  BOOST_TEST_REQUIRE(split.kept.size() == 3u);
+  BOOST_TEST(ParseRun(split.kept[0])->id == "3");
+  BOOST_TEST(ParseRun(split.kept[1])->id == "4");
+  BOOST_TEST(ParseRun(split.kept[2])->id == "a1");
+  BOOST_TEST(Ids(split.dropped) == (std::vector<std::string>{"1", "2"}));
+  BOOST_TEST_REQUIRE(split.unparsable.size() == 1u);  // the blank line carries nothing
+  BOOST_TEST(split.unparsable[0] == "not a run");
 }
 
 BOOST_AUTO_TEST_CASE(compaction_drops_old_runs_and_appends_go_on) {
@@ -166,6 +241,68 @@ BOOST_AUTO_TEST_CASE(compaction_drops_old_runs_and_appends_go_on) {
   BOOST_TEST(CompactHistory(state.Path(), 3) == 0u);
   AppendHistory(state.Path(), MakeRun("6"));
   BOOST_TEST(Ids(ReadHistory(state.Path(), 10)) == (std::vector<std::string>{"6", "5", "4", "3"}));
+}
+
+BOOST_AUTO_TEST_CASE(compaction_sets_aside_the_lines_it_cannot_read_and_says_how_many) {
+  testing::TempDir state;
+  AppendHistory(state.Path(), MakeRun("1"));
+  AppendLine(state.Path(), "not json at all");
+  AppendHistory(state.Path(), MakeRun("2"));
+  AppendLine(state.Path(), R"({"id": "half", "target": "web")");  // a line cut by a crash
+  AppendHistory(state.Path(), MakeRun("3"));
+  CompactionReport report = CompactHistoryReporting(state.Path(), 5);
+  BOOST_TEST(report.dropped == 0u);
+  BOOST_TEST(report.set_aside == 2u);
+  BOOST_TEST(Bytes(UnparsableHistoryPath(state.Path())) ==
+             "not json at all\n{\"id\": \"half\", \"target\": \"web\"\n");
+  std::string history = Bytes(HistoryPath(state.Path()));
+  BOOST_TEST(history == SerializeRun(MakeRun("1")) + "\n" + SerializeRun(MakeRun("2")) + "\n" +
+                            SerializeRun(MakeRun("3")) + "\n");
+  // Said once: the next compaction finds nothing more to set aside, and what was set aside stays.
+  AppendLine(state.Path(), "more junk");
+  report = CompactHistoryReporting(state.Path(), 2);
+  BOOST_TEST(report.dropped == 1u);
+  BOOST_TEST(report.set_aside == 1u);
+  BOOST_TEST(Bytes(UnparsableHistoryPath(state.Path())) ==
+             "not json at all\n{\"id\": \"half\", \"target\": \"web\"\nmore junk\n");
+  report = CompactHistoryReporting(state.Path(), 2);
+  BOOST_TEST(report.dropped == 0u);
+  BOOST_TEST(report.set_aside == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(compaction_tallies_the_runs_it_drops) {
+  testing::TempDir state;
+  for (std::string id : {"1", "2", "3"}) AppendHistory(state.Path(), MakeRun(id, "failed"));
+  for (std::string id : {"4", "5"}) AppendHistory(state.Path(), MakeRun(id));
+  RunRecord api = MakeRun("a1");
+  api.target = "api";
+  AppendHistory(state.Path(), api);
+  BOOST_TEST(ReadCompactedTally(state.Path()).empty());
+  BOOST_TEST(CompactHistory(state.Path(), 3) == 2u);
+  std::map<std::string, RunTally> tally = ReadCompactedTally(state.Path());
+  BOOST_TEST(!tally.contains("api"));  // none of its runs was dropped
+  BOOST_TEST(tally["web"].results.size() == 1u);
+  BOOST_TEST(tally["web"].results["failed"] == 2u);
+  BOOST_TEST(tally["web"].duration_count == 2u);
+  BOOST_TEST(tally["web"].duration_sum == 2 * 38.5);
+  BOOST_TEST(tally["web"].buckets == (std::vector<std::uint64_t>{0, 0, 0, 2, 2, 2, 2, 2, 2, 2}));
+  BOOST_TEST(tally["web"].last_success == 0.0);  // failed runs left nothing deployed
+  // The next compaction adds to it.
+  AppendHistory(state.Path(), MakeRun("6"));
+  BOOST_TEST(CompactHistory(state.Path(), 3) == 1u);
+  tally = ReadCompactedTally(state.Path());
+  BOOST_TEST(tally["web"].results.size() == 1u);
+  BOOST_TEST(tally["web"].results["failed"] == 3u);
+  BOOST_TEST(tally["web"].duration_count == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(an_unreadable_tally_stops_compaction_before_it_loses_counts) {
+  testing::TempDir state;
+  for (std::string id : {"1", "2", "3"}) AppendHistory(state.Path(), MakeRun(id));
+  testing::WriteText(CompactedTallyPath(state.Path()), "{\"targets\": {\"web\": 3}}\n");  // not a tally
+  std::string before = Bytes(HistoryPath(state.Path()));
+  BOOST_CHECK_THROW(CompactHistory(state.Path(), 1), StorageError);
+  BOOST_TEST(Bytes(HistoryPath(state.Path())) == before);
 }
 
 BOOST_AUTO_TEST_CASE(compacting_no_history_does_nothing) {
@@ -180,8 +317,8 @@ BOOST_AUTO_TEST_CASE(says_what_a_run_left_deployed) {
   BOOST_TEST(RunCommit(run) == run.after);  // a record from before runs named their commit
   BOOST_TEST(RunRevision(run).empty());
   run.commit = std::string(40, 'c');
-  run.images = {{"app", "app:1", "sha256:a", "sha256:b", std::nullopt},
-                {"web", "web:1", "sha256:c", "sha256:d", std::string(40, 'd')}};
+  run.images = {{"app", "app:1", "sha256:a", "sha256:b", std::nullopt, std::nullopt},
+                {"web", "web:1", "sha256:c", "sha256:d", std::string(40, 'd'), std::nullopt}};
   BOOST_TEST(RunCommit(run) == run.commit);
   BOOST_TEST(RunRevision(run) == std::string(40, 'd'));
   for (std::string result : {"stale", "failed", "timed_out", "rolled_back", "rollback_failed"}) {

@@ -1,7 +1,8 @@
 #pragma once
 // What the read side shows of the history, kept in memory and brought up to date by reading
 // only what was appended since the last look: a scrape or page view never reads the whole
-// history again (unless the file was replaced or shortened).
+// history again (unless the file was replaced or shortened). The counts start from the tallies
+// of the runs compaction removed (deployments-compacted.json), so they never fall.
 
 #include <cstdint>
 #include <deque>
@@ -15,16 +16,10 @@
 
 namespace deployhook {
 
-// Upper bounds (seconds) of the run-duration histogram's buckets; +Inf comes after.
-inline const std::vector<double> DURATION_BUCKETS = {5, 15, 30, 60, 120, 300, 600, 1800, 3600};
-
-struct TargetHistory {
-  std::map<std::string, std::uint64_t> results;  // result -> runs
-  std::vector<std::uint64_t> buckets;            // cumulative per DURATION_BUCKETS, then +Inf
-  double duration_sum = 0;
-  std::uint64_t duration_count = 0;
-  double last_success = 0;      // seconds since the epoch; 0: never
-  std::deque<RunRecord> recent; // newest last, at most RECENT
+// Every run a target ever recorded, counted (those compaction removed included), and its
+// recent runs.
+struct TargetHistory : RunTally {
+  std::deque<RunRecord> recent;  // newest last, at most RECENT
 };
 
 class HistoryIndex {
@@ -33,7 +28,8 @@ class HistoryIndex {
 
   explicit HistoryIndex(std::filesystem::path state_dir) : state_dir_(std::move(state_dir)) {}
 
-  // Reads what was appended since the last call and returns every target's summary.
+  // Reads what was appended since the last call and returns every target's summary. Throws
+  // StorageError when the history or the compacted tallies cannot be read.
   std::map<std::string, TargetHistory> Refresh();
 
  private:

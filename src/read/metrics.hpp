@@ -11,8 +11,9 @@
 namespace deployhook {
 
 // Returns the exposition: requests of this process by decision; per target its runs by result
-// (from the history, so they survive restarts and agree across workers), a duration histogram,
-// the last success time, the queued jobs; and build info.
+// and a duration histogram (from the history and the tallies of the runs compaction removed
+// from it, so they survive restarts, agree across workers and never fall), the last success
+// time, the queued jobs; and build info.
 std::string RenderMetrics(const RequestCounters& requests, const std::vector<TargetView>& targets,
                           std::string_view version);
 

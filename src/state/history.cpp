@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -163,27 +164,91 @@ std::filesystem::path HistoryPath(const std::filesystem::path& state_dir) {
 
 namespace {
 
-// Opens the history (creating it when `create`) and locks it exclusively, following a
-// compaction that replaced the file while this waited for the lock. Returns an invalid fd when
-// the file does not exist and `create` is false. Throws StorageError.
-UniqueFd OpenLocked(const std::filesystem::path& path, bool create) {
-  auto fail = [&](const char* what) {
-    throw StorageError(std::string(what) + " " + path.string() + ": " + std::strerror(errno));
-  };
+[[noreturn]] void Fail(const std::string& what, const std::filesystem::path& path) {
+  throw StorageError(what + " " + path.string() + ": " + std::strerror(errno));
+}
+
+// Opens the history (creating it when `create`, then for reading and appending) and locks it
+// (`operation`: LOCK_EX or LOCK_SH), following a compaction that replaced the file while this
+// waited for the lock. Returns an invalid fd when the file does not exist and `create` is false.
+// Throws StorageError.
+UniqueFd OpenLocked(const std::filesystem::path& path, bool create, int operation = LOCK_EX) {
   for (int attempt = 0; attempt < 100; ++attempt) {
-    UniqueFd fd(::open(path.c_str(), (create ? O_WRONLY | O_APPEND | O_CREAT : O_RDONLY) | O_CLOEXEC, 0640));
+    UniqueFd fd(::open(path.c_str(), (create ? O_RDWR | O_APPEND | O_CREAT : O_RDONLY) | O_CLOEXEC, 0640));
     if (!fd && errno == ENOENT && !create) return fd;
-    if (!fd) fail("cannot open");
-    if (::flock(fd.get(), LOCK_EX) != 0) fail("cannot lock");
+    if (!fd) Fail("cannot open", path);
+    if (::flock(fd.get(), operation) != 0) Fail("cannot lock", path);
     struct stat held {}, named {};
-    if (::fstat(fd.get(), &held) != 0) fail("cannot stat");
+    if (::fstat(fd.get(), &held) != 0) Fail("cannot stat", path);
     if (::stat(path.c_str(), &named) == 0 && named.st_ino == held.st_ino && named.st_dev == held.st_dev) {
       return fd;
     }
   }
   errno = EAGAIN;
-  fail("cannot lock (replaced again and again)");
-  return UniqueFd();
+  Fail("cannot lock (replaced again and again)", path);
+}
+
+// Returns `size` bytes of `fd` from `offset` (fewer when the file is shorter). Throws StorageError.
+std::string ReadAt(int fd, off_t offset, std::size_t size, const std::filesystem::path& path) {
+  std::string bytes(size, '\0');
+  std::size_t done = 0;
+  while (done < size) {
+    ssize_t n = ::pread(fd, bytes.data() + done, size - done, offset + static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) Fail("cannot read", path);
+    if (n == 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  bytes.resize(done);
+  return bytes;
+}
+
+std::string Number(double value) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.17g", value);  // read back to the same double
+  return text;
+}
+
+std::string SerializeTally(const std::map<std::string, RunTally>& tallies) {
+  JsonObject targets;
+  for (const auto& [name, tally] : tallies) {
+    JsonObject results;
+    for (const auto& [result, count] : tally.results) results.Add(result, static_cast<std::int64_t>(count));
+    std::vector<std::string> buckets;
+    for (std::uint64_t count : tally.buckets) buckets.push_back(std::to_string(count));
+    targets.AddRaw(name, JsonObject()
+                             .AddRaw("results", results.Str())
+                             .AddRaw("buckets", JsonArrayOfRaw(buckets))
+                             .AddRaw("duration_sum", Number(tally.duration_sum))
+                             .Add("duration_count", static_cast<std::int64_t>(tally.duration_count))
+                             .AddRaw("last_success", Number(tally.last_success))
+                             .Str());
+  }
+  return JsonObject().AddRaw("targets", targets.Str()).Str() + "\n";
+}
+
+// Returns false unless `item` is a tally as SerializeTally writes it.
+bool ParseTally(simdjson::dom::object item, RunTally& tally) {
+  simdjson::dom::object results;
+  simdjson::dom::array buckets;
+  if (item["results"].get_object().get(results) || item["buckets"].get_array().get(buckets) ||
+      item["duration_sum"].get_double().get(tally.duration_sum) ||
+      item["duration_count"].get_uint64().get(tally.duration_count) ||
+      item["last_success"].get_double().get(tally.last_success)) {
+    return false;
+  }
+  for (auto [result, value] : results) {
+    std::uint64_t count = 0;
+    if (value.get_uint64().get(count)) return false;
+    tally.results[std::string(result)] = count;
+  }
+  for (simdjson::dom::element value : buckets) {
+    std::uint64_t count = 0;
+    if (value.get_uint64().get(count)) return false;
+    tally.buckets.push_back(count);
+  }
+  // Other bounds than this build's cannot be added to its histogram.
+  return tally.buckets.size() == DURATION_BUCKETS.size() + 1;
 }
 
 }  // namespace
@@ -192,20 +257,80 @@ void AppendHistory(const std::filesystem::path& state_dir, const RunRecord& run)
   std::filesystem::path path = HistoryPath(state_dir);
   std::string line = SerializeRun(run) + "\n";
   UniqueFd fd = OpenLocked(path, true);
-  auto fail = [&](const char* what) {
-    throw StorageError(std::string(what) + " " + path.string() + ": " + std::strerror(errno));
+  struct stat info {};
+  if (::fstat(fd.get(), &info) != 0) Fail("cannot stat", path);
+  const off_t before = info.st_size;
+  if (before > 0 && ReadAt(fd.get(), before - 1, 1, path) != "\n") line.insert(0, 1, '\n');
+  // Under the lock no reader sees the bytes of a write that fails: they go before it ends.
+  auto cut_back_and_fail = [&](const char* what) {
+    int saved = errno;
+    while (::ftruncate(fd.get(), before) != 0 && errno == EINTR) {
+    }
+    ::fsync(fd.get());  // best effort: the error that matters is the one thrown below
+    errno = saved;
+    Fail(what, path);
   };
   std::string_view rest = line;
   while (!rest.empty()) {
     ssize_t n = ::write(fd.get(), rest.data(), rest.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) fail("cannot append to");
+    if (n == 0) errno = ENOSPC;
+    if (n <= 0) cut_back_and_fail("cannot append to");
     rest.remove_prefix(static_cast<std::size_t>(n));
   }
-  if (::fsync(fd.get()) != 0) fail("cannot sync");
+  if (::fsync(fd.get()) != 0) cut_back_and_fail("cannot sync");
 }
 
-std::vector<std::string_view> LinesToKeep(std::string_view text, std::size_t keep_runs) {
+bool HistoryHoldsRun(const std::filesystem::path& state_dir, std::string_view id) {
+  bool found = false;
+  ForEachRun(state_dir, [&](RunRecord&& run) { found = found || run.id == id; });
+  return found;
+}
+
+void CountRun(RunTally& tally, const RunRecord& run) {
+  if (tally.buckets.empty()) tally.buckets.assign(DURATION_BUCKETS.size() + 1, 0);
+  ++tally.results[run.result];
+  double seconds = RunSeconds(run);
+  for (std::size_t i = 0; i < DURATION_BUCKETS.size(); ++i) {
+    if (seconds <= DURATION_BUCKETS[i]) ++tally.buckets[i];
+  }
+  ++tally.buckets.back();
+  tally.duration_sum += seconds;
+  ++tally.duration_count;
+  if (LeftDeployed(run)) {
+    if (std::optional<SystemTime> at = ParseRfc3339(run.finished_at)) {
+      tally.last_success = std::max(tally.last_success, std::chrono::duration<double>(at->time_since_epoch()).count());
+    }
+  }
+}
+
+std::filesystem::path CompactedTallyPath(const std::filesystem::path& state_dir) {
+  return state_dir / "deployments-compacted.json";
+}
+
+std::map<std::string, RunTally> ReadCompactedTally(const std::filesystem::path& state_dir) {
+  std::filesystem::path path = CompactedTallyPath(state_dir);
+  std::map<std::string, RunTally> tallies;
+  std::string text;
+  if (!ReadWholeFile(path, text)) return tallies;
+  auto unreadable = [&] {
+    return StorageError("cannot read " + path.string() + ": not the tallies of compacted runs this build writes");
+  };
+  simdjson::dom::parser parser;
+  simdjson::dom::object targets;
+  if (parser.parse(text).get_object()["targets"].get_object().get(targets)) throw unreadable();
+  for (auto [name, item] : targets) {
+    simdjson::dom::object object;
+    if (item.get_object().get(object) || !ParseTally(object, tallies[std::string(name)])) throw unreadable();
+  }
+  return tallies;
+}
+
+std::filesystem::path UnparsableHistoryPath(const std::filesystem::path& state_dir) {
+  return state_dir / "deployments.unparsable.jsonl";
+}
+
+HistorySplit SplitHistory(std::string_view text, std::size_t keep_runs) {
   std::vector<std::string_view> lines;
   while (!text.empty()) {
     std::size_t newline = text.find('\n');
@@ -213,28 +338,54 @@ std::vector<std::string_view> LinesToKeep(std::string_view text, std::size_t kee
     text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
   }
   std::map<std::string, std::size_t> seen;
-  std::vector<std::string_view> kept;
+  HistorySplit split;
   for (auto line = lines.rbegin(); line != lines.rend(); ++line) {
     std::optional<RunRecord> run = ParseRun(*line);
-    if (run && ++seen[run->target] <= keep_runs) kept.push_back(*line);
+    if (!run) {
+      if (line->find_first_not_of(" \t\r") != std::string_view::npos) split.unparsable.push_back(*line);
+    } else if (++seen[run->target] <= keep_runs) {
+      split.kept.push_back(*line);
+    } else {
+      split.dropped.push_back(std::move(*run));
+    }
   }
-  std::reverse(kept.begin(), kept.end());
-  return kept;
+  std::reverse(split.kept.begin(), split.kept.end());
+  std::reverse(split.dropped.begin(), split.dropped.end());
+  std::reverse(split.unparsable.begin(), split.unparsable.end());
+  return split;
+}
+
+CompactionReport CompactHistoryReporting(const std::filesystem::path& state_dir, std::size_t keep_runs) {
+  std::filesystem::path path = HistoryPath(state_dir);
+  UniqueFd fd = OpenLocked(path, false);
+  if (!fd) return {};
+  std::string text;
+  if (!ReadWholeFile(path, text)) return {};
+  HistorySplit split = SplitHistory(text, keep_runs);
+  if (split.dropped.empty() && split.unparsable.empty()) return {};
+  std::optional<FileOwner> owner = StateOwner(state_dir);
+  if (!split.dropped.empty()) {
+    // Counted oldest first onto what was counted before, as HistoryIndex counts the history
+    // after the tally: the counters' sums come out the same to the last bit.
+    std::map<std::string, RunTally> tallies = ReadCompactedTally(state_dir);
+    for (const RunRecord& run : split.dropped) CountRun(tallies[run.target], run);
+    WriteFileDurably(CompactedTallyPath(state_dir), SerializeTally(tallies), owner);
+  }
+  if (!split.unparsable.empty()) {
+    std::string aside;
+    ReadWholeFile(UnparsableHistoryPath(state_dir), aside);
+    if (!aside.empty() && aside.back() != '\n') aside.push_back('\n');
+    for (std::string_view line : split.unparsable) aside.append(line).push_back('\n');
+    WriteFileDurably(UnparsableHistoryPath(state_dir), aside, owner);
+  }
+  std::string compacted;
+  for (std::string_view line : split.kept) compacted.append(line).push_back('\n');
+  WriteFileDurably(path, compacted, owner);
+  return {.dropped = split.dropped.size(), .set_aside = split.unparsable.size()};
 }
 
 std::size_t CompactHistory(const std::filesystem::path& state_dir, std::size_t keep_runs) {
-  std::filesystem::path path = HistoryPath(state_dir);
-  UniqueFd fd = OpenLocked(path, false);
-  if (!fd) return 0;
-  std::string text;
-  if (!ReadWholeFile(path, text)) return 0;
-  std::vector<std::string_view> kept = LinesToKeep(text, keep_runs);
-  std::size_t lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
-  if (kept.size() >= lines) return 0;
-  std::string compacted;
-  for (std::string_view line : kept) compacted.append(line).push_back('\n');
-  WriteFileDurably(path, compacted, StateOwner(state_dir));
-  return lines - kept.size();
+  return CompactHistoryReporting(state_dir, keep_runs).dropped;
 }
 
 void ForEachRun(const std::filesystem::path& state_dir,
@@ -252,6 +403,31 @@ std::vector<RunRecord> ReadHistory(const std::filesystem::path& state_dir, std::
   std::reverse(runs.begin(), runs.end());
   if (runs.size() > limit) runs.resize(limit);
   return runs;
+}
+
+HistoryChunk ReadHistoryChunk(const std::filesystem::path& state_dir, std::uint64_t inode,
+                              std::uintmax_t offset) {
+  std::filesystem::path path = HistoryPath(state_dir);
+  HistoryChunk chunk;
+  UniqueFd fd = OpenLocked(path, false, LOCK_SH);
+  struct stat info {};
+  if (fd && ::fstat(fd.get(), &info) != 0) Fail("cannot stat", path);
+  // No history, or something else in its place (which no append gets past): no runs.
+  if (!fd || !S_ISREG(info.st_mode)) {
+    chunk.from_start = true;
+    chunk.compacted = ReadCompactedTally(state_dir);
+    return chunk;
+  }
+  auto size = static_cast<std::uintmax_t>(info.st_size);
+  chunk.inode = static_cast<std::uint64_t>(info.st_ino);
+  if (chunk.inode != inode || size < offset) {
+    chunk.from_start = true;
+    chunk.compacted = ReadCompactedTally(state_dir);
+    offset = 0;
+  }
+  chunk.bytes = ReadAt(fd.get(), static_cast<off_t>(offset), static_cast<std::size_t>(size - offset), path);
+  chunk.end = offset + chunk.bytes.size();
+  return chunk;
 }
 
 double RunSeconds(const RunRecord& run) {
