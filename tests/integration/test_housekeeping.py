@@ -1,11 +1,13 @@
 """What state_dir keeps: run logs for each target's newest keep_runs runs, and no temporary file
-of a writer that died mid-write."""
+of a writer that died mid-write; and the run counters go on counting what compaction removes."""
 
 import subprocess
 
 from integration_support import log_lines, noop_target, wait_queue_empty, wait_until
+from worker import fastcgi_request
 
 KEEP_RUNS = 2
+READ_TOKEN = "read-token-0123456789"
 
 
 def gone_pid():
@@ -15,20 +17,72 @@ def gone_pid():
     return child.pid
 
 
+def deploy_and_wait(worker, recorded):
+    """Run `deployhook deploy app`, wait until its run is recorded and the queue is empty, and
+    append the run's id to recorded."""
+    done = worker.command("deploy", "app")
+    assert done.returncode == 0, done.stderr
+    run = wait_until(lambda: next((r for r in worker.history() if r["id"] not in recorded),
+                                  None), 20, "the next run")
+    recorded.append(run["id"])
+    wait_queue_empty(worker, "app")
+
+
+def compacted_history(worker):
+    """Wait until the history holds KEEP_RUNS runs (compaction follows the record that empties
+    the queue) and return them."""
+    def kept():
+        runs = worker.history()
+        return runs if len(runs) == KEEP_RUNS else None
+
+    return wait_until(kept, 20, f"a history of {KEEP_RUNS} runs")
+
+
+def counters(worker):
+    """Return (deployments_total summed over results, duration count) of target app from
+    /metrics."""
+    path = "/webhook/deploy/metrics"
+    reply = fastcgi_request(worker.socket, {
+        "REQUEST_METHOD": "GET", "REQUEST_URI": path, "DOCUMENT_URI": path, "SCRIPT_NAME": path,
+        "HTTP_AUTHORIZATION": f"Bearer {READ_TOKEN}"})
+    assert reply.status == 200, reply.body
+    total, count = 0, None
+    for line in reply.body.decode().splitlines():
+        if line.startswith('deployhook_deployments_total{target="app",'):
+            total += int(line.rsplit(" ", 1)[1])
+        if line.startswith('deployhook_deployment_duration_seconds_count{target="app"}'):
+            count = int(line.rsplit(" ", 1)[1])
+    return total, count
+
+
 def test_history_and_logs_of_runs_beyond_keep_runs_are_removed(start_worker):
     worker = start_worker([noop_target()], settings={"keep_runs": KEEP_RUNS})
     recorded = []
     for _ in range(KEEP_RUNS + 2):
-        done = worker.command("deploy", "app")
-        assert done.returncode == 0, done.stderr
-        run = wait_until(lambda: next((r for r in worker.history() if r["id"] not in recorded),
-                                      None), 20, "the next run")
-        recorded.append(run["id"])
-        wait_queue_empty(worker, "app")
-    runs = worker.history()
+        deploy_and_wait(worker, recorded)
+    runs = compacted_history(worker)
     assert [run["id"] for run in runs] == recorded[-KEEP_RUNS:]
     logs = sorted(path.name for path in (worker.state_dir / "logs").glob("*.log"))
     assert logs == sorted(f"{run_id}.log" for run_id in recorded[-KEEP_RUNS:])
+
+
+def test_run_counters_keep_counting_the_runs_compaction_removes(start_worker, tmp_path):
+    token_file = tmp_path / "read.token"
+    token_file.write_text(READ_TOKEN + "\n")
+    settings = {"keep_runs": KEEP_RUNS, "read_token_file": str(token_file)}
+    worker = start_worker([noop_target()], name="counted", settings=settings)
+    recorded, seen = [], []
+    for _ in range(KEEP_RUNS + 3):
+        deploy_and_wait(worker, recorded)
+        seen.append(counters(worker))
+    compacted_history(worker)
+    runs = len(recorded)
+    assert seen == [(n, n) for n in range(1, runs + 1)]
+    worker.stop()
+    restarted = start_worker([noop_target()], name="counted", settings=settings)
+    assert counters(restarted) == (runs, runs)
+    deploy_and_wait(restarted, recorded)
+    assert counters(restarted) == (runs + 1, runs + 1)
 
 
 def test_temporaries_of_a_dead_writer_are_removed_at_start(start_worker):
