@@ -106,9 +106,12 @@ BOOST_AUTO_TEST_CASE(serialize_then_parse_round_trips) {
 BOOST_AUTO_TEST_CASE(records_the_commit_and_each_services_images) {
   RunRecord run = MakeRun("1");
   run.commit = "b1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
-  run.images = {{"app", "registry.local/app:latest", "sha256:0ld", "sha256:new", run.commit, std::nullopt},
+  run.images = {{"app", "registry.local/app:latest", "sha256:0ld", "sha256:new", run.commit,
+                 "registry.local/app@sha256:d1"},
                 {"db", "postgres:16", "", "", std::nullopt, std::nullopt}};
   std::string line = SerializeRun(run);
+  BOOST_TEST(line.find(R"("revision":"b1b2c3d4e5f60718293a4b5c6d7e8f9012345678","digest":"registry.local/app@sha256:d1"})") !=
+             std::string::npos, line);
   BOOST_TEST(line.find(R"("commit":"b1b2c3d4e5f60718293a4b5c6d7e8f9012345678")") != std::string::npos);
   BOOST_TEST(line.find(R"({"service":"db","reference":"postgres:16","before":null,"after":null,"revision":null})") !=
              std::string::npos, line);
@@ -121,8 +124,10 @@ BOOST_AUTO_TEST_CASE(records_the_commit_and_each_services_images) {
   BOOST_TEST(parsed->images[0].before == "sha256:0ld");
   BOOST_TEST(parsed->images[0].after == "sha256:new");
   BOOST_TEST(parsed->images[0].revision.value_or("") == run.commit);
+  BOOST_TEST(parsed->images[0].digest.value_or("") == "registry.local/app@sha256:d1");
   BOOST_TEST(parsed->images[1].before.empty());
   BOOST_TEST(!parsed->images[1].revision.has_value());
+  BOOST_TEST(!parsed->images[1].digest.has_value());  // no registry: no "digest" key at all
 }
 
 BOOST_AUTO_TEST_CASE(reads_lines_written_before_runs_had_commits_and_images) {

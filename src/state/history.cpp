@@ -42,7 +42,8 @@ std::optional<ImageRecord> ParseImage(simdjson::dom::element item) {
   std::optional<std::string> after;
   if (item["service"].get_string().get(service) || item["reference"].get_string().get(reference) ||
       !ReadOptionalString(item, "before", before) || !ReadOptionalString(item, "after", after) ||
-      !ReadOptionalString(item, "revision", image.revision)) {
+      !ReadOptionalString(item, "revision", image.revision) ||
+      !ReadOptionalString(item, "digest", image.digest)) {
     return std::nullopt;
   }
   image.service = std::string(service);
@@ -84,13 +85,14 @@ std::string SerializeRun(const RunRecord& run) {
     return id.empty() ? std::nullopt : std::optional<std::string>(id);
   };
   for (const ImageRecord& image : run.images) {
-    images.push_back(JsonObject()
-                         .Add("service", image.service)
-                         .Add("reference", image.reference)
-                         .AddNullable("before", id_or_null(image.before))
-                         .AddNullable("after", id_or_null(image.after))
-                         .AddNullable("revision", image.revision)
-                         .Str());
+    JsonObject object;
+    object.Add("service", image.service)
+        .Add("reference", image.reference)
+        .AddNullable("before", id_or_null(image.before))
+        .AddNullable("after", id_or_null(image.after))
+        .AddNullable("revision", image.revision);
+    if (image.digest) object.Add("digest", *image.digest);  // only when a registry has one
+    images.push_back(object.Str());
   }
   return JsonObject()
       .Add("id", run.id)

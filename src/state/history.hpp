@@ -28,6 +28,8 @@ struct ImageRecord {
   std::string before;                   // image id the service ran before; empty: none
   std::string after;                    // image id the reference names after the pull; empty: none
   std::optional<std::string> revision;  // the pulled image's revision label, a commit SHA
+  std::optional<std::string> digest;    // the registry digest of `after` ("repo@sha256:..."), when
+                                        // the image came from (or went to) a registry
 };
 
 struct RunRecord {
