@@ -105,14 +105,7 @@ void TidyStateDir(const Config& config, const Logger& log) {
                                       {"reason", "temporary files of writers that died"}});
   }
   PruneRunLogs(config.state_dir, static_cast<std::size_t>(config.keep_runs));
-  try {
-    if (std::size_t dropped = CompactHistory(config.state_dir, static_cast<std::size_t>(config.keep_runs))) {
-      log.Log(LogLevel::Info, "history", {{"dropped", std::to_string(dropped)},
-                                          {"reason", "runs beyond keep_runs"}});
-    }
-  } catch (const StorageError& e) {
-    log.Log(LogLevel::Warning, "history", {{"reason", e.what()}});
-  }
+  CompactHistoryLogged(config.state_dir, static_cast<std::size_t>(config.keep_runs), log);
 }
 
 // Loads the config again and makes it the one deliveries and deployments use; a file that does

@@ -311,11 +311,7 @@ void Runner::Record(Finished& finished) {
   // A burst's jobs are not needed past this point: housekeeping below reads the history.
   std::vector<Job>().swap(finished.jobs);
   PruneRunLogs(config_.state_dir, KeepRuns());
-  try {
-    CompactHistory(config_.state_dir, KeepRuns());
-  } catch (const StorageError& e) {  // housekeeping: the run is recorded
-    log_.Log(LogLevel::Warning, "history", {{"reason", e.what()}});
-  }
+  CompactHistoryLogged(config_.state_dir, KeepRuns(), log_);  // housekeeping: the run is recorded
   log_.Log(run.result == "succeeded" ? LogLevel::Info : LogLevel::Warning, "run",
            {{"id", run.id}, {"target", run.target}, {"result", run.result}});
 }

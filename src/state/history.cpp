@@ -443,4 +443,23 @@ double RunSeconds(const RunRecord& run) {
   return total;
 }
 
+void CompactHistoryLogged(const std::filesystem::path& state_dir, std::size_t keep_runs,
+                          const Logger& log) noexcept {
+  try {
+    CompactionReport report = CompactHistoryReporting(state_dir, keep_runs);
+    if (report.dropped > 0) {
+      log.Log(LogLevel::Info, "history", {{"dropped", std::to_string(report.dropped)},
+                                          {"reason", "runs beyond keep_runs"}});
+    }
+    if (report.set_aside > 0) {
+      log.Log(LogLevel::Warning, "history",
+              {{"set_aside", std::to_string(report.set_aside)},
+               {"path", UnparsableHistoryPath(state_dir).string()},
+               {"reason", "lines that are not runs were moved out of the history"}});
+    }
+  } catch (const std::exception& e) {
+    log.Log(LogLevel::Warning, "history", {{"reason", e.what()}});
+  }
+}
+
 }  // namespace deployhook

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "log.hpp"
+
 namespace deployhook {
 
 struct StepRecord {
@@ -139,6 +141,12 @@ CompactionReport CompactHistoryReporting(const std::filesystem::path& state_dir,
 
 // Returns CompactHistoryReporting(...).dropped.
 std::size_t CompactHistory(const std::filesystem::path& state_dir, std::size_t keep_runs);
+
+// Housekeeping after a run or at start: compacts the history and logs what it did (runs dropped,
+// at info; lines set aside, once, as a warning naming the file; a failure, as a warning). Never
+// throws: the runs are recorded either way.
+void CompactHistoryLogged(const std::filesystem::path& state_dir, std::size_t keep_runs,
+                          const Logger& log) noexcept;
 
 // Returns up to `limit` records, newest first; unparsable lines are skipped.
 std::vector<RunRecord> ReadHistory(const std::filesystem::path& state_dir, std::size_t limit);

@@ -101,3 +101,21 @@ def test_temporaries_of_a_dead_writer_are_removed_at_start(start_worker):
     restarted = start_worker([noop_target()], name="first")
     assert not any(path.exists() for path in left)
     assert log_lines(restarted, "removed=2")
+
+
+def test_a_line_that_is_not_a_run_is_set_aside_once_and_said(start_worker):
+    worker = start_worker([noop_target()], settings={"keep_runs": KEEP_RUNS})
+    recorded = []
+    deploy_and_wait(worker, recorded)
+    # A hand edit left a line that is no run; the next compaction (after the next run) finds it.
+    with open(worker.state_dir / "deployments.jsonl", "a") as history:
+        history.write("{not a run\n")
+    done = worker.command("deploy", "app")
+    assert done.returncode == 0, done.stderr
+    set_aside = worker.state_dir / "deployments.unparsable.jsonl"
+    wait_until(lambda: set_aside.exists(), 20, "the unparsable line set aside")
+    assert set_aside.read_text() == "{not a run\n"
+    runs = worker.history()  # every line a run again
+    assert len(runs) == 2 and runs[0]["id"] == recorded[0]
+    said = wait_until(lambda: log_lines(worker, "set_aside=1"), 20, "the warning about it")
+    assert len(said) == 1 and said[0].startswith("<4>") and str(set_aside) in said[0]
