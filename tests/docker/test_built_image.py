@@ -35,8 +35,11 @@ def test_push_before_its_image_exists_waits_then_deploys_it(docker_env, compose_
     assert run["result"] == "succeeded", run_log(run)
     assert run["commit"] == COMMIT_B
     assert step_names(run) == ["pull", "wait-image", "up", "health"], run_log(run)
-    assert run["images"] == [{"service": SERVICE, "reference": docker_env.app_ref,
-                              "before": v1, "after": v2, "revision": COMMIT_B}]
+    (image,) = run["images"]
+    digest = image.pop("digest")  # the registry's digest of v2
+    assert digest.startswith(docker_env.app_ref.rsplit(":", 1)[0] + "@sha256:")
+    assert image == {"service": SERVICE, "reference": docker_env.app_ref,
+                     "before": v1, "after": v2, "revision": COMMIT_B}
     container = docker_env.container(compose_project, SERVICE)
     assert docker_env.container_image(compose_project, SERVICE) == v2
     assert read_version(docker_env, container) == "v2"

@@ -10,9 +10,9 @@ import json
 
 import pytest
 
-from deploy_support import (BRANCH, REPOSITORY, SERVICE, TARGET, bring_up, deliver_push,
-                            push_body, read_version, run_log, serving, step, step_names,
-                            wait_for_run)
+from deploy_support import (BRANCH, REPOSITORY, SERVICE, TARGET, bring_up, compose_argv,
+                            deliver_push, push_body, read_version, run_log, serving, step,
+                            step_names, wait_for_run)
 
 
 @pytest.fixture
@@ -41,8 +41,10 @@ def test_push_deploys_the_new_image_after_it_turns_healthy(docker_env, compose_p
     assert run["after"] == json.loads(body)["after"]
     assert step_names(run) == ["pull", "up", "health"], run_log(run)
     assert all(s["exit_code"] == 0 for s in run["steps"]), run_log(run)
-    assert step(run, "pull")["argv"] == ["docker-compose", "pull", SERVICE]
-    assert step(run, "up")["argv"] == ["docker-compose", "up", "-d", SERVICE]
+    assert step(run, "pull")["argv"] == compose_argv(docker_env, "pull", SERVICE)
+    # compose v2 is told not to pull again at `up`; v1 has no such flag and does not.
+    never = ["--pull", "never"] if docker_env.compose_command == ["docker", "compose"] else []
+    assert step(run, "up")["argv"] == compose_argv(docker_env, "up", "-d", *never, SERVICE)
     container = docker_env.container(compose_project, SERVICE)
     assert docker_env.container_image(compose_project, SERVICE) == v2 != v1
     assert docker_env.health(container) == "healthy"
@@ -103,9 +105,12 @@ def test_manual_deploy_pulls_and_recreates_like_a_push(docker_env, compose_proje
     assert docker_env.container_image(compose_project, SERVICE) == v2
 
 
-def test_check_config_shows_the_configured_compose_command(worker):
+def test_check_config_shows_the_configured_compose_command(docker_env, worker):
     checked = worker.command("check-config")
 
     assert checked.returncode == 0, checked.stderr
-    assert "compose: docker-compose (configured)" in checked.stdout
+    command = " ".join(docker_env.compose_command)
+    assert f"compose: {command} (configured, version " in checked.stdout
+    v2 = docker_env.compose_command == ["docker", "compose"]
+    assert ("up: --pull never" if v2 else "up: references tagged to the checked images first") in checked.stdout
     assert f"target {TARGET}: {REPOSITORY} branch {BRANCH}" in checked.stdout

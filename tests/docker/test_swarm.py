@@ -102,7 +102,7 @@ def bring_up_service(env):
 
 def stack_target(env, stack_dir):
     return target(TARGET, REPOSITORY, BRANCH, stack_dir, kind="stack", stack=env.name,
-                  compose_files=[os.path.join(stack_dir, "stack.yml")], compose=["docker-compose"],
+                  compose_files=[os.path.join(stack_dir, "stack.yml")], compose=env.compose_command,
                   pull_timeout=60, up_timeout=UP_TIMEOUT)
 
 
