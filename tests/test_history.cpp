@@ -242,8 +242,8 @@ BOOST_AUTO_TEST_CASE(splits_the_newest_runs_of_each_target_from_older_runs_and_u
 BOOST_AUTO_TEST_CASE(compaction_drops_old_runs_and_appends_go_on) {
   testing::TempDir state;
   for (std::string id : {"1", "2", "3", "4", "5"}) AppendHistory(state.Path(), MakeRun(id));
-  BOOST_TEST(CompactHistory(state.Path(), 3) == 2u);
-  BOOST_TEST(CompactHistory(state.Path(), 3) == 0u);
+  BOOST_TEST(CompactHistory(state.Path(), 3).dropped == 2u);
+  BOOST_TEST(CompactHistory(state.Path(), 3).dropped == 0u);
   AppendHistory(state.Path(), MakeRun("6"));
   BOOST_TEST(Ids(ReadHistory(state.Path(), 10)) == (std::vector<std::string>{"6", "5", "4", "3"}));
 }
@@ -255,7 +255,7 @@ BOOST_AUTO_TEST_CASE(compaction_sets_aside_the_lines_it_cannot_read_and_says_how
   AppendHistory(state.Path(), MakeRun("2"));
   AppendLine(state.Path(), R"({"id": "half", "target": "web")");  // a line cut by a crash
   AppendHistory(state.Path(), MakeRun("3"));
-  CompactionReport report = CompactHistoryReporting(state.Path(), 5);
+  CompactionReport report = CompactHistory(state.Path(), 5);
   BOOST_TEST(report.dropped == 0u);
   BOOST_TEST(report.set_aside == 2u);
   BOOST_TEST(Bytes(UnparsableHistoryPath(state.Path())) ==
@@ -265,12 +265,12 @@ BOOST_AUTO_TEST_CASE(compaction_sets_aside_the_lines_it_cannot_read_and_says_how
                             SerializeRun(MakeRun("3")) + "\n");
   // Said once: the next compaction finds nothing more to set aside, and what was set aside stays.
   AppendLine(state.Path(), "more junk");
-  report = CompactHistoryReporting(state.Path(), 2);
+  report = CompactHistory(state.Path(), 2);
   BOOST_TEST(report.dropped == 1u);
   BOOST_TEST(report.set_aside == 1u);
   BOOST_TEST(Bytes(UnparsableHistoryPath(state.Path())) ==
              "not json at all\n{\"id\": \"half\", \"target\": \"web\"\nmore junk\n");
-  report = CompactHistoryReporting(state.Path(), 2);
+  report = CompactHistory(state.Path(), 2);
   BOOST_TEST(report.dropped == 0u);
   BOOST_TEST(report.set_aside == 0u);
 }
@@ -283,7 +283,7 @@ BOOST_AUTO_TEST_CASE(compaction_tallies_the_runs_it_drops) {
   api.target = "api";
   AppendHistory(state.Path(), api);
   BOOST_TEST(ReadCompactedTally(state.Path()).empty());
-  BOOST_TEST(CompactHistory(state.Path(), 3) == 2u);
+  BOOST_TEST(CompactHistory(state.Path(), 3).dropped == 2u);
   std::map<std::string, RunTally> tally = ReadCompactedTally(state.Path());
   BOOST_TEST(!tally.contains("api"));  // none of its runs was dropped
   BOOST_TEST(tally["web"].results.size() == 1u);
@@ -294,7 +294,7 @@ BOOST_AUTO_TEST_CASE(compaction_tallies_the_runs_it_drops) {
   BOOST_TEST(tally["web"].last_success == 0.0);  // failed runs left nothing deployed
   // The next compaction adds to it.
   AppendHistory(state.Path(), MakeRun("6"));
-  BOOST_TEST(CompactHistory(state.Path(), 3) == 1u);
+  BOOST_TEST(CompactHistory(state.Path(), 3).dropped == 1u);
   tally = ReadCompactedTally(state.Path());
   BOOST_TEST(tally["web"].results.size() == 1u);
   BOOST_TEST(tally["web"].results["failed"] == 3u);
@@ -312,7 +312,7 @@ BOOST_AUTO_TEST_CASE(an_unreadable_tally_stops_compaction_before_it_loses_counts
 
 BOOST_AUTO_TEST_CASE(compacting_no_history_does_nothing) {
   testing::TempDir state;
-  BOOST_TEST(CompactHistory(state.Path(), 3) == 0u);
+  BOOST_TEST(CompactHistory(state.Path(), 3).dropped == 0u);
   BOOST_TEST(!std::filesystem::exists(HistoryPath(state.Path())));
 }
 

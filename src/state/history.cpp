@@ -357,7 +357,7 @@ HistorySplit SplitHistory(std::string_view text, std::size_t keep_runs) {
   return split;
 }
 
-CompactionReport CompactHistoryReporting(const std::filesystem::path& state_dir, std::size_t keep_runs) {
+CompactionReport CompactHistory(const std::filesystem::path& state_dir, std::size_t keep_runs) {
   std::filesystem::path path = HistoryPath(state_dir);
   UniqueFd fd = OpenLocked(path, false);
   if (!fd) return {};
@@ -384,10 +384,6 @@ CompactionReport CompactHistoryReporting(const std::filesystem::path& state_dir,
   for (std::string_view line : split.kept) compacted.append(line).push_back('\n');
   WriteFileDurably(path, compacted, owner);
   return {.dropped = split.dropped.size(), .set_aside = split.unparsable.size()};
-}
-
-std::size_t CompactHistory(const std::filesystem::path& state_dir, std::size_t keep_runs) {
-  return CompactHistoryReporting(state_dir, keep_runs).dropped;
 }
 
 void ForEachRun(const std::filesystem::path& state_dir,
@@ -446,7 +442,7 @@ double RunSeconds(const RunRecord& run) {
 void CompactHistoryLogged(const std::filesystem::path& state_dir, std::size_t keep_runs,
                           const Logger& log) noexcept {
   try {
-    CompactionReport report = CompactHistoryReporting(state_dir, keep_runs);
+    CompactionReport report = CompactHistory(state_dir, keep_runs);
     if (report.dropped > 0) {
       log.Log(LogLevel::Info, "history", {{"dropped", std::to_string(report.dropped)},
                                           {"reason", "runs beyond keep_runs"}});

@@ -137,10 +137,7 @@ struct CompactionReport {
 // dropped runs and the set-aside lines are written durably first, then the history is replaced
 // whole (written beside it, renamed over it); an append waiting on the lock follows the new file.
 // Throws StorageError (an unreadable tally included: the history is left as it was).
-CompactionReport CompactHistoryReporting(const std::filesystem::path& state_dir, std::size_t keep_runs);
-
-// Returns CompactHistoryReporting(...).dropped.
-std::size_t CompactHistory(const std::filesystem::path& state_dir, std::size_t keep_runs);
+CompactionReport CompactHistory(const std::filesystem::path& state_dir, std::size_t keep_runs);
 
 // Housekeeping after a run or at start: compacts the history and logs what it did (runs dropped,
 // at info; lines set aside, once, as a warning naming the file; a failure, as a warning). Never
