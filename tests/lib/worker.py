@@ -8,12 +8,16 @@ FastCGI with Debian's cgi-fcgi, as nginx or Caddy would.
 Every wait is a condition polled with a deadline; every process is stopped by its pid.
 """
 
+import atexit
 import hashlib
 import hmac
 import json
 import os
+import shutil
 import signal
+import stat
 import subprocess
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -36,6 +40,28 @@ def binary():
     if not path.is_file():
         raise FileNotFoundError(f"{path} not built: run meson compile -C build")
     return path
+
+
+_shared_copy = []
+
+
+def shared_binary():
+    """Return a path of the executable under test that any user can run: binary() itself when
+    others may enter every directory above it and execute it, else a copy in a 0755 temporary
+    directory, made once per test process (a checkout under a 0700 home would otherwise make an
+    unprivileged worker fail with "Permission denied")."""
+    path = binary()
+    if all(p.stat().st_mode & stat.S_IXOTH for p in [path, *path.parents]):
+        return path
+    if not _shared_copy:
+        folder = Path(tempfile.mkdtemp(prefix="deployhook-bin-"))
+        folder.chmod(0o755)
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        copy = folder / path.name
+        shutil.copy2(path, copy)
+        copy.chmod(0o755)
+        _shared_copy.append(copy)
+    return _shared_copy[0]
 
 
 def fixture(relative):
@@ -178,7 +204,7 @@ class Worker:
         """Start serving and return self once the socket accepts connections."""
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
-            [*self.launcher, str(binary()), "serve", "--config", str(self.config), *self.args],
+            [*self.launcher, str(shared_binary() if self.launcher else binary()), "serve", "--config", str(self.config), *self.args],
             stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=self.env)
         log.close()
 

@@ -12,7 +12,7 @@ import pytest
 from held_worker import (PUSH, TARGET, holding_target_lock, push_over_fastcgi, queued_job, sha256,
                       write_inherited_socket_config)
 from front_doors import give_to, is_root
-from worker import binary, fixture, wait_until
+from worker import fixture, shared_binary, wait_until
 
 USER, GROUP = "nobody", "nogroup"  # stand-ins for the deployhook user and group
 SOCKET_GROUP = "www-data"
@@ -31,7 +31,7 @@ def spawned(workdir):
         # -n: stay in the foreground (exec the worker), so its pid is ours to stop.
         process = subprocess.Popen(
             ["spawn-fcgi", "-n", "-s", str(path), "-M", "0660", "-G", SOCKET_GROUP,
-             "-u", USER, "-g", GROUP, "--", str(binary()), "serve", "--config", str(config)],
+             "-u", USER, "-g", GROUP, "--", str(shared_binary()), "serve", "--config", str(config)],
             stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         try:
             wait_until(lambda: path.is_socket() or process.poll() is not None, 10, "the socket")
