@@ -44,6 +44,7 @@ LOGS = STATE / "logs"
 STACK_FILE = STATE / "stack.json"
 PROJECT = STATE / "deployhook-demo"  # the compose project; its name is the directory's
 SECRET = STATE / "secret"
+READ_TOKEN = STATE / "read.token"  # the read side's bearer token (status page, /metrics)
 CONFIG = STATE / "deployhook.toml"
 SOCKET = RUNTIME / "deployhook.sock"
 TARGET, REPOSITORY, BRANCH, SERVICE = "demo", "demo/app", "main", "app"
@@ -153,7 +154,8 @@ def write_worker_config():
     """Write .run/deployhook.toml: the socket for www-data, one target for the demo project."""
     CONFIG.write_text(config_text(
         {"listen": f"unix:{SOCKET}", "socket_mode": "0660", "socket_group": "www-data",
-         "state_dir": str(STATE / "state"), "secret_file": str(SECRET)},
+         "state_dir": str(STATE / "state"), "secret_file": str(SECRET),
+         "read_token_file": str(READ_TOKEN)},
         [target(TARGET, REPOSITORY, BRANCH, PROJECT, services=[SERVICE],
                 compose=["docker-compose"], pull_timeout=120, up_timeout=120,
                 health_timeout=60)]))
@@ -182,7 +184,7 @@ def start_worker(binary, docker_env):
 
 def start_nginx(port, tls):
     """Start nginx from nginx/ on 127.0.0.1:port; return its webhook URL."""
-    nginx = Nginx(RUNTIME / "nginx", SOCKET, tls, port)
+    nginx = Nginx(RUNTIME / "nginx", SOCKET, tls, port, read_side=True)
     nginx.start()
     write_pid("nginx", nginx.process.pid)
     say(f"nginx on {nginx.url} (its log: {nginx.log_path})")
@@ -209,9 +211,10 @@ def deliver(stack):
     and show it. Returns 0 when the deployment succeeded."""
     docker = DemoDocker(stack["docker_env"])
     version = time.strftime("v%Y%m%d-%H%M%S")
-    docker.make_image(stack["image"], version)
-    say(f"pushed {stack['image']} version {version} to the registry")
     after = hashlib.sha1(version.encode()).hexdigest()
+    # The commit's revision label, as docker/metadata-action sets it: status shows it.
+    docker.make_image(stack["image"], version, revision=after)
+    say(f"pushed {stack['image']} version {version} (revision {after[:12]}) to the registry")
     payload = STATE / "deliveries" / f"push-{version}.json"
     payload.parent.mkdir(exist_ok=True)
     payload.write_bytes(push_payload(after, version))
@@ -255,7 +258,7 @@ def wait_for_run(delivery):
 # -- commands ------------------------------------------------------------------------------------
 
 def start(binary, port):
-    """Stop what runs, then start everything afresh (only the secret is kept); return the
+    """Stop what runs, then start everything afresh (only the secret and the read token are kept); return the
     exit status of the first delivery."""
     stop()
     for old in ("state", "deliveries", "logs"):  # history of a registry that is gone
@@ -264,9 +267,10 @@ def start(binary, port):
         directory.mkdir(parents=True, exist_ok=True)
     RUNTIME.mkdir(parents=True, exist_ok=True)
     RUNTIME.chmod(0o755)
-    if not SECRET.exists():
-        SECRET.write_text(os.urandom(32).hex() + "\n")
-        SECRET.chmod(0o600)
+    for kept in (SECRET, READ_TOKEN):
+        if not kept.exists():
+            kept.write_text(os.urandom(32).hex() + "\n")
+            kept.chmod(0o600)
     tls = make_tls(STATE / "tls")
     docker_env = start_engine()
     image = f"{start_registry()}/demo/app:latest"
@@ -285,6 +289,7 @@ def start(binary, port):
 
 def print_next_steps(stack):
     """Say where everything is and how to go on."""
+    page = stack["url"] + "/"
     send = (f"scripts/send-delivery --url {stack['url']} --cacert {stack['ca']} "
             f"--secret-file {SECRET} FILE.json")
     print(f"""
@@ -293,6 +298,9 @@ The stack is running.
   secret        {SECRET}
   worker        {CONFIG}, log {LOGS / 'deployhook.log'}
   history       {stack['binary']} status --config {CONFIG}
+  status page   {page}   (it asks for "Authorization: Bearer <the token in {READ_TOKEN}>")
+    curl --cacert {stack['ca']} -H "Authorization: Bearer $(cat {READ_TOKEN})" {page}status
+    curl --cacert {stack['ca']} -H "Authorization: Bearer $(cat {READ_TOKEN})" -H "Accept: text/html" -o status.html {page}
 Another push (new image, new signed delivery):  scripts/run deliver
 Send a payload yourself:  {send}
   (the same bytes again are answered 200 "duplicate")
