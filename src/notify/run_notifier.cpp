@@ -1,27 +1,13 @@
 #include "notify/run_notifier.hpp"
 
-#include <fstream>
-
 #include "clock.hpp"
+#include "file_tail.hpp"
 #include "notify/commit_status.hpp"
 #include "notify/format.hpp"
 #include "notify/summary.hpp"
 
 namespace deployhook {
 namespace {
-
-// Returns the last `bytes` bytes of the file, or "" when it cannot be read.
-std::string ReadEnd(const std::string& path, std::size_t bytes) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return "";
-  std::streamoff size = in.tellg();
-  std::streamoff start = size > static_cast<std::streamoff>(bytes) ? size - static_cast<std::streamoff>(bytes) : 0;
-  in.seekg(start);
-  std::string out(static_cast<std::size_t>(size - start), '\0');
-  in.read(out.data(), static_cast<std::streamsize>(out.size()));
-  out.resize(static_cast<std::size_t>(in.gcount()));
-  return out;
-}
 
 std::int64_t UnixMs(SystemTime time) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
@@ -46,7 +32,7 @@ RunEvent FinishedEvent(const RunRecord& run) {
     }
   }
   // Read a little more than is kept: the tail is cut at a line boundary.
-  event.output_tail = OutputTail(ReadEnd(run.log, 2 * TAIL_BYTES), TAIL_LINES, TAIL_BYTES);
+  event.output_tail = OutputTail(ReadFileTail(run.log, 2 * TAIL_BYTES).value_or(""), TAIL_LINES, TAIL_BYTES);
   return event;
 }
 

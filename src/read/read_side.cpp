@@ -1,10 +1,10 @@
 #include "read_side.hpp"
 
 #include <algorithm>
-#include <fstream>
 
 #include "badge.hpp"
 #include "file_lock.hpp"
+#include "file_tail.hpp"
 #include "job_queue.hpp"
 #include "metrics.hpp"
 #include "page.hpp"
@@ -24,19 +24,6 @@ Response Plain(int status, std::string body, std::string content_type = "text/pl
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
   response.headers.emplace_back("Cache-Control", "no-store");
   return response;
-}
-
-// Returns the tail (at most MAX_LOG_BYTES) of a run's log, or nothing when there is none.
-std::optional<std::string> ReadLogTail(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return std::nullopt;
-  std::streamoff size = in.tellg();
-  std::streamoff start = size > static_cast<std::streamoff>(MAX_LOG_BYTES) ? size - static_cast<std::streamoff>(MAX_LOG_BYTES) : 0;
-  in.seekg(start);
-  std::string text(static_cast<std::size_t>(size - start), '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  return text;
 }
 
 }  // namespace
@@ -108,7 +95,7 @@ Response ReadSide::Serve(const Config& config, const ReadRoute& route, std::stri
       return response;
     }
     case ReadPage::RunLog: {
-      std::optional<std::string> text = ReadLogTail(config.state_dir / "logs" / (route.argument + ".log"));
+      std::optional<std::string> text = ReadFileTail(config.state_dir / "logs" / (route.argument + ".log"), MAX_LOG_BYTES);
       return text ? Plain(200, std::move(*text)) : Plain(404, "no such run log\n");
     }
     case ReadPage::Badge: {
