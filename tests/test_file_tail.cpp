@@ -2,7 +2,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "file_tail.hpp"
+#include "state/file_tail.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "log.hpp"
+#include "util/log.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

@@ -1,7 +1,7 @@
 #include "notify/run_notifier.hpp"
 
-#include "clock.hpp"
-#include "file_tail.hpp"
+#include "util/clock.hpp"
+#include "state/file_tail.hpp"
 #include "notify/commit_status.hpp"
 #include "notify/format.hpp"
 #include "notify/summary.hpp"

@@ -1,4 +1,4 @@
-#include "file_tail.hpp"
+#include "state/file_tail.hpp"
 
 #include <fstream>
 
