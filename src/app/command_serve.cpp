@@ -24,6 +24,7 @@
 #include "ownership_repair.hpp"
 #include "runner.hpp"
 #include "stale_temporaries.hpp"
+#include "state_layout.hpp"
 #include "worker_presence.hpp"
 
 namespace deployhook {
@@ -99,6 +100,12 @@ void TidyStateDir(const Config& config, const Logger& log) {
     log.Log(LogLevel::Error, "state",
             {{"unusable", std::to_string(repair.unusable.size())},
              {"reason", "more entries not owned by the worker"}});
+  }
+  // Named once here: at run time each one fails only what uses it (one target's runs, say).
+  std::vector<std::string> targets;
+  for (const Target& target : config.targets) targets.push_back(target.name);
+  for (const MisplacedEntry& entry : FindMisplacedEntries(config.state_dir, targets)) {
+    log.Log(LogLevel::Error, "state", {{"path", entry.path.string()}, {"reason", DescribeMisplaced(entry)}});
   }
   if (std::size_t removed = RemoveStaleTemporaries(config.state_dir)) {
     log.Log(LogLevel::Info, "state", {{"removed", std::to_string(removed)},
