@@ -154,7 +154,14 @@ int RunServe(const CommandLine& line, const Logger& log) {
   const Config& config = *initial;
   EnsureDirectory(config.state_dir);
   TidyStateDir(config, log);
-  FileLock presence = AnnounceWorker(config.state_dir);
+  std::optional<FileLock> presence;
+  try {
+    presence = AnnounceWorker(config.state_dir);
+  } catch (const StorageError& e) {
+    // Only the command line's "a running worker picks it up" depends on it: serve anyway.
+    log.Log(LogLevel::Error, "state", {{"reason", e.what()},
+                                       {"note", "serving; `deployhook deploy` will not see this worker"}});
+  }
   Listener listener = Listen(config, line);
 
   JobQueue queue(config.state_dir);

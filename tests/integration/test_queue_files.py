@@ -220,3 +220,14 @@ def test_a_delivery_for_two_targets_is_queued_for_both_or_neither(unstarted):
     wait_until(lambda: runs_of(worker, "app") and runs_of(worker, "web")
                and not worker.queued("app") and not worker.queued("web"), 20, "both runs")
     assert [run["deliveries"] for run in worker.history()] == [["refused"], ["refused"]]
+
+
+def test_a_worker_lock_that_is_a_directory_does_not_stop_the_worker(unstarted):
+    worker = unstarted()
+    presence = worker.state_dir / "worker.lock"
+    presence.mkdir(parents=True)
+    worker.start()
+    assert error_lines_naming(worker, presence)
+    delivery = str(uuid.uuid4())
+    assert_answer(worker.deliver(push_body("7" * 40), delivery=delivery), 202, "queued")
+    assert wait_for_run(worker, delivery)["result"] == "succeeded"
