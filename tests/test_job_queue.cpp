@@ -8,9 +8,9 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "durable_file.hpp"
-#include "job_queue.hpp"
-#include "rejected_jobs.hpp"
+#include "state/durable_file.hpp"
+#include "state/job_queue.hpp"
+#include "state/rejected_jobs.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

@@ -4,8 +4,8 @@
 
 #include <filesystem>
 
-#include "durable_file.hpp"
-#include "rejected_jobs.hpp"
+#include "state/durable_file.hpp"
+#include "state/rejected_jobs.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

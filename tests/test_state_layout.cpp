@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "state_layout.hpp"
+#include "state/state_layout.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

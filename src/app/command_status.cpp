@@ -4,14 +4,14 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "commands.hpp"
-#include "file_lock.hpp"
-#include "history.hpp"
-#include "job_queue.hpp"
-#include "log.hpp"
-#include "pause.hpp"
-#include "rejected_jobs.hpp"
-#include "state_layout.hpp"
+#include "app/commands.hpp"
+#include "state/file_lock.hpp"
+#include "state/history.hpp"
+#include "state/job_queue.hpp"
+#include "util/log.hpp"
+#include "state/pause.hpp"
+#include "state/rejected_jobs.hpp"
+#include "state/state_layout.hpp"
 
 namespace deployhook {
 namespace {

@@ -1,4 +1,4 @@
-#include "job_queue.hpp"
+#include "state/job_queue.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,10 +9,10 @@
 #include <cstring>
 #include <system_error>
 
-#include "durable_file.hpp"
-#include "rejected_jobs.hpp"
-#include "stale_temporaries.hpp"
-#include "unique_fd.hpp"
+#include "state/durable_file.hpp"
+#include "state/rejected_jobs.hpp"
+#include "state/stale_temporaries.hpp"
+#include "util/unique_fd.hpp"
 
 namespace deployhook {
 namespace {

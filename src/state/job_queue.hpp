@@ -29,9 +29,9 @@
 #include <string_view>
 #include <vector>
 
-#include "job.hpp"
-#include "log.hpp"
-#include "state_owner.hpp"
+#include "state/job.hpp"
+#include "util/log.hpp"
+#include "state/state_owner.hpp"
 
 namespace deployhook {
 

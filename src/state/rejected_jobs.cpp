@@ -1,4 +1,4 @@
-#include "rejected_jobs.hpp"
+#include "state/rejected_jobs.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -6,7 +6,7 @@
 #include <cstring>
 #include <system_error>
 
-#include "durable_file.hpp"
+#include "state/durable_file.hpp"
 
 namespace deployhook {
 namespace {

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "state_owner.hpp"
+#include "state/state_owner.hpp"
 
 namespace deployhook {
 

@@ -1,11 +1,11 @@
-#include "state_layout.hpp"
+#include "state/state_layout.hpp"
 
 #include <sys/stat.h>
 
-#include "durable_file.hpp"
-#include "history.hpp"
-#include "pause.hpp"
-#include "rejected_jobs.hpp"
+#include "state/durable_file.hpp"
+#include "state/history.hpp"
+#include "state/pause.hpp"
+#include "state/rejected_jobs.hpp"
 
 namespace deployhook {
 namespace {
