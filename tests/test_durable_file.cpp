@@ -52,6 +52,40 @@ BOOST_AUTO_TEST_CASE(ensure_directory_creates_parents_and_refuses_a_file) {
   BOOST_CHECK_THROW(EnsureDirectory(dir / "file" / "sub"), StorageError);
 }
 
+BOOST_AUTO_TEST_CASE(reading_a_directory_throws_storage_error_naming_it) {
+  testing::TempDir dir;
+  std::filesystem::create_directory(dir / "deployments.jsonl");
+  std::string read;
+  try {
+    ReadWholeFile(dir / "deployments.jsonl", read);
+    BOOST_FAIL("a directory was read as a file");
+  } catch (const StorageError& e) {
+    BOOST_TEST(std::string(e.what()) ==
+               "cannot read " + (dir / "deployments.jsonl").string() + ": a directory, not a regular file");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_staged_file_appears_only_when_placed) {
+  testing::TempDir dir;
+  {
+    StagedFile staged(dir / "a.json", "a");
+    BOOST_TEST(!std::filesystem::exists(dir / "a.json"));
+    staged.Place();
+    SyncDirectory(dir.Path());
+  }
+  {
+    StagedFile dropped(dir / "b.json", "b");  // never placed: its temporary goes with it
+  }
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.Path())) {
+    names.push_back(entry.path().filename().string());
+  }
+  BOOST_TEST(names == std::vector<std::string>{"a.json"});
+  std::string read;
+  BOOST_TEST(ReadWholeFile(dir / "a.json", read));
+  BOOST_TEST(read == "a");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace deployhook

@@ -243,6 +243,21 @@ BOOST_AUTO_TEST_CASE(status_json_is_json_with_the_deployed_commit) {
   BOOST_TEST(user == "alice");
 }
 
+BOOST_AUTO_TEST_CASE(metrics_and_status_show_the_rejected_queue_files) {
+  TargetView web = View("web", {});
+  web.rejected = 2;
+  std::string text = RenderMetrics(RequestCounters(), {web, View("api", {})}, "0.2.0");
+  BOOST_TEST(text.find("# TYPE deployhook_rejected_jobs_total counter\n") != std::string::npos, text);
+  BOOST_TEST(text.find("deployhook_rejected_jobs_total{target=\"web\"} 2\n") != std::string::npos, text);
+  BOOST_TEST(text.find("deployhook_rejected_jobs_total{target=\"api\"} 0\n") != std::string::npos, text);
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  BOOST_TEST_REQUIRE(!parser.parse(RenderStatusJson({web})).get(root));
+  std::int64_t rejected = 0;
+  BOOST_TEST(!root.at_pointer("/targets/0/rejected").get_int64().get(rejected));
+  BOOST_TEST(rejected == 2);
+}
+
 BOOST_AUTO_TEST_CASE(the_page_escapes_every_value_from_a_payload) {
   RunRecord run = MakeRun("1", "web", "succeeded", HOSTILE);
   run.finished_at = HOSTILE;

@@ -24,6 +24,7 @@
 #include "state/ownership_repair.hpp"
 #include "deploy/runner.hpp"
 #include "state/stale_temporaries.hpp"
+#include "state/state_layout.hpp"
 #include "state/worker_presence.hpp"
 
 namespace deployhook {
@@ -100,6 +101,12 @@ void TidyStateDir(const Config& config, const Logger& log) {
             {{"unusable", std::to_string(repair.unusable.size())},
              {"reason", "more entries not owned by the worker"}});
   }
+  // Named once here: at run time each one fails only what uses it (one target's runs, say).
+  std::vector<std::string> targets;
+  for (const Target& target : config.targets) targets.push_back(target.name);
+  for (const MisplacedEntry& entry : FindMisplacedEntries(config.state_dir, targets)) {
+    log.Log(LogLevel::Error, "state", {{"path", entry.path.string()}, {"reason", DescribeMisplaced(entry)}});
+  }
   if (std::size_t removed = RemoveStaleTemporaries(config.state_dir)) {
     log.Log(LogLevel::Info, "state", {{"removed", std::to_string(removed)},
                                       {"reason", "temporary files of writers that died"}});
@@ -147,7 +154,14 @@ int RunServe(const CommandLine& line, const Logger& log) {
   const Config& config = *initial;
   EnsureDirectory(config.state_dir);
   TidyStateDir(config, log);
-  FileLock presence = AnnounceWorker(config.state_dir);
+  std::optional<FileLock> presence;
+  try {
+    presence = AnnounceWorker(config.state_dir);
+  } catch (const StorageError& e) {
+    // Only the command line's "a running worker picks it up" depends on it: serve anyway.
+    log.Log(LogLevel::Error, "state", {{"reason", e.what()},
+                                       {"note", "serving; `deployhook deploy` will not see this worker"}});
+  }
   Listener listener = Listen(config, line);
 
   JobQueue queue(config.state_dir);

@@ -10,6 +10,8 @@
 #include "state/job_queue.hpp"
 #include "util/log.hpp"
 #include "state/pause.hpp"
+#include "state/rejected_jobs.hpp"
+#include "state/state_layout.hpp"
 
 namespace deployhook {
 namespace {
@@ -42,6 +44,28 @@ bool PrintPause(const Config& config, const std::string& target) {
   return true;
 }
 
+// Prints how many files the target's queue set aside in rejected/ (and, with `each`, their
+// names); nothing when there are none.
+void PrintRejected(const Config& config, const std::string& target, bool each) {
+  std::vector<std::string> rejected = RejectedFiles(config.state_dir, target);
+  if (rejected.empty()) return;
+  std::printf("%s: %zu rejected file%s in %s (never run: look, then remove them)\n", target.c_str(),
+              rejected.size(), rejected.size() == 1 ? "" : "s",
+              Shown(RejectedDirectory(config.state_dir, target).string()).c_str());
+  if (!each) return;
+  for (const std::string& name : rejected) std::printf("  %s\n", Shown(name).c_str());
+}
+
+// Names every entry of state_dir of the wrong type on stderr; the rest of `status` goes on.
+void WarnMisplaced(const Config& config) {
+  std::vector<std::string> targets;
+  for (const Target& target : config.targets) targets.push_back(target.name);
+  for (const MisplacedEntry& entry : FindMisplacedEntries(config.state_dir, targets)) {
+    std::fprintf(stderr, "deployhook: %s: %s\n", Shown(entry.path.string()).c_str(),
+                 DescribeMisplaced(entry).c_str());
+  }
+}
+
 void PrintTarget(const Config& config, const std::string& target, const std::vector<RunRecord>& runs) {
   if (!PrintPause(config, target)) std::printf("%s: active\n", target.c_str());
   bool running = FileLock::IsHeld(config.state_dir / "locks" / (target + ".lock"));
@@ -53,12 +77,20 @@ void PrintTarget(const Config& config, const std::string& target, const std::vec
   } else {
     std::printf("deployed: nothing recorded\n");
   }
-  std::vector<Job> queued = JobQueue(config.state_dir).Pending(target);
-  std::printf("queued: %zu job%s\n", queued.size(), queued.size() == 1 ? "" : "s");
-  for (const Job& job : queued) {
+  QueueScan queue = JobQueue(config.state_dir).Scan(target);
+  std::printf("queued: %zu job%s\n", queue.jobs.size(), queue.jobs.size() == 1 ? "" : "s");
+  for (const Job& job : queue.jobs) {
     std::printf("  %s  %s  %s\n", job.id.c_str(), job.IsRollback() ? "rollback" : "deploy",
                 Shown(job.IsRollback() ? job.restores : job.delivery).c_str());
   }
+  if (!queue.unfit.empty()) {
+    std::printf("not jobs, in the queue: %zu (a worker moves them to %s)\n", queue.unfit.size(),
+                Shown(RejectedDirectory(config.state_dir, target).string()).c_str());
+    for (const UnfitFile& file : queue.unfit) {
+      std::printf("  %s: %s\n", Shown(file.path.string()).c_str(), DescribeUnfit(file, target).c_str());
+    }
+  }
+  PrintRejected(config, target, true);
   std::printf("\n");
 }
 
@@ -67,6 +99,7 @@ void PrintTarget(const Config& config, const std::string& target, const std::vec
 int RunStatus(const CommandLine& line) {
   Config config = LoadConfigFor(line);
   std::string only = line.target.empty() ? std::string{} : FindTarget(config, line.target).name;
+  WarnMisplaced(config);
   std::vector<RunRecord> runs = ReadHistory(config.state_dir, HISTORY_SCAN);
   if (!only.empty()) {
     std::erase_if(runs, [&](const RunRecord& run) { return run.target != only; });
@@ -79,7 +112,10 @@ int RunStatus(const CommandLine& line) {
   if (!only.empty()) {
     PrintTarget(config, only, runs);
   } else {
-    for (const Target& target : config.targets) PrintPause(config, target.name);
+    for (const Target& target : config.targets) {
+      PrintPause(config, target.name);
+      PrintRejected(config, target.name, false);
+    }
   }
   if (runs.empty()) {
     std::printf("no deployments recorded in %s\n", HistoryPath(config.state_dir).c_str());

@@ -140,6 +140,9 @@ bool Runner::SleepUnlessStopping(std::chrono::milliseconds duration) {
 void Runner::Loop(const std::string& name) {
   std::optional<Finished> unrecorded;
   std::size_t held_by_pause = 0;
+  // The same failure at every look (a lock file that is a directory, say) is logged once until a
+  // run gets through.
+  std::string failing;
   Backoff backoff(RECORD_RETRY_FIRST, RECORD_RETRY_MAX);
   while (!stopping_) {
     // A copy: a run keeps the settings it started with, whatever a reload does meanwhile.
@@ -147,6 +150,7 @@ void Runner::Loop(const std::string& name) {
     if (!target && !unrecorded) return;
     try {
       if (!unrecorded) unrecorded = RunOnce(*target, held_by_pause);
+      if (unrecorded) failing.clear();
       if (unrecorded) {
         Record(*unrecorded);
         if (observer_) observer_->OnFinished(unrecorded->run);
@@ -176,7 +180,11 @@ void Runner::Loop(const std::string& name) {
         SleepUnlessStopping(delay);
         continue;
       }
-      log_.Log(LogLevel::Error, "runner", {{"target", name}, {"reason", e.what()}});
+      if (failing != e.what()) {
+        failing = e.what();
+        log_.Log(LogLevel::Error, "runner",
+                 {{"target", name}, {"reason", failing}, {"note", "said once; retried at every look"}});
+      }
     }
     WaitForWork(timing_.poll);
   }
@@ -185,7 +193,9 @@ void Runner::Loop(const std::string& name) {
 std::optional<Runner::Finished> Runner::RunOnce(const Target& target, std::size_t& held_by_pause) {
   // Paused: deployments wait in the queue, accepted, until `deployhook resume`.
   auto next_batch = [&] {
-    return NextBatch(queue_.Pending(target.name), ReadPause(config_.state_dir, target.name).has_value());
+    // Collect, not Pending: a file in the queue that is not one of the target's jobs goes to
+    // rejected/ once, instead of being skipped (or run) at every look.
+    return NextBatch(queue_.Collect(target.name, log_), ReadPause(config_.state_dir, target.name).has_value());
   };
   if (next_batch().empty()) {
     // Once per change, so that an operator (and a test) sees the pause hold deployments back.

@@ -86,6 +86,11 @@ std::string RenderMetrics(const RequestCounters& requests, const std::vector<Tar
   for (const TargetView& target : targets) {
     out += "deployhook_queued_jobs{target=\"" + Label(target.name) + "\"} " + std::to_string(target.queued) + "\n";
   }
+  Family(out, "deployhook_rejected_jobs_total", "counter",
+         "Files found in the target's queue that were not its jobs, now in state_dir/rejected/<target>/.");
+  for (const TargetView& target : targets) {
+    out += "deployhook_rejected_jobs_total{target=\"" + Label(target.name) + "\"} " + std::to_string(target.rejected) + "\n";
+  }
   Family(out, "deployhook_build_info", "gauge", "The running deployhook's version.");
   out += "deployhook_build_info{version=\"" + Label(version) + "\"} 1\n";
   return out;

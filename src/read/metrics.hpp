@@ -13,7 +13,8 @@ namespace deployhook {
 // Returns the exposition: requests of this process by decision; per target its runs by result
 // and a duration histogram (from the history and the tallies of the runs compaction removed
 // from it, so they survive restarts, agree across workers and never fall), the last success
-// time, the queued jobs; and build info.
+// time, the queued jobs, the files set aside in rejected/<target>/ (a counter that falls only
+// when an operator clears them out, which Prometheus takes for a reset); and build info.
 std::string RenderMetrics(const RequestCounters& requests, const std::vector<TargetView>& targets,
                           std::string_view version);
 

@@ -73,7 +73,9 @@ std::string Card(const TargetView& target) {
     html += " · <strong>paused</strong> by " + EscapeHtml(target.pause->user);
     if (!target.pause->reason.empty()) html += ": " + EscapeHtml(target.pause->reason);
   }
-  html += " · queued: " + std::to_string(target.queued) + "</p>";
+  html += " · queued: " + std::to_string(target.queued);
+  if (target.rejected > 0) html += " · <strong>rejected: " + std::to_string(target.rejected) + "</strong>";
+  html += "</p>";
   if (const RunRecord* deployed = DeployedRun(target.history)) {
     const std::string& commit = RunCommit(*deployed);
     std::string revision = RunRevision(*deployed);

@@ -15,6 +15,7 @@ struct TargetView {
   std::string name;
   std::string activity;  // idle, waiting (for an image), running
   std::size_t queued = 0;
+  std::size_t rejected = 0;  // files in state_dir/rejected/<target>/
   std::optional<Pause> pause;
   TargetHistory history;  // empty when the target never ran
 };

@@ -9,6 +9,7 @@
 #include "read/metrics.hpp"
 #include "read/page.hpp"
 #include "read/read_access.hpp"
+#include "state/rejected_jobs.hpp"
 #include "read/status_view.hpp"
 
 namespace deployhook {
@@ -73,6 +74,7 @@ std::vector<TargetView> ReadSide::Targets(const Config& config) {
     }
     view.activity = std::string(ActivityName(activity));
     view.queued = queue.Pending(target.name).size();
+    view.rejected = RejectedFiles(config.state_dir, target.name).size();
     view.pause = ReadPause(config.state_dir, target.name);
     if (auto found = histories.find(target.name); found != histories.end()) view.history = found->second;
     targets.push_back(std::move(view));

@@ -37,6 +37,7 @@ std::string RenderStatusJson(const std::vector<TargetView>& targets, std::size_t
       object.AddRaw("paused", "null");
     }
     object.Add("queued", static_cast<std::int64_t>(target.queued));
+    object.Add("rejected", static_cast<std::int64_t>(target.rejected));
     const RunRecord* deployed = DeployedRun(target.history);
     object.AddRaw("deployed", deployed ? RunJson(*deployed) : "null");
     std::vector<std::string> recent;

@@ -8,8 +8,8 @@
 
 namespace deployhook {
 
-// Returns {"targets": [{"name", "state", "paused", "queued", "deployed", "runs"}]}, runs newest
-// first (at most `runs` of them).
+// Returns {"targets": [{"name", "state", "paused", "queued", "rejected", "deployed", "runs"}]},
+// runs newest first (at most `runs` of them); `rejected` counts the files in rejected/<target>/.
 std::string RenderStatusJson(const std::vector<TargetView>& targets, std::size_t runs = 10);
 
 }  // namespace deployhook
