@@ -170,7 +170,7 @@ def test_check_config_warns_of_secret_whitespace_and_a_file_others_may_read(tmp_
     (tmp_path / "own.secret").chmod(0o644)
     done = run_cli("check-config", "--config", str(path))
     assert done.returncode == 0, done.stderr
-    warnings = done.stderr.decode().splitlines()
+    warnings = sorted(done.stderr.decode().splitlines(), key=lambda line: "target[" in line)
     assert len(warnings) == 2, warnings
     assert warnings[0].startswith(f"warning: {path}:2: secret_file: ")
     assert "whitespace" in warnings[0]
