@@ -264,17 +264,22 @@ BOOST_AUTO_TEST_CASE(rejects_deleted_that_is_not_a_boolean) {
   BOOST_TEST(Rejected(R"({"ref": "refs/heads/main", "repository": {"full_name": "o/r"}, "deleted": 1})"));
 }
 
-BOOST_AUTO_TEST_CASE(accepts_push_without_after_or_deleted) {
-  PayloadResult result = ParsePushPayload(R"({"ref": "refs/heads/main", "repository": {"full_name": "o/r"}})");
-  BOOST_TEST_REQUIRE(result.ok);
-  BOOST_TEST(result.push.after == "");
+// Gitea and Forgejo send no "deleted"; a push without `after` is refused (see
+// a_deletion_may_omit_its_commit).
+BOOST_AUTO_TEST_CASE(accepts_push_without_deleted) {
+  PayloadResult result = ParsePushPayload(
+      R"({"ref": "refs/heads/main", "repository": {"full_name": "o/r"},)"
+      R"( "after": "366701fde727cb7a9e7f21eb88264f59f6f9b89c"})");
+  BOOST_TEST_REQUIRE(result.ok, result.error);
+  BOOST_TEST(result.push.after == "366701fde727cb7a9e7f21eb88264f59f6f9b89c");
   BOOST_TEST(result.push.deleted == false);
 }
 
 BOOST_AUTO_TEST_CASE(reads_null_deleted_as_false) {
   PayloadResult result = ParsePushPayload(
-      R"({"ref": "refs/heads/main", "repository": {"full_name": "o/r"}, "deleted": null})");
-  BOOST_TEST_REQUIRE(result.ok);
+      R"({"ref": "refs/heads/main", "repository": {"full_name": "o/r"}, "deleted": null,)"
+      R"( "after": "366701fde727cb7a9e7f21eb88264f59f6f9b89c"})");
+  BOOST_TEST_REQUIRE(result.ok, result.error);
   BOOST_TEST(result.push.deleted == false);
 }
 
