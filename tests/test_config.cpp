@@ -3,8 +3,8 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "config.hpp"
-#include "log.hpp"
+#include "config/config.hpp"
+#include "util/log.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

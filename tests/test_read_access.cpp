@@ -2,7 +2,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "read_access.hpp"
+#include "read/read_access.hpp"
 
 namespace deployhook {
 

@@ -2,7 +2,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "read_route.hpp"
+#include "read/read_route.hpp"
 
 namespace deployhook {
 

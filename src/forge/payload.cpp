@@ -1,4 +1,4 @@
-#include "payload.hpp"
+#include "forge/payload.hpp"
 
 #include "util/hex.hpp"
 
