@@ -63,6 +63,25 @@ BOOST_AUTO_TEST_CASE(gitlab_goes_running_then_success_or_failed_with_its_token_h
               std::pair<std::string, std::string>{"PRIVATE-TOKEN", "t0ken"}));
 }
 
+// A sha that would climb out of the URL's path (the parsers refuse such pushes; this is the
+// second wall) and repository names with characters a path gives meaning to.
+BOOST_AUTO_TEST_CASE(percent_encodes_every_part_of_the_path) {
+  constexpr std::string_view CLIMBING = "../../../../user/repos";
+  Target github = StatusTarget(Forge::GitHub, "https://api.github.com");
+  BOOST_TEST(CommitStatusPost(github, CLIMBING, "started").url ==
+             "https://api.github.com/repos/octo/app/statuses/..%2F..%2F..%2F..%2Fuser%2Frepos");
+  github.repository = "o?x=1#/..";
+  BOOST_TEST(CommitStatusPost(github, SHA, "started").url ==
+             "https://api.github.com/repos/o%3Fx%3D1%23/%2E%2E/statuses/" + std::string(SHA));
+  Target gitea = StatusTarget(Forge::Gitea, "https://git.example");
+  gitea.repository = "my org/my.app";
+  BOOST_TEST(CommitStatusPost(gitea, SHA, "started").url ==
+             "https://git.example/api/v1/repos/my%20org/my.app/statuses/" + std::string(SHA));
+  Target gitlab = StatusTarget(Forge::GitLab, "https://gitlab.example");
+  BOOST_TEST(CommitStatusPost(gitlab, CLIMBING, "started").url ==
+             "https://gitlab.example/api/v4/projects/octo%2Fapp/statuses/..%2F..%2F..%2F..%2Fuser%2Frepos");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace deployhook

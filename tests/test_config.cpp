@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "config/config.hpp"
+#include "util/log.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {
@@ -339,6 +340,79 @@ BOOST_FIXTURE_TEST_CASE(strips_secret_files_trailing_newline, ConfigDir) {
       Write("secret", content);
       BOOST_TEST(Load("secret_file = \"secret\"\n" + Minimal()).targets.at(0).secret == secret);
       BOOST_TEST(ReadSecretFile(dir / "secret") == secret);
+    }
+  }
+}
+
+BOOST_FIXTURE_TEST_CASE(rejects_a_secret_file_of_only_whitespace, ConfigDir) {
+  for (std::string_view blank : {" ", " \n", "\n\n", "\t\r\n", "  \n \n"}) {
+    BOOST_TEST_CONTEXT(EscapeBytes(blank)) {
+      Write("secret", blank);
+      std::string error = Error("secret_file = \"secret\"\n" + Minimal());
+      CheckNames(error, At(1), "secret_file");
+      BOOST_TEST(error.find("only whitespace") != std::string::npos, error);
+      Write("web.secret", blank);
+      CheckNames(Error(Minimal() + "secret_file = \"web.secret\"\n", WithSecret("s")), At(6),
+                 "target[0].secret_file");
+      BOOST_CHECK_THROW(ReadSecretFile(dir / "secret"), ConfigError);
+    }
+  }
+}
+
+BOOST_FIXTURE_TEST_CASE(rejects_a_webhook_secret_of_only_whitespace, ConfigDir) {
+  std::string error = Error(Minimal(), WithSecret(" \n"));
+  BOOST_TEST(error.find("WEBHOOK_SECRET") != std::string::npos, error);
+  BOOST_TEST(error.find("only whitespace") != std::string::npos, error);
+}
+
+// The secret stays exactly what the file holds past its trailing newline: the forge may have
+// been given it with the same whitespace. The warning says so.
+BOOST_FIXTURE_TEST_CASE(keeps_a_secret_with_surrounding_whitespace_and_warns, ConfigDir) {
+  std::filesystem::path secret = Write("secret", "s3cret\n\n");
+  std::filesystem::permissions(secret, std::filesystem::perms::owner_read |
+                                           std::filesystem::perms::owner_write);
+  Config config = Load("secret_file = \"secret\"\n" + Minimal());
+  BOOST_TEST(config.targets.at(0).secret == "s3cret\n");
+  BOOST_TEST_REQUIRE(config.warnings.size() == 1u);
+  CheckNames(config.warnings[0], At(1), "secret_file");
+  BOOST_TEST(config.warnings[0].find("whitespace") != std::string::npos, config.warnings[0]);
+
+  Config from_env = Load(Minimal(), WithSecret(" s3cret"));
+  BOOST_TEST(from_env.targets.at(0).secret == " s3cret");
+  BOOST_TEST_REQUIRE(from_env.warnings.size() == 1u);
+  BOOST_TEST(from_env.warnings[0].find("WEBHOOK_SECRET") != std::string::npos, from_env.warnings[0]);
+}
+
+BOOST_FIXTURE_TEST_CASE(warns_of_a_secret_file_group_or_others_may_read, ConfigDir) {
+  using std::filesystem::perms;
+  std::filesystem::path secret = Write("web.secret", "s3cret\n");
+  for (perms extra : {perms::group_read, perms::others_read}) {
+    std::filesystem::permissions(secret, perms::owner_read | perms::owner_write | extra);
+    Config config = Load(Minimal() + "secret_file = \"web.secret\"\n");
+    BOOST_TEST_REQUIRE(config.warnings.size() == 1u);
+    CheckNames(config.warnings[0], At(6), "target[0].secret_file");
+    BOOST_TEST(config.warnings[0].find("readable by group or others") != std::string::npos,
+               config.warnings[0]);
+  }
+  std::filesystem::permissions(secret, perms::owner_read | perms::owner_write);
+  BOOST_TEST(Load(Minimal() + "secret_file = \"web.secret\"\n").warnings.empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(reads_a_branch_written_as_a_full_ref_as_its_name, ConfigDir) {
+  std::string toml = Minimal();
+  toml.replace(toml.find("branch = \"main\""), 15, "branch = \"refs/heads/main\"");
+  BOOST_TEST(Load(toml, WithSecret("s")).targets.at(0).branch == "main");
+  toml = Minimal();
+  toml.replace(toml.find("branch = \"main\""), 15, "branch = \"refs/heads/release/2.x\"");
+  BOOST_TEST(Load(toml, WithSecret("s")).targets.at(0).branch == "release/2.x");
+}
+
+BOOST_FIXTURE_TEST_CASE(rejects_a_branch_with_surrounding_whitespace_or_no_name, ConfigDir) {
+  for (std::string_view branch : {" main", "main ", "main\\n", "\\tmain", "refs/heads/", "refs/heads/ main"}) {
+    BOOST_TEST_CONTEXT(branch) {
+      std::string toml = Minimal();
+      toml.replace(toml.find("branch = \"main\""), 15, "branch = \"" + std::string(branch) + "\"");
+      CheckNames(Error(toml, WithSecret("s")), At(4), "target[0].branch");
     }
   }
 }

@@ -308,7 +308,7 @@ BOOST_AUTO_TEST_CASE(ignores_workflow_runs_that_are_not_a_successful_push_run) {
 
 BOOST_AUTO_TEST_CASE(ignores_workflow_run_without_a_valid_head_sha) {
   Event run = Run();
-  run.commit.clear();  // the parser clears a head_sha that is not 40 hex digits
+  run.commit.clear();  // the parser clears a head_sha that is not a commit id
   CheckIgnored(Decide(run, std::vector<Target>{Triggered("web", Trigger::WorkflowRun)}, {true}),
                "workflow run has no valid head_sha");
 }

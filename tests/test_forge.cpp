@@ -90,6 +90,20 @@ const TwoChangePush TWO_CHANGE_PUSHES[] = {
 const Forge ALL_FORGES[] = {Forge::GitHub, Forge::Gitea, Forge::Forgejo, Forge::Gogs,
                             Forge::GitLab, Forge::Bitbucket, Forge::BitbucketServer};
 
+// A commit that would climb out of a commit-status URL's path (issue: it sent the status token
+// to /user/repos), and a SHA-256 repository's commit id.
+constexpr std::string_view CLIMBING_COMMIT = "../../../../user/repos";
+constexpr std::string_view SHA256_COMMIT =
+    "8f2b0c4e6a1d3f5b7c9e0a2c4e6f8a1b3d5f7a9c0e2b4d6f8a0c2e4b6d8f0a1c";
+
+// Returns `body` with every occurrence of `from` replaced by `to`.
+std::string ReplacedAll(std::string body, std::string_view from, std::string_view to) {
+  for (std::size_t at = body.find(from); at != std::string::npos; at = body.find(from, at + to.size())) {
+    body.replace(at, from.size(), to);
+  }
+  return body;
+}
+
 Delivery Read(const testing::Request& request) {
   static thread_local RequestHead head;  // the Delivery views into it
   head = request.Head();
@@ -277,6 +291,51 @@ BOOST_AUTO_TEST_CASE(bitbucket_server_update_reads_project_slug_and_to_hash) {
   BOOST_TEST_REQUIRE(result.event.changes.size() == 1u);
   BOOST_TEST(result.event.changes[0].commit == "4444444444444444444444444444444444444444");
   BOOST_TEST(!result.event.changes[0].deleted);
+}
+
+BOOST_DATA_TEST_CASE(rejects_a_push_whose_commit_is_not_a_commit_id, data::make(EVENTS), fixture) {
+  if (fixture.kind != EventKind::Push || fixture.commit.empty()) return;
+  std::string body = ReplacedAll(ReadFixture(fixture.file), fixture.commit, CLIMBING_COMMIT);
+  EventResult result = ParseEvent({fixture.forge, fixture.event, "", std::nullopt}, body);
+  BOOST_TEST(!result.ok);
+  BOOST_TEST(result.error.ends_with("is not a commit id"), result.error);
+}
+
+BOOST_DATA_TEST_CASE(reads_the_64_digit_commit_of_a_sha256_repository, data::make(EVENTS), fixture) {
+  if (fixture.kind != EventKind::Push || fixture.commit.empty()) return;
+  std::string body = ReplacedAll(ReadFixture(fixture.file), fixture.commit, SHA256_COMMIT);
+  EventResult result = ParseEvent({fixture.forge, fixture.event, "", std::nullopt}, body);
+  BOOST_TEST_REQUIRE(result.ok, result.error);
+  BOOST_TEST(result.event.changes.at(0).commit == SHA256_COMMIT);
+}
+
+BOOST_DATA_TEST_CASE(rejects_a_bitbucket_change_whose_commit_is_not_a_commit_id,
+                     data::make(TWO_CHANGE_PUSHES), push) {
+  for (std::string_view bad : {CLIMBING_COMMIT, std::string_view("709d658d"), std::string_view("")}) {
+    BOOST_TEST_CONTEXT(bad) {
+      std::string body = ReplacedAll(ReadFixture(push.file), push.main_commit, bad);
+      EventResult result = ParseEvent({push.forge, push.event, "", std::nullopt}, body);
+      BOOST_TEST(!result.ok);
+      BOOST_TEST(result.error.ends_with("is not a commit id"), result.error);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_deletion_needs_no_commit_but_may_not_name_a_bad_one) {
+  // The real Bitbucket Server deletion names the all-zero commit; GitLab's names none.
+  std::string server = ReadFixture("bitbucket-server/push/goplayground-refs-changed.json");
+  EventResult deleted = ParseEvent({Forge::BitbucketServer, "repo:refs_changed", "", std::nullopt}, server);
+  BOOST_TEST_REQUIRE(deleted.ok, deleted.error);
+  BOOST_TEST(deleted.event.changes.at(0).deleted);
+  // The GitHub tag deletion, its all-zero `after` kept, and then replaced by a path.
+  std::string github = ReadFixture("github/push/octokit-tag-deleted.json");
+  EventResult zeros = ParseEvent({Forge::GitHub, "push", "", std::nullopt}, github);
+  BOOST_TEST_REQUIRE(zeros.ok, zeros.error);
+  BOOST_TEST(zeros.event.changes.at(0).deleted);
+  std::string climbing = ReplacedAll(github, "\"after\": \"0000000000000000000000000000000000000000\"",
+                                     "\"after\": \"../../../../user/repos\"");
+  BOOST_TEST_REQUIRE(climbing != github);
+  BOOST_TEST(!ParseEvent({Forge::GitHub, "push", "", std::nullopt}, climbing).ok);
 }
 
 BOOST_AUTO_TEST_CASE(bitbucket_diagnostics_ping_is_a_ping) {

@@ -72,6 +72,14 @@ BOOST_AUTO_TEST_CASE(encodes_all_but_unreserved_bytes_and_decodes_back) {
   BOOST_TEST(UrlDecode(UrlEncode("any \x01 bytes/%+")).value() == "any \x01 bytes/%+");
 }
 
+BOOST_AUTO_TEST_CASE(a_path_segment_never_steps_up_the_path) {
+  BOOST_TEST(PathSegment(".") == "%2E");
+  BOOST_TEST(PathSegment("..") == "%2E%2E");
+  BOOST_TEST(PathSegment("...") == "...");
+  BOOST_TEST(PathSegment("my.app") == "my.app");
+  BOOST_TEST(PathSegment("../x") == "..%2Fx");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace deployhook

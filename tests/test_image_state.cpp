@@ -71,14 +71,6 @@ BOOST_AUTO_TEST_CASE(unpins_a_reference) {
   BOOST_TEST(Unpinned("reg:5000/app:1") == "reg:5000/app:1");
 }
 
-BOOST_AUTO_TEST_CASE(recognises_commit_shas) {
-  BOOST_TEST(IsCommitSha(COMMIT));
-  BOOST_TEST(IsCommitSha("ABCDEF0123456789ABCDEF0123456789ABCDEF01"));
-  BOOST_TEST(!IsCommitSha(""));
-  BOOST_TEST(!IsCommitSha(COMMIT.substr(1)));
-  BOOST_TEST(!IsCommitSha(std::string(40, 'z')));
-}
-
 BOOST_AUTO_TEST_CASE(awaits_every_labelled_service_of_another_commit) {
   std::string other(40, 'a');
   std::vector<ImageRecord> images = {Image("app", other), Image("worker", COMMIT),

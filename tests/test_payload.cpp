@@ -171,6 +171,34 @@ BOOST_DATA_TEST_CASE(accepts_other_event_and_decides_it, data::make(OTHER_EVENTS
   if (fixture.verdict == Verdict::Ignored) BOOST_TEST(decision.reason == "event is not push");
 }
 
+BOOST_AUTO_TEST_CASE(rejects_a_push_whose_after_is_not_a_commit_id) {
+  std::string push = ReadFixture("github/push/woodpecker-push.json");
+  const std::string after = "\"after\": \"366701fde727cb7a9e7f21eb88264f59f6f9b89c\"";
+  BOOST_TEST_REQUIRE(push.find(after) != std::string::npos);
+  // A path that climbed out of the commit-status URL, a short id, a 41st digit, a non-hex
+  // digit, nothing at all.
+  for (std::string_view bad : {"../../../../user/repos", "366701f",
+                               "366701fde727cb7a9e7f21eb88264f59f6f9b89c0",
+                               "366701fde727cb7a9e7f21eb88264f59f6f9b89g", ""}) {
+    BOOST_TEST_CONTEXT(bad) {
+      std::string body = push;
+      body.replace(body.find(after), after.size(), "\"after\": \"" + std::string(bad) + "\"");
+      PayloadResult result = ParsePushPayload(body);
+      BOOST_TEST(!result.ok);
+      BOOST_TEST(result.error == "after is not a commit id");
+      BOOST_TEST(!ParseGitHubStylePush("push", body).ok);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_deletion_may_omit_its_commit) {
+  PayloadResult result = ParsePushPayload(
+      R"({"ref": "refs/heads/main", "repository": {"full_name": "o/r"}, "deleted": true})");
+  BOOST_TEST_REQUIRE(result.ok, result.error);
+  BOOST_TEST(result.push.after.empty());
+  BOOST_TEST(!ParsePushPayload(R"({"ref": "refs/heads/main", "repository": {"full_name": "o/r"}})").ok);
+}
+
 // An empty view may carry a null pointer; parsing must not hand it to memcpy (UBSan).
 BOOST_AUTO_TEST_CASE(rejects_empty_view_without_data) {
   BOOST_TEST(!ParsePushPayload(std::string_view{}).ok);
@@ -236,17 +264,22 @@ BOOST_AUTO_TEST_CASE(rejects_deleted_that_is_not_a_boolean) {
   BOOST_TEST(Rejected(R"({"ref": "refs/heads/main", "repository": {"full_name": "o/r"}, "deleted": 1})"));
 }
 
-BOOST_AUTO_TEST_CASE(accepts_push_without_after_or_deleted) {
-  PayloadResult result = ParsePushPayload(R"({"ref": "refs/heads/main", "repository": {"full_name": "o/r"}})");
-  BOOST_TEST_REQUIRE(result.ok);
-  BOOST_TEST(result.push.after == "");
+// Gitea and Forgejo send no "deleted"; a push without `after` is refused (see
+// a_deletion_may_omit_its_commit).
+BOOST_AUTO_TEST_CASE(accepts_push_without_deleted) {
+  PayloadResult result = ParsePushPayload(
+      R"({"ref": "refs/heads/main", "repository": {"full_name": "o/r"},)"
+      R"( "after": "366701fde727cb7a9e7f21eb88264f59f6f9b89c"})");
+  BOOST_TEST_REQUIRE(result.ok, result.error);
+  BOOST_TEST(result.push.after == "366701fde727cb7a9e7f21eb88264f59f6f9b89c");
   BOOST_TEST(result.push.deleted == false);
 }
 
 BOOST_AUTO_TEST_CASE(reads_null_deleted_as_false) {
   PayloadResult result = ParsePushPayload(
-      R"({"ref": "refs/heads/main", "repository": {"full_name": "o/r"}, "deleted": null})");
-  BOOST_TEST_REQUIRE(result.ok);
+      R"({"ref": "refs/heads/main", "repository": {"full_name": "o/r"}, "deleted": null,)"
+      R"( "after": "366701fde727cb7a9e7f21eb88264f59f6f9b89c"})");
+  BOOST_TEST_REQUIRE(result.ok, result.error);
   BOOST_TEST(result.push.deleted == false);
 }
 

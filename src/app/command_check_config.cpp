@@ -24,8 +24,18 @@ Config LoadConfigFor(const CommandLine& line) {
   return LoadConfig(ResolveConfigPath(line.config, std::getenv("DEPLOYHOOK_CONFIG")), env);
 }
 
+void LogConfigWarnings(const Config& config, const Logger& log) {
+  for (const std::string& warning : config.warnings) {
+    log.Log(LogLevel::Warning, "config", {{"warning", warning}});
+  }
+}
+
 int RunCheckConfig(const CommandLine& line) {
   Config config = LoadConfigFor(line);
+  // On stderr, so what check-config understood stays what stdout says.
+  for (const std::string& warning : config.warnings) {
+    std::fprintf(stderr, "warning: %s\n", warning.c_str());
+  }
   std::printf("config: %s\n", config.source.c_str());
   std::printf("listen: %s\n", config.listen.value_or("socket inherited on fd 0").c_str());
   std::printf("state_dir: %s\n", config.state_dir.c_str());

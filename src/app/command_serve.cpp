@@ -121,6 +121,7 @@ void Reload(const CommandLine& line, HandlerSlot& handlers, Runner& runner, cons
   std::shared_ptr<const Config> current = handlers.CurrentConfig();
   try {
     Config fresh = LoadConfigFor(line);
+    LogConfigWarnings(fresh, log);
     if (line.threads) fresh.threads = *line.threads;
     if (fresh.state_dir != current->state_dir) {
       throw ConfigError(fresh.source.string() + ": state_dir: changed; a restart applies it");
@@ -149,6 +150,7 @@ int RunServe(const CommandLine& line, const Logger& log) {
   // First, before any thread exists: a HUP while starting is a reload once serving, not a death.
   sigset_t serve_signals = BlockServeSignals();
   auto loaded = std::make_shared<Config>(LoadConfigFor(line));
+  LogConfigWarnings(*loaded, log);
   if (line.threads) loaded->threads = *line.threads;
   std::shared_ptr<const Config> initial = loaded;
   const Config& config = *initial;

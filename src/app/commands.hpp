@@ -22,6 +22,9 @@ class UsageError : public std::runtime_error {
 // Loads the configuration the command line, $DEPLOYHOOK_CONFIG or the default names.
 Config LoadConfigFor(const CommandLine& line);
 
+// Logs each of the config's warnings as one warning line ("config").
+void LogConfigWarnings(const Config& config, const Logger& log);
+
 // Returns the configured target called `name`; throws UsageError naming the known targets.
 const Target& FindTarget(const Config& config, const std::string& name);
 

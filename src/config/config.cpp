@@ -64,15 +64,20 @@ class TableReader {
   TableReader(const toml::table& table, std::string file, std::string prefix)
       : table_(table), file_(std::move(file)), prefix_(std::move(prefix)) {}
 
-  [[noreturn]] void Fail(const toml::node* node, std::string_view key,
-                         std::string_view what) const {
+  // Returns "FILE:LINE: KEY: WHAT" on one line, for an error or a warning about `key`.
+  std::string Where(const toml::node* node, std::string_view key, std::string_view what) const {
     // A key missing from a [[target]] is reported at that table's header line.
     if (node == nullptr && !prefix_.empty()) node = &table_;
     std::ostringstream out;
     out << file_;
     if (node != nullptr) out << ':' << node->source().begin.line;
     out << ": " << prefix_ << key << ": " << what;
-    throw ConfigError(OneLine(out.str()));
+    return OneLine(out.str());
+  }
+
+  [[noreturn]] void Fail(const toml::node* node, std::string_view key,
+                         std::string_view what) const {
+    throw ConfigError(Where(node, key, what));
   }
 
   const toml::node* Find(std::string_view key) const { return table_.get(key); }
@@ -157,6 +162,46 @@ bool IsTargetName(std::string_view name) {
 std::filesystem::path RelativeTo(const std::filesystem::path& base, const std::string& value) {
   std::filesystem::path path(value);
   return path.is_absolute() ? path : base.parent_path() / path;
+}
+
+constexpr std::string_view WHITESPACE = " \t\r\n\v\f";
+
+bool IsBlank(std::string_view text) {
+  return text.find_first_not_of(WHITESPACE) == std::string_view::npos;
+}
+
+bool HasSurroundingWhitespace(std::string_view text) {
+  return !text.empty() && (WHITESPACE.find(text.front()) != std::string_view::npos ||
+                           WHITESPACE.find(text.back()) != std::string_view::npos);
+}
+
+// Returns the secret in the file at `path`, which the table's `key` names; fails at that key
+// when it cannot be read or is too long or blank, and adds its warnings to `warnings`.
+std::string SecretAt(const TableReader& reader, std::string_view key,
+                     const std::filesystem::path& path, std::vector<std::string>& warnings) {
+  try {
+    SecretFile read = ReadSecret(path);
+    for (const std::string& warning : read.warnings) {
+      warnings.push_back(reader.Where(reader.Find(key), key, warning));
+    }
+    return std::move(read.secret);
+  } catch (const ConfigError& e) {
+    reader.Fail(reader.Find(key), key, e.what());
+  }
+}
+
+// Returns `branch` without a "refs/heads/" prefix (a full ref written where the branch's name
+// belongs); fails when it has surrounding whitespace or names no branch.
+std::string BranchName(const TableReader& reader, std::string branch) {
+  constexpr std::string_view HEADS = "refs/heads/";
+  if (HasSurroundingWhitespace(branch)) {
+    reader.Fail(reader.Find("branch"), "branch", "must not begin or end with whitespace");
+  }
+  if (branch.starts_with(HEADS)) branch.erase(0, HEADS.size());
+  if (branch.empty() || HasSurroundingWhitespace(branch)) {
+    reader.Fail(reader.Find("branch"), "branch", "names no branch");
+  }
+  return branch;
 }
 
 // Reads forge, trigger, workflow and package; a trigger other than push needs GitHub, and each
@@ -256,7 +301,8 @@ bool HasCommitStatus(Forge forge) noexcept {
 
 // Reads status_token_file, status_api and status_context; the other two need the first, and a
 // forge without commit status takes none of them.
-void ReadCommitStatus(TableReader& reader, Target& target, const std::filesystem::path& config_path) {
+void ReadCommitStatus(TableReader& reader, Target& target, const std::filesystem::path& config_path,
+                      std::vector<std::string>& warnings) {
   std::optional<std::string> token_file = reader.String("status_token_file");
   std::optional<std::string> api = reader.String("status_api");
   std::optional<std::string> context = reader.String("status_context");
@@ -274,11 +320,7 @@ void ReadCommitStatus(TableReader& reader, Target& target, const std::filesystem
     return;
   }
   CommitStatusSettings status;
-  try {
-    status.token = ReadSecretFile(RelativeTo(config_path, *token_file));
-  } catch (const ConfigError& e) {
-    reader.Fail(reader.Find("status_token_file"), "status_token_file", e.what());
-  }
+  status.token = SecretAt(reader, "status_token_file", RelativeTo(config_path, *token_file), warnings);
   if (!api && target.forge != Forge::GitHub) {
     reader.Fail(nullptr, "status_api",
                 "missing: forge " + std::string(ForgeName(target.forge)) + " needs its base URL");
@@ -294,7 +336,7 @@ void ReadCommitStatus(TableReader& reader, Target& target, const std::filesystem
 }
 
 Target ReadTarget(const toml::table& table, std::size_t index, const std::string& file,
-                  const std::filesystem::path& config_path) {
+                  const std::filesystem::path& config_path, std::vector<std::string>& warnings) {
   TableReader reader(table, file, "target[" + std::to_string(index) + "].");
   reader.RejectUnknownKeys(TARGET_KEYS);
   Target target;
@@ -306,7 +348,7 @@ Target ReadTarget(const toml::table& table, std::size_t index, const std::string
   if (std::count(target.repository.begin(), target.repository.end(), '/') != 1) {
     reader.Fail(reader.Find("repository"), "repository", "must be owner/name");
   }
-  target.branch = reader.RequiredString("branch");
+  target.branch = BranchName(reader, reader.RequiredString("branch"));
   ReadTrigger(reader, target);
   std::string project_dir = reader.RequiredString("project_dir");
   target.project_dir = RelativeTo(config_path, project_dir);
@@ -328,25 +370,16 @@ Target ReadTarget(const toml::table& table, std::size_t index, const std::string
   target.image_poll = static_cast<int>(reader.Integer("image_poll", 1, 3600).value_or(15));
   if (std::optional<std::string> secret_file = reader.String("secret_file")) {
     target.secret_file = RelativeTo(config_path, *secret_file);
-    try {
-      target.secret = ReadSecretFile(*target.secret_file);
-    } catch (const ConfigError& e) {
-      reader.Fail(reader.Find("secret_file"), "secret_file", e.what());
-    }
+    target.secret = SecretAt(reader, "secret_file", *target.secret_file, warnings);
   }
-  ReadCommitStatus(reader, target, config_path);
+  ReadCommitStatus(reader, target, config_path, warnings);
   return target;
 }
 
 void ReadGlobalSecret(Config& config, TableReader& reader, const ConfigEnvironment& env) {
   if (std::optional<std::string> secret_file = reader.String("secret_file")) {
     config.secret_file = RelativeTo(config.source, *secret_file);
-    std::string secret;
-    try {
-      secret = ReadSecretFile(*config.secret_file);
-    } catch (const ConfigError& e) {
-      reader.Fail(reader.Find("secret_file"), "secret_file", e.what());
-    }
+    std::string secret = SecretAt(reader, "secret_file", *config.secret_file, config.warnings);
     config.secret_source = "secret_file " + config.secret_file->string();
     for (Target& target : config.targets) {
       if (target.secret.empty()) target.secret = secret;
@@ -359,6 +392,14 @@ void ReadGlobalSecret(Config& config, TableReader& reader, const ConfigEnvironme
   if (!env.webhook_secret || env.webhook_secret->empty()) {
     reader.Fail(nullptr, "secret_file",
                 "no secret: set secret_file, or WEBHOOK_SECRET in the environment");
+  }
+  if (IsBlank(*env.webhook_secret)) {
+    reader.Fail(nullptr, "secret_file", "WEBHOOK_SECRET holds only whitespace");
+  }
+  if (HasSurroundingWhitespace(*env.webhook_secret)) {
+    config.warnings.push_back(reader.Where(nullptr, "secret_file",
+                                           "WEBHOOK_SECRET begins or ends with whitespace, which "
+                                           "is part of the secret"));
   }
   config.secret_source = "WEBHOOK_SECRET";
   for (Target& target : config.targets) {
@@ -376,11 +417,7 @@ void ReadReadSide(Config& config, TableReader& reader) {
   }
   if (std::optional<std::string> token_file = reader.String("read_token_file")) {
     config.read_token_file = RelativeTo(config.source, *token_file);
-    try {
-      config.read_token = ReadSecretFile(*config.read_token_file);
-    } catch (const ConfigError& e) {
-      reader.Fail(reader.Find("read_token_file"), "read_token_file", e.what());
-    }
+    config.read_token = SecretAt(reader, "read_token_file", *config.read_token_file, config.warnings);
   }
   config.public_badges = reader.Boolean("public_badges").value_or(false);
 }
@@ -395,7 +432,7 @@ void ReadTargets(Config& config, TableReader& reader, const std::string& file) {
   std::set<std::string> names;
   for (std::size_t i = 0; i < array->size(); ++i) {
     const toml::table& table = *array->get(i)->as_table();
-    Target target = ReadTarget(table, i, file, config.source);
+    Target target = ReadTarget(table, i, file, config.source, config.warnings);
     if (!names.insert(target.name).second) {
       TableReader(table, file, "target[" + std::to_string(i) + "].")
           .Fail(table.get("name"), "name", "duplicate target name \"" + target.name + "\"");
@@ -414,7 +451,7 @@ std::string ReadUrlFile(const std::filesystem::path& path) {
 }
 
 Notifier ReadNotifier(const toml::table& table, std::size_t index, const Config& config,
-                      const std::string& file) {
+                      const std::string& file, std::vector<std::string>& warnings) {
   TableReader reader(table, file, "notify[" + std::to_string(index) + "].");
   reader.RejectUnknownKeys(NOTIFY_KEYS);
   Notifier notifier;
@@ -462,11 +499,7 @@ Notifier ReadNotifier(const toml::table& table, std::size_t index, const Config&
     if (notifier.kind != "webhook") {
       reader.Fail(reader.Find("secret_file"), "secret_file", "only a webhook is signed");
     }
-    try {
-      notifier.secret = ReadSecretFile(RelativeTo(config.source, *secret_file));
-    } catch (const ConfigError& e) {
-      reader.Fail(reader.Find("secret_file"), "secret_file", e.what());
-    }
+    notifier.secret = SecretAt(reader, "secret_file", RelativeTo(config.source, *secret_file), warnings);
   } else if (notifier.kind == "webhook") {
     reader.Fail(nullptr, "secret_file", "missing (required for a webhook: it is signed)");
   }
@@ -487,7 +520,8 @@ void ReadNotifiers(Config& config, TableReader& reader, const std::string& file)
     reader.Fail(node, "notify", "expected [[notify]] tables");
   }
   for (std::size_t i = 0; i < array->size(); ++i) {
-    config.notifiers.push_back(ReadNotifier(*array->get(i)->as_table(), i, config, file));
+    config.notifiers.push_back(
+        ReadNotifier(*array->get(i)->as_table(), i, config, file, config.warnings));
   }
 }
 
@@ -526,7 +560,7 @@ std::vector<std::string> Config::Secrets() const {
   return secrets;
 }
 
-std::string ReadSecretFile(const std::filesystem::path& path) {
+SecretFile ReadSecret(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError("cannot read secret file " + path.string());
   // Reads a little past the cap, so a longer file (or /dev/zero) is refused, not swallowed.
@@ -540,8 +574,24 @@ std::string ReadSecretFile(const std::filesystem::path& path) {
                       std::to_string(MAX_SECRET_BYTES) + " bytes");
   }
   if (secret.empty()) throw ConfigError("secret file " + path.string() + " is empty");
-  return secret;
+  if (IsBlank(secret)) throw ConfigError("secret file " + path.string() + " holds only whitespace");
+  SecretFile read{.secret = std::move(secret), .warnings = {}};
+  if (HasSurroundingWhitespace(read.secret)) {
+    read.warnings.push_back("secret file " + path.string() +
+                            " begins or ends with whitespace (past its one trailing newline), "
+                            "which is part of the secret");
+  }
+  std::error_code error;
+  std::filesystem::perms mode = std::filesystem::status(path, error).permissions();
+  using std::filesystem::perms;
+  if (!error && (mode & (perms::group_read | perms::others_read)) != perms::none) {
+    read.warnings.push_back("secret file " + path.string() +
+                            " is readable by group or others: make it 0600, owned by the worker's user");
+  }
+  return read;
 }
+
+std::string ReadSecretFile(const std::filesystem::path& path) { return ReadSecret(path).secret; }
 
 Config LoadConfig(const std::filesystem::path& path, const ConfigEnvironment& env) {
   const std::string file = path.string();

@@ -98,6 +98,9 @@ struct Config {
   int keep_runs = 500;  // per target: the logs of older runs are removed
   std::vector<Target> targets;
   std::vector<Notifier> notifiers;
+  // What loads but is probably a mistake, one line each ("FILE:LINE: KEY: what"): check-config
+  // prints these, the worker logs them when it starts and reloads.
+  std::vector<std::string> warnings;
 
   // The distinct secrets in use, each once, in target order; VerifySignature takes this list.
   std::vector<std::string> Secrets() const;
@@ -109,12 +112,22 @@ struct ConfigEnvironment {
 };
 
 // Loads and validates `path`. Throws ConfigError for an unreadable file, bad TOML, an unknown
-// key (checked before anything else in its table, with a suggestion), a wrong type or value, a missing required key, an empty or missing secret, or a
-// duplicate target name.
+// key (checked before anything else in its table, with a suggestion), a wrong type or value, a missing required key, an empty, blank or missing secret, or a
+// duplicate target name. A `branch` written as "refs/heads/<name>" is read as <name>.
 Config LoadConfig(const std::filesystem::path& path, const ConfigEnvironment& env);
 
-// Returns the secret stored in `path` without its trailing newline; throws ConfigError when it
-// cannot be read or is empty.
+// A secret read from a file, and what about it deserves a warning.
+struct SecretFile {
+  std::string secret;
+  std::vector<std::string> warnings;  // whitespace around it; a file group or others may read
+};
+
+// Returns the secret stored in `path` without its trailing newline (the rest is kept exactly,
+// whitespace and all, with a warning). Throws ConfigError when it cannot be read, is longer
+// than 4096 bytes, or is empty once whitespace is trimmed.
+SecretFile ReadSecret(const std::filesystem::path& path);
+
+// Returns ReadSecret(path).secret.
 std::string ReadSecretFile(const std::filesystem::path& path);
 
 // Returns the config path the command line, $DEPLOYHOOK_CONFIG or the default names.

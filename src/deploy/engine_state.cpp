@@ -4,6 +4,8 @@
 
 #include <functional>
 
+#include "util/hex.hpp"
+
 namespace deployhook {
 namespace {
 
@@ -82,7 +84,7 @@ std::optional<ImageInfo> ReadImage(element entry) {
   }
   std::string label = Label(entry, std::string(REVISION_LABEL).c_str());
   if (label.empty()) return info;
-  if (IsCommitSha(label)) {
+  if (IsCommitId(label)) {
     info.revision = label;
   } else {
     info.rejected_revision = label;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "util/hex.hpp"
+
 namespace deployhook {
 namespace {
 
@@ -26,8 +28,6 @@ std::size_t Indent(std::string_view line) {
   std::size_t spaces = line.find_first_not_of(' ');
   return spaces == std::string_view::npos ? line.size() : spaces;
 }
-
-bool IsLowerHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
 
 char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -82,15 +82,10 @@ std::string RegistryDigest(const std::vector<std::string>& digests, std::string_
   return {};
 }
 
-bool IsCommitSha(std::string_view text) noexcept {
-  return text.size() == 40 &&
-         std::all_of(text.begin(), text.end(), [](char c) { return IsLowerHex(Lower(c)); });
-}
-
 std::vector<std::string> AwaitedServices(const std::vector<ImageRecord>& images,
                                          std::string_view commit) {
   std::vector<std::string> awaited;
-  if (!IsCommitSha(commit)) return awaited;
+  if (!IsCommitId(commit)) return awaited;
   auto same = [&](const std::string& revision) {
     return std::equal(revision.begin(), revision.end(), commit.begin(), commit.end(),
                       [](char a, char b) { return Lower(a) == Lower(b); });

@@ -18,7 +18,7 @@ constexpr std::string_view REVISION_LABEL = "org.opencontainers.image.revision";
 struct ImageInfo {
   std::string id;                       // sha256:...
   std::vector<std::string> digests;     // RepoDigests: "repo@sha256:..." per registry it came from
-  std::optional<std::string> revision;  // present only when the label is 40 hex digits
+  std::optional<std::string> revision;  // present only when the label is a commit id
   std::string rejected_revision;        // a label that was present but is not a commit SHA
 };
 
@@ -35,9 +35,6 @@ std::string Unpinned(std::string_view reference);
 // `reference` names (its tag and pin aside); empty when there is none (an image never pulled
 // from or pushed to that registry).
 std::string RegistryDigest(const std::vector<std::string>& digests, std::string_view reference);
-
-// Returns true when `text` is a full commit SHA: 40 hex digits (either case).
-bool IsCommitSha(std::string_view text) noexcept;
 
 // Returns the services whose revision label names another commit than `commit`: the images the
 // run must wait for. Empty when `commit` is not a commit SHA or no label disagrees.

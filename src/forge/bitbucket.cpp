@@ -33,10 +33,11 @@ bool ReadServerChange(simdjson::dom::element change, RefChange& out) {
 }
 
 // Fills the push's changes with every ref change of the list at `pointer`, in its order: which
-// of them deploys what is the decision's, per target.
+// of them deploys what is the decision's, per target. Fails on the first change that lacks its
+// type or name, or whose commit (`commit_field`) is not a commit id.
 template <typename Read>
-bool ReadChanges(simdjson::dom::element root, std::string_view pointer, Read read, Event& event,
-                 std::string& error) {
+bool ReadChanges(simdjson::dom::element root, std::string_view pointer, Read read,
+                 std::string_view commit_field, Event& event, std::string& error) {
   simdjson::dom::array list;
   if (root.at_pointer(pointer).get_array().get(list) || list.size() == 0) {
     error = std::string(pointer.substr(1)) + " missing, empty or not an array";
@@ -48,6 +49,8 @@ bool ReadChanges(simdjson::dom::element root, std::string_view pointer, Read rea
       error = "a ref change lacks its type or name";
       return false;
     }
+    error = CommitProblem(commit_field, change.commit, change.deleted);
+    if (!error.empty()) return false;
     event.changes.push_back(std::move(change));
   }
   return true;
@@ -67,13 +70,16 @@ EventResult ParseRefChanges(std::string_view event, std::string_view json, bool 
       return result;
     }
     push.repository = project + "/" + slug;
-    if (!ReadChanges(parsed.root, "/changes", ReadServerChange, push, result.error)) return result;
+    if (!ReadChanges(parsed.root, "/changes", ReadServerChange, "toHash", push, result.error)) return result;
   } else {
     if (!RequireString(parsed.root, "/repository/full_name", "repository.full_name",
                        push.repository, result.error)) {
       return result;
     }
-    if (!ReadChanges(parsed.root, "/push/changes", ReadCloudChange, push, result.error)) return result;
+    if (!ReadChanges(parsed.root, "/push/changes", ReadCloudChange, "new.target.hash", push,
+                     result.error)) {
+      return result;
+    }
   }
   result.ok = true;
   return result;

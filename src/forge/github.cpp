@@ -14,7 +14,7 @@ void SetCommit(Event& event, std::string_view what, std::string_view text) {
   if (IsCommitId(text)) {
     event.commit.assign(text);
   } else if (!text.empty()) {
-    event.note = std::string(what) + " is not 40 hex digits";
+    event.note = std::string(what) + " is not a commit id";
   }
 }
 

@@ -32,6 +32,8 @@ EventResult ParseGitLabEvent(std::string_view event, std::string_view json) {
     result.error = "checkout_sha is not a string";
     return result;
   }
+  result.error = CommitProblem("checkout_sha", change.commit, change.deleted);
+  if (!result.error.empty()) return result;
   push.changes.push_back(std::move(change));
   result.ok = true;
   return result;

@@ -1,5 +1,7 @@
 #include "forge/payload.hpp"
 
+#include "util/hex.hpp"
+
 namespace deployhook {
 namespace {
 
@@ -27,6 +29,11 @@ JsonDocument ParseJsonObject(std::string_view json) {
     parsed.error = "not a JSON object";
   }
   return parsed;
+}
+
+std::string CommitProblem(std::string_view field, std::string_view commit, bool deleted) {
+  if (IsCommitId(commit) || (deleted && commit.empty())) return {};
+  return std::string(field) + " is not a commit id";
 }
 
 std::string CheckJsonObject(std::string_view json) { return ParseJsonObject(json).error; }
@@ -79,6 +86,8 @@ PayloadResult ParsePushPayload(std::string_view json) {
     result.error = "deleted is not a boolean";
     return result;
   }
+  result.error = CommitProblem("after", after_text, deleted_flag);
+  if (!result.error.empty()) return result;
   result.ok = true;
   result.push = {std::string(ref), std::string(repository), std::string(after_text), deleted_flag};
   return result;

@@ -36,8 +36,15 @@ struct JsonDocument {
 JsonDocument ParseJsonObject(std::string_view json);
 
 // Parses a push payload. Rejects what is not one JSON object, and `ref` or
-// `repository.full_name` missing or not strings, and `after`/`deleted` of the wrong type.
+// `repository.full_name` missing or not strings, `after`/`deleted` of the wrong type, and an
+// `after` that is not a commit id (see CommitProblem).
 PayloadResult ParsePushPayload(std::string_view json);
+
+// Returns an empty string when `commit`, read from `field`, may be the commit of a ref change,
+// else why not ("<field> is not a commit id"): a change that updates its ref names a full commit
+// id (40 hex digits, or 64); one that deletes it (`deleted`) names one or none. The commit goes
+// into URLs and the history, so nothing else passes for one.
+std::string CommitProblem(std::string_view field, std::string_view commit, bool deleted);
 
 // Returns an empty string when `json` is one well-formed JSON object, else why it is not.
 std::string CheckJsonObject(std::string_view json);

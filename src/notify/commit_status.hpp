@@ -1,6 +1,8 @@
 #pragma once
 // Commit status on the forge: "pending" when a run starts, its outcome when it ends, on the
-// run's commit. Each forge's paths and state names live in their own small file.
+// run's commit. Each forge's paths and state names live in their own small file. Every part of
+// a status URL's path (owner, repository, project path, sha) is percent-encoded as one segment:
+// no value adds a segment or steps up the path.
 
 #include <string>
 #include <string_view>

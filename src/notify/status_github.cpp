@@ -1,4 +1,5 @@
 #include "notify/commit_status.hpp"
+#include "http/form.hpp"
 #include "util/json_writer.hpp"
 
 namespace deployhook {
@@ -11,12 +12,20 @@ std::string_view GitHubState(std::string_view event) {
   return "failure";
 }
 
+// Returns "{owner}/{name}" with each part one encoded path segment (a slash past the first is
+// part of the name, so encoded too).
+std::string RepositoryPath(std::string_view repository) {
+  std::size_t slash = repository.find('/');
+  if (slash == std::string_view::npos) return PathSegment(repository);
+  return PathSegment(repository.substr(0, slash)) + "/" + PathSegment(repository.substr(slash + 1));
+}
+
 }  // namespace
 
 StatusPost GitHubStatus(std::string_view repos_base, std::string_view repository,
                         std::string_view sha, std::string_view event, std::string_view context) {
-  return {std::string(repos_base) + "/repos/" + std::string(repository) + "/statuses/" +
-              std::string(sha),
+  return {std::string(repos_base) + "/repos/" + RepositoryPath(repository) + "/statuses/" +
+              PathSegment(sha),
           JsonObject()
               .Add("state", GitHubState(event))
               .Add("context", context)

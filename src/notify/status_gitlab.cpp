@@ -15,8 +15,8 @@ std::string_view GitLabState(std::string_view event) {
 
 StatusPost GitLabStatus(std::string_view api, std::string_view repository, std::string_view sha,
                         std::string_view event, std::string_view context) {
-  return {std::string(api) + "/api/v4/projects/" + UrlEncode(repository) + "/statuses/" +
-              std::string(sha),
+  return {std::string(api) + "/api/v4/projects/" + PathSegment(repository) + "/statuses/" +
+              PathSegment(sha),
           JsonObject()
               .Add("state", GitLabState(event))
               .Add("name", context)

@@ -1,6 +1,7 @@
 #pragma once
 // Who may read what on the read side: closed (404) without a token configured; with one, only
-// `Authorization: Bearer <token>` (compared in constant time); badges optionally public.
+// `Authorization: Bearer <token>` (the scheme in any case; the token compared in constant time);
+// badges optionally public.
 
 #include <optional>
 #include <string>

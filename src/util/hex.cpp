@@ -3,6 +3,12 @@
 #include <algorithm>
 
 namespace deployhook {
+namespace {
+
+constexpr std::size_t SHA1_DIGITS = 40;
+constexpr std::size_t SHA256_DIGITS = 64;
+
+}  // namespace
 
 int HexDigitValue(char c) noexcept {
   if (c >= '0' && c <= '9') return c - '0';
@@ -12,7 +18,7 @@ int HexDigitValue(char c) noexcept {
 }
 
 bool IsCommitId(std::string_view text) noexcept {
-  return text.size() == 40 &&
+  return (text.size() == SHA1_DIGITS || text.size() == SHA256_DIGITS) &&
          std::all_of(text.begin(), text.end(), [](char c) { return HexDigitValue(c) >= 0; });
 }
 

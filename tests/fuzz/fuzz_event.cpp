@@ -34,6 +34,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       bool bitbucket = delivery.forge == Forge::Bitbucket || delivery.forge == Forge::BitbucketServer;
       if (!bitbucket) FUZZ_REQUIRE(event.changes.size() == 1);
       for (const RefChange& change : event.changes) {
+        // A change's commit is a full commit id; only a deletion may name none.
+        FUZZ_REQUIRE(IsCommitId(change.commit) || (change.deleted && change.commit.empty()));
         // Bitbucket refs are built from a branch or tag name; a deleted ref has no commit.
         if (bitbucket) {
           FUZZ_REQUIRE(change.ref.starts_with("refs/heads/") || change.ref.starts_with("refs/tags/"));

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from integration_support import REPO, fixture, run_cli
+from integration_support import REPO, fixture, run_cli, sign as sign_body
 
 SECRET = "check-config-secret-91c2"
 OWN_SECRET = "own-target-secret-5ab7"
@@ -131,6 +131,8 @@ BAD_CONFIGS = {
     "missing_secret_file": (replaced(2, 'secret_file = "no-such-file"'), 2, "secret_file"),
     "missing_target_secret_file": (replaced(18, 'secret_file = "gone"'), 18, "secret_file"),
     "syntax_error": (replaced(8, 'branch = "main'), 8, None),
+    "branch_with_whitespace": (replaced(8, 'branch = "main "'), 8, "branch"),
+    "branch_of_a_bare_ref_prefix": (replaced(8, 'branch = "refs/heads/"'), 8, "branch"),
 }
 
 
@@ -145,6 +147,46 @@ def test_check_config_exits_2_naming_file_line_and_key(tmp_path, case):
 def test_check_config_rejects_an_empty_secret_file(tmp_path):
     path = write_config(tmp_path, GOOD, secret="")  # the file holds only a newline
     assert_config_error(run_cli("check-config", "--config", str(path)), path, 2, "secret_file")
+
+
+@pytest.mark.parametrize("blank", [" ", "\n", "\t \r"])
+def test_check_config_rejects_a_secret_file_of_only_whitespace(tmp_path, blank):
+    path = write_config(tmp_path, GOOD, secret=blank)
+    done = run_cli("check-config", "--config", str(path))
+    assert_config_error(done, path, 2, "secret_file")
+    assert "only whitespace" in done.stderr.decode()
+
+
+def test_check_config_rejects_a_webhook_secret_of_only_whitespace(tmp_path):
+    path = write_config(tmp_path, GOOD[:1] + GOOD[2:])
+    done = run_cli("check-config", "--config", str(path), env={"WEBHOOK_SECRET": "  "})
+    assert_config_error(done, path, None, "secret_file")
+    assert "WEBHOOK_SECRET" in done.stderr.decode()
+
+
+def test_check_config_warns_of_secret_whitespace_and_a_file_others_may_read(tmp_path):
+    path = write_config(tmp_path, GOOD, secret=SECRET + " ")
+    (tmp_path / "secret").chmod(0o600)
+    (tmp_path / "own.secret").chmod(0o644)
+    done = run_cli("check-config", "--config", str(path))
+    assert done.returncode == 0, done.stderr
+    warnings = sorted(done.stderr.decode().splitlines(), key=lambda line: "target[" in line)
+    assert len(warnings) == 2, warnings
+    assert warnings[0].startswith(f"warning: {path}:2: secret_file: ")
+    assert "whitespace" in warnings[0]
+    assert warnings[1].startswith(f"warning: {path}:18: target[1].secret_file: ")
+    assert "readable by group or others" in warnings[1]
+    assert SECRET not in done.stderr.decode() and OWN_SECRET not in done.stderr.decode()
+    # The secret is kept as the file holds it: the forge may have been given the same bytes.
+    signed = run_cli("sign", "--secret-file", str(tmp_path / "secret"), stdin=b"{}")
+    assert signed.stdout.decode().strip() == sign_body(b"{}", SECRET + " ")
+
+
+def test_check_config_reads_a_branch_written_as_a_full_ref(tmp_path):
+    path = write_config(tmp_path, replaced(8, 'branch = "refs/heads/main"'))
+    done = run_cli("check-config", "--config", str(path))
+    assert done.returncode == 0, done.stderr
+    assert "target web: octo/web branch main in /srv/web" in done.stdout.decode()
 
 
 def test_check_config_without_any_secret_names_the_missing_key(tmp_path):

@@ -53,6 +53,18 @@ def test_each_forges_push_is_queued_at_its_commit_and_deployed(forge_worker, for
 
 
 @pytest.mark.parametrize("forge", list(FORGE_PUSHES))
+def test_each_forges_push_whose_commit_is_not_a_commit_id_is_400(forge_worker, forge, tmp_path):
+    # The real push with its commit (after, checkout_sha, target.hash) made a path that would
+    # climb out of the commit-status URL; signed right, so only the commit is wrong.
+    name, relative, _, _, commit = FORGE_PUSHES[forge]
+    bad = tmp_path / "push.json"
+    bad.write_bytes((FIXTURES / relative).read_bytes().replace(commit.encode(), b"../../../../user/repos"))
+    status, body = send(forge_worker, forge, bad, "--delivery", f"{forge}-bad-commit")
+    assert (status, body["status"]) == (400, "bad_payload")
+    assert forge_worker.queued(name) == []
+
+
+@pytest.mark.parametrize("forge", list(FORGE_PUSHES))
 def test_each_forges_wrong_proof_is_401(forge_worker, forge):
     _, relative, _, _, _ = FORGE_PUSHES[forge]
     status, body = send(forge_worker, forge, relative, "--bad-signature")

@@ -175,6 +175,12 @@ BAD_PAYLOADS = {
     "repository_string": (variant(PUSH, _set("woodpecker-ci/woodpecker", "repository")), "push"),
     # after is a number.
     "after_number": (variant(PUSH, _set(366701, "after")), "push"),
+    # after climbs out of the commit-status URL's path (it once sent the token to /user/repos).
+    "after_path": (variant(PUSH, _set("../../../../user/repos", "after")), "push"),
+    # after is a short commit id.
+    "after_short": (variant(PUSH, _set("366701f", "after")), "push"),
+    # after is missing from a push that does not delete its ref.
+    "after_missing": (variant(PUSH, _without("after")), "push"),
     # deleted is a string.
     "deleted_string": (variant(PUSH, _set("false", "deleted")), "push"),
     # A ping whose body is not JSON: other events must be JSON objects too.

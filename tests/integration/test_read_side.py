@@ -16,12 +16,12 @@ TOKEN = "read-token-0123456789"
 HOOK = "/webhook/deploy"
 
 
-def get(worker, path, token=TOKEN, accept="*/*", method="GET"):
+def get(worker, path, token=TOKEN, accept="*/*", method="GET", scheme="Bearer"):
     """GET path from the worker as nginx would pass it; return the Reply."""
     params = {"REQUEST_METHOD": method, "REQUEST_URI": path, "DOCUMENT_URI": path.split("?")[0],
               "SCRIPT_NAME": path.split("?")[0], "HTTP_ACCEPT": accept}
     if token is not None:
-        params["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        params["HTTP_AUTHORIZATION"] = f"{scheme} {token}"
     return fastcgi_request(worker.socket, params)
 
 
@@ -103,6 +103,13 @@ def test_wrong_or_missing_token_is_401(reader):
         assert reply.status == 401
         assert reply.headers.get("www-authenticate") == "Bearer"
         assert b"deployhook_" not in reply.body
+
+
+def test_the_bearer_scheme_is_case_insensitive(reader):
+    worker, _ = reader
+    for scheme in ("bearer", "BEARER", "bEaReR"):
+        assert get(worker, f"{HOOK}/status", scheme=scheme).status == 200, scheme
+    assert get(worker, f"{HOOK}/status", scheme="Basic").status == 401
 
 
 def test_unknown_paths_404_other_methods_405_and_the_hook_itself_stays_405(reader):

@@ -77,7 +77,7 @@ def test_a_run_whose_head_sha_is_not_a_commit_is_ignored_and_logged(trigger_work
                                    delivery="run-bad-sha")
     assert assert_answer(reply, 200, "ignored")["reason"] == "workflow run has no valid head_sha"
     (line,) = log_lines(trigger_worker, "delivery=run-bad-sha")
-    assert "workflow_run.head_sha is not 40 hex digits" in line
+    assert "workflow_run.head_sha is not a commit id" in line
 
 
 def test_a_run_without_head_sha_is_a_bad_payload(trigger_worker):

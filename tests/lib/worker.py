@@ -177,6 +177,7 @@ class Worker:
         self.secret = secret
         self.secret_file = self.root / "secret"
         self.secret_file.write_text(secret + "\n")
+        self.secret_file.chmod(0o600)  # as README installs it: a wider mode is a config warning
         self.config = self.root / "deployhook.toml"
         base = {"listen": f"unix:{self.socket}", "state_dir": str(self.state_dir),
                 "secret_file": str(self.secret_file)}
