@@ -17,6 +17,9 @@
 
 namespace deployhook {
 
+// How long a discarded connection may be quiet before it is closed.
+constexpr std::chrono::milliseconds DISCARD_QUIET{1000};
+
 class ArrivalWait {
  public:
   using Clock = std::chrono::steady_clock;
@@ -37,6 +40,12 @@ class ArrivalWait {
   // it cannot be watched (the caller still owns fd then).
   void Add(int fd, bool known, Clock::time_point first_seen, Clock::time_point deadline);
 
+  // Holds `fd`, whose request was answered without reading its body, and throws away what its
+  // peer still sends, without a thread, until the peer stops: it is closed once it has been quiet
+  // for DISCARD_QUIET, or at `deadline`. A proxy that sends the whole body before it reads the
+  // answer (Caddy) then gets the answer, not a broken connection. Closes fd when it cannot hold it.
+  void Discard(int fd, Clock::time_point deadline);
+
   // Stops the thread and returns the connections still held, for the caller to close.
   std::vector<int> Stop();
 
@@ -44,17 +53,23 @@ class ArrivalWait {
   struct Entry {
     bool known;
     Clock::time_point first_seen;
-    Clock::time_point deadline;
+    Clock::time_point deadline;    // handed over (or, discarding, closed) then at the latest
+    bool discard;                  // a refused request's connection, read and thrown away
+    Clock::time_point quiet_until;  // discarding: closed then unless more arrives
   };
 
   void Run();
+  // Reads and throws away what has arrived on a discarded connection; returns false once the
+  // peer closed it (or it failed).
+  static bool DiscardArrived(int fd);
+  void Watch(int fd);
   // Removes `fd` (the lock held) and returns its entry.
   Entry Remove(int fd);
 
   ReadyNow ready_now_;
   Ready ready_;
   UniqueFd epoll_;
-  UniqueFd wake_;  // an eventfd: readable once stopping
+  UniqueFd wake_;  // an eventfd: readable when an entry was added, or when stopping
   std::mutex mutex_;
   std::unordered_map<int, Entry> entries_;
   bool stopped_ = false;

@@ -186,18 +186,6 @@ int EndResponse(FCGX_Request& request) {
   return fd;
 }
 
-// Throws away what the peer has sent already, without waiting for more, so that closing does
-// not meet unread input (which would reset the connection under the answer just written).
-void DiscardArrived(int fd) {
-  char buffer[16384];
-  std::size_t discarded = 0;
-  while (discarded <= DRAIN_LIMIT) {
-    ssize_t got = ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
-    if (got <= 0) return;
-    discarded += static_cast<std::size_t>(got);
-  }
-}
-
 // Reads the request's input to its end (the empty record that closes it, and any body a
 // rejection left unread); returns false when that failed or passed DRAIN_LIMIT. On a kept
 // connection the next request follows: left unread, the next FCGX_Accept_r would take those
@@ -420,9 +408,11 @@ void FcgiServer::ServeRequest(FCGX_Request& request, int fd, bool known,
   }
   if (ending == Ending::Close) {
     int own = EndResponse(request);
-    DiscardArrived(own);
     watch.Finish();
-    ::close(own);
+    // The answer is complete: the peer may read it now. What it still sends is thrown away
+    // without a thread until it stops (or the deadline), then the connection is closed.
+    ::shutdown(own, SHUT_WR);
+    arrivals_.Discard(own, deadline);
     return;
   }
   bool read_all = DrainInput(request);
