@@ -155,8 +155,10 @@ Ending Answer(FCGX_Request& request, Handler& handler, ReadSide& read_side,
     HeadCheck check = handler.CheckHead(head);
     if (check.rejection) {
       response = MakeResponse(*check.rejection);
-      // Answered at once; a body announced is not waited for.
-      if (AnnouncesBody(head)) ending = Ending::Close;
+      // Answered at once; a body announced is not waited for, unless the proxy keeps the
+      // connection (nginx, which has sent the whole body already): the rest of this request is
+      // then read past, so that the proxy's next request on it is not taken for this body.
+      if (AnnouncesBody(head) && request.keepConnection == 0) ending = Ending::Close;
     } else {
       std::string body = ReadBody(request.in, check.length);
       if (body.size() < check.length && watch.Expired()) {

@@ -9,7 +9,8 @@ import struct
 import time
 import uuid
 
-from fastcgi_client import BEGIN_REQUEST, PARAMS, STDIN, read_response, record
+from fastcgi_client import (BEGIN_REQUEST, PARAMS, STDIN, KeptConnection, read_response,
+                            record)
 from integration_support import PUSH, fixture, noop_target, sign
 from worker import parse_cgi_response
 
@@ -187,3 +188,22 @@ def test_a_refused_body_already_sent_is_answered_at_once(start_worker):
     assert reply.status == 401 and seconds < AT_ONCE
     reply, seconds = ask(worker, delivery_params(len(body), signature=sign(body)), body)
     assert reply.status == 202 and seconds < AT_ONCE
+
+
+def test_a_kept_connection_stays_usable_after_a_refused_body(start_worker):
+    # nginx keeps its connections and sends each body whole: a refusal must not take the
+    # connection, nor its next request for the rest of the body.
+    worker = start_worker([noop_target()], settings={"body_timeout": LONG_BODY_TIMEOUT})
+    body = fixture(PUSH)
+    kept = KeptConnection(str(worker.socket), timeout=AT_ONCE + 5)
+    try:
+        for _ in range(3):
+            started = time.monotonic()
+            refused = kept.request(delivery_params(len(body)), body)  # no signature
+            assert refused is not None and parse_cgi_response(refused).status == 401
+            assert time.monotonic() - started < AT_ONCE
+            params, ping = signed_ping()
+            answer = kept.request(params, ping)
+            assert answer is not None and parse_cgi_response(answer).status == 200
+    finally:
+        kept.close()
