@@ -2,7 +2,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "hook_route.hpp"
+#include "http/hook_route.hpp"
 
 namespace deployhook {
 

@@ -3,7 +3,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "process.hpp"
+#include "deploy/process.hpp"
 
 namespace deployhook {
 namespace {

@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "read_deadlines.hpp"
+#include "http/read_deadlines.hpp"
 
 namespace deployhook {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "request_arrival.hpp"
+#include "http/request_arrival.hpp"
 
 namespace deployhook {
 namespace {

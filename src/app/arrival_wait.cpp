@@ -1,4 +1,4 @@
-#include "arrival_wait.hpp"
+#include "app/arrival_wait.hpp"
 
 #include <sys/epoll.h>
 #include <sys/eventfd.h>

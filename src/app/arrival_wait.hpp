@@ -13,7 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "unique_fd.hpp"
+#include "util/unique_fd.hpp"
 
 namespace deployhook {
 

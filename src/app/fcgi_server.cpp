@@ -1,4 +1,4 @@
-#include "fcgi_server.hpp"
+#include "app/fcgi_server.hpp"
 
 #include <fcgiapp.h>
 #include <fcntl.h>
@@ -15,10 +15,10 @@
 #include <memory>
 #include <system_error>
 
-#include "environment.hpp"
-#include "hook_route.hpp"
-#include "request_arrival.hpp"
-#include "request_head.hpp"
+#include "util/environment.hpp"
+#include "http/hook_route.hpp"
+#include "http/request_arrival.hpp"
+#include "http/request_head.hpp"
 
 namespace deployhook {
 namespace {

@@ -20,12 +20,12 @@
 #include <thread>
 #include <vector>
 
-#include "arrival_wait.hpp"
-#include "handler_slot.hpp"
-#include "idle_connections.hpp"
-#include "read_side.hpp"
-#include "read_watchdog.hpp"
-#include "unique_fd.hpp"
+#include "app/arrival_wait.hpp"
+#include "http/handler_slot.hpp"
+#include "http/idle_connections.hpp"
+#include "read/read_side.hpp"
+#include "app/read_watchdog.hpp"
+#include "util/unique_fd.hpp"
 
 struct FCGX_Request;
 

@@ -1,4 +1,4 @@
-#include "read_watchdog.hpp"
+#include "app/read_watchdog.hpp"
 
 #include <sys/socket.h>
 #include <sys/stat.h>

@@ -8,7 +8,7 @@
 #include <mutex>
 #include <thread>
 
-#include "read_deadlines.hpp"
+#include "http/read_deadlines.hpp"
 
 namespace deployhook {
 

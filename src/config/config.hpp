@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "forge.hpp"
+#include "forge/forge.hpp"
 
 namespace deployhook {
 

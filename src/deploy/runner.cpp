@@ -1,19 +1,19 @@
-#include "runner.hpp"
+#include "deploy/runner.hpp"
 
 #include <malloc.h>
 
 #include <functional>
 
-#include "backoff.hpp"
-#include "clock.hpp"
-#include "coalesce.hpp"
-#include "compose_command.hpp"
-#include "durable_file.hpp"
-#include "environment.hpp"
-#include "file_lock.hpp"
-#include "pause.hpp"
-#include "log_retention.hpp"
-#include "step_environment.hpp"
+#include "util/backoff.hpp"
+#include "util/clock.hpp"
+#include "deploy/coalesce.hpp"
+#include "deploy/compose_command.hpp"
+#include "state/durable_file.hpp"
+#include "util/environment.hpp"
+#include "state/file_lock.hpp"
+#include "state/pause.hpp"
+#include "state/log_retention.hpp"
+#include "deploy/step_environment.hpp"
 
 namespace deployhook {
 namespace {

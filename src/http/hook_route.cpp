@@ -1,8 +1,8 @@
-#include "hook_route.hpp"
+#include "http/hook_route.hpp"
 
 #include <optional>
 
-#include "read_route.hpp"
+#include "read/read_route.hpp"
 
 namespace deployhook {
 

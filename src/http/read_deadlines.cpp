@@ -1,4 +1,4 @@
-#include "read_deadlines.hpp"
+#include "http/read_deadlines.hpp"
 
 namespace deployhook {
 

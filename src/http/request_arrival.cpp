@@ -1,4 +1,4 @@
-#include "request_arrival.hpp"
+#include "http/request_arrival.hpp"
 
 namespace deployhook {
 namespace {

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "log.hpp"
+#include "util/log.hpp"
 
 namespace deployhook {
 
