@@ -74,6 +74,7 @@ socket_group = "www-data"
 state_dir = "/var/lib/deployhook-test"
 secret_file = "secret"
 max_body_bytes = 1048576
+body_timeout = 3
 threads = 8
 
 [[target]]
@@ -105,6 +106,7 @@ secret_file = "worker.secret"
   BOOST_TEST(config.secret_file.value_or("") == dir / "secret");
   BOOST_TEST(config.secret_source == "secret_file " + (dir / "secret").string());
   BOOST_TEST(config.max_body_bytes == 1048576u);
+  BOOST_TEST(config.body_timeout.count() == 3);
   BOOST_TEST(config.threads == 8);
   BOOST_TEST_REQUIRE(config.targets.size() == 2u);
 
@@ -143,6 +145,7 @@ BOOST_FIXTURE_TEST_CASE(applies_defaults_for_optional_keys, ConfigDir) {
   BOOST_TEST(config.state_dir == "/var/lib/deployhook");
   BOOST_TEST(!config.secret_file);
   BOOST_TEST(config.max_body_bytes == 26214400u);
+  BOOST_TEST(config.body_timeout.count() == 10);
   BOOST_TEST(config.threads == 4);
   BOOST_TEST_REQUIRE(config.targets.size() == 1u);
   const Target& target = config.targets[0];

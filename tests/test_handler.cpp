@@ -186,6 +186,97 @@ BOOST_FIXTURE_TEST_CASE(verifies_the_raw_form_body_before_decoding_it, WebBench)
   BOOST_TEST(sink.jobs.empty());
 }
 
+// `count` targets on the fixture's repository and branch, target-<i> with secret-<i>.
+std::vector<Target> ManyTargets(int count) {
+  std::vector<Target> targets;
+  for (int i = 0; i < count; ++i) {
+    targets.push_back(MakeTarget("target-" + std::to_string(i), "woodpecker-ci/woodpecker", "main",
+                                 "secret-" + std::to_string(i)));
+  }
+  return targets;
+}
+
+BOOST_AUTO_TEST_CASE(a_bogus_body_on_a_per_target_path_costs_one_hmac_whatever_the_targets) {
+  HandlerBench bench(ManyTargets(200));
+  Request bogus = SignedPush(std::string(1 << 20, ' '), "nobody's secret");
+  bogus.delivery = "bogus-general";
+  BOOST_TEST(bench.Post(bogus).status == 401);
+  BOOST_TEST(bench.log.Contains("secrets_tried=200"));
+
+  bogus.delivery = "bogus-per-target";
+  bogus.target = "target-150";
+  BOOST_TEST(bench.Post(bogus).status == 401);
+  BOOST_TEST(bench.log.Contains("delivery=bogus-per-target forge=github event=push target=target-150 "
+                                "decision=invalid_signature reason=mismatch secrets_tried=1"));
+}
+
+BOOST_AUTO_TEST_CASE(the_hook_path_stops_at_the_first_secret_that_matches) {
+  HandlerBench bench(ManyTargets(200));
+  Response response = bench.Post(SignedPush(ReadFixture(PUSH_FIXTURE), "secret-3"));
+  BOOST_TEST(response.status == 202);
+  BOOST_TEST_REQUIRE(bench.sink.jobs.size() == 1u);
+  BOOST_TEST(bench.sink.jobs[0].target == "target-3");
+  BOOST_TEST(bench.log.Contains("secrets_tried=4"));
+}
+
+BOOST_AUTO_TEST_CASE(a_per_target_path_queues_its_target_alone) {
+  // Two targets of one repository, branch and secret: the hook path queues both.
+  HandlerBench bench({MakeTarget("web", "woodpecker-ci/woodpecker", "main", std::string(SECRET)),
+                      MakeTarget("worker", "woodpecker-ci/woodpecker", "main", std::string(SECRET))});
+  Request push = FixturePush();
+  push.target = "worker";
+  Response response = bench.Post(push);
+  BOOST_TEST(response.status == 202);
+  BOOST_TEST(Field(response, "target") == "worker");
+  BOOST_TEST_REQUIRE(bench.sink.jobs.size() == 1u);
+  BOOST_TEST(bench.sink.jobs[0].target == "worker");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_per_target_path_proves_with_its_targets_secret_only, TwoSecretsBench) {
+  Request push = SignedPush(ReadFixture(PUSH_FIXTURE), "web-secret");
+  push.target = "worker";  // signed for web, sent to worker's path
+  BOOST_TEST(Post(push).status == 401);
+  push.target = "web";
+  BOOST_TEST(Post(push).status == 202);
+  BOOST_TEST_REQUIRE(sink.jobs.size() == 1u);
+  BOOST_TEST(sink.jobs[0].target == "web");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_per_target_path_of_no_target_is_404_before_the_body, WebBench) {
+  for (std::string name : {"nope", "", "web/x", "metrics"}) {
+    BOOST_TEST_CONTEXT(name) {
+      Request push = FixturePush();
+      push.target = name;
+      HeadCheck check = handler.CheckHead(push.Head());
+      BOOST_TEST((check.rejection == Outcome::UnknownTarget));
+      Response response = MakeResponse(*check.rejection);
+      BOOST_TEST(response.status == 404);
+      BOOST_TEST(response.body == "{\"status\":\"unknown_target\"}\n");
+    }
+  }
+  BOOST_TEST(sink.jobs.empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_per_target_path_refuses_a_delivery_of_another_forge_before_the_body) {
+  Target gitlab = MakeTarget("lab", "test/woodpecker", "main", std::string(SECRET));
+  gitlab.forge = Forge::GitLab;
+  HandlerBench bench({MakeTarget("web", "woodpecker-ci/woodpecker", "main", std::string(SECRET)), gitlab});
+  Request push = FixturePush();  // GitHub's headers, signed with the GitLab target's token
+  push.target = "lab";
+  BOOST_TEST((bench.handler.CheckHead(push.Head()).rejection == Outcome::InvalidSignature));
+  BOOST_TEST(bench.log.Contains("reason=\"the target is of another forge\""));
+}
+
+BOOST_FIXTURE_TEST_CASE(a_missing_or_unreadable_signature_is_refused_before_the_body, WebBench) {
+  for (std::optional<std::string> signature : {std::optional<std::string>(), std::optional<std::string>("sha256=beef")}) {
+    Request push = FixturePush();
+    push.signature = signature;
+    BOOST_TEST((handler.CheckHead(push.Head()).rejection == Outcome::InvalidSignature));
+  }
+  // A well-formed signature needs the body to be checked.
+  BOOST_TEST(!handler.CheckHead(FixturePush().Head()).rejection);
+}
+
 BOOST_FIXTURE_TEST_CASE(queues_form_push_signed_over_the_raw_body, WebBench) {
   Request form = SignedPush("payload=" + testing::FormEncode(ReadFixture(PUSH_FIXTURE)), SECRET);
   form.content_type = "application/x-www-form-urlencoded";

@@ -31,16 +31,6 @@ BOOST_AUTO_TEST_CASE(refuses_unknown_paths_and_names_outside_their_charset) {
   BOOST_TEST(!ParseReadRoute("/runs/" + std::string(200, 'a') + "/log").has_value());
 }
 
-BOOST_AUTO_TEST_CASE(finds_the_path_below_the_hook_path) {
-  BOOST_TEST(PathBelow("/webhook/deploy/metrics", "/webhook/deploy").value_or("?") == "/metrics");
-  BOOST_TEST(PathBelow("/webhook/deploy/?x=1", "/webhook/deploy").value_or("?") == "/");
-  BOOST_TEST(PathBelow("/webhook/deploy/status", "/webhook/deploy/").value_or("?") == "/status");
-  BOOST_TEST(!PathBelow("/webhook/deploy", "/webhook/deploy").has_value());
-  BOOST_TEST(!PathBelow("/webhook/deploy?x", "/webhook/deploy").has_value());
-  BOOST_TEST(!PathBelow("/webhook/deployer/metrics", "/webhook/deploy").has_value());
-  BOOST_TEST(!PathBelow("/other/metrics", "/webhook/deploy").has_value());
-}
-
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace deployhook

@@ -30,6 +30,8 @@ constexpr Expected TABLE[] = {
     {Outcome::Duplicate, 200, "duplicate"},
     {Outcome::Queued, 202, "queued"},
     {Outcome::Unavailable, 503, "unavailable"},
+    {Outcome::UnknownTarget, 404, "unknown_target"},
+    {Outcome::RequestTimeout, 408, "request_timeout"},
     {Outcome::Error, 500, "error"},
 };
 

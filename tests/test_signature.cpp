@@ -222,6 +222,37 @@ BOOST_AUTO_TEST_CASE(signature_under_another_targets_secret_matches_only_that_on
   BOOST_TEST(result.matched == (std::vector<bool>{false, true}));
 }
 
+BOOST_AUTO_TEST_CASE(stops_at_the_first_secret_that_matches) {
+  std::vector<std::string> secrets;
+  for (int i = 0; i < 200; ++i) secrets.push_back("target-" + std::to_string(i) + "-secret");
+  std::string body = ReadFixture("github/push/woodpecker-push.json");
+  SignatureResult result = Verify(Sign(secrets[4], body), body, secrets);
+  BOOST_TEST(result.check == SignatureCheck::Valid);
+  BOOST_TEST(result.tried == 5u);
+  BOOST_TEST(std::count(result.matched.begin(), result.matched.end(), true) == 1);
+  BOOST_TEST(result.matched[4]);
+}
+
+BOOST_AUTO_TEST_CASE(a_bogus_body_costs_one_hmac_per_secret_offered) {
+  std::vector<std::string> secrets;
+  for (int i = 0; i < 200; ++i) secrets.push_back("target-" + std::to_string(i) + "-secret");
+  std::string body(1 << 20, 'x');
+  std::string bogus = Sign("nobody's secret", body);
+  BOOST_TEST(Verify(bogus, body, secrets).tried == 200u);
+  // A per-target path offers its target's secret alone.
+  SignatureResult one = Verify(bogus, body, {secrets[150]});
+  BOOST_TEST(one.check == SignatureCheck::Mismatch);
+  BOOST_TEST(one.tried == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(an_unreadable_proof_costs_no_hmac) {
+  std::vector<std::string> secrets = {"a", "b"};
+  BOOST_TEST(VerifySignature(std::nullopt, "body", secrets).tried == 0u);
+  BOOST_TEST(Verify("sha256=xyz", "body", secrets).tried == 0u);
+  BOOST_TEST(VerifyToken(std::string_view("b"), secrets).tried == 2u);
+  BOOST_TEST(VerifyToken(std::string_view("a"), secrets).tried == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(rejects_when_no_secret_is_configured) {
   SignatureResult result = Verify(DOCS_SIGNATURE, "Hello, World!", {});
   BOOST_TEST(result.check == SignatureCheck::Mismatch);

@@ -163,6 +163,7 @@ RequestHead Request::Head() const {
     head.headers[Header::GitHubDelivery] = delivery;
   }
   for (const auto& [header, value] : headers) head.headers[header] = value;
+  if (target) head.target = *target;
   return head;
 }
 

@@ -110,6 +110,7 @@ struct Request {
   // When false, event, signature and delivery are not sent as GitHub's headers.
   bool github_headers = true;
   std::vector<std::pair<Header, std::string>> headers;  // further forge headers
+  std::optional<std::string> target;  // the name a per-target path gives (POST <hook>/<name>)
 
   RequestHead Head() const;
 };

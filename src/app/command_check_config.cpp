@@ -16,6 +16,12 @@ std::string Join(const std::vector<std::string>& items, std::string_view empty) 
   return out;
 }
 
+// Returns the hook path without a trailing slash, for a target's path to follow.
+std::string HookBase(std::string_view hook_path) {
+  while (hook_path.size() > 1 && hook_path.back() == '/') hook_path.remove_suffix(1);
+  return std::string(hook_path == "/" ? "" : hook_path);
+}
+
 }  // namespace
 
 Config LoadConfigFor(const CommandLine& line) {
@@ -40,9 +46,10 @@ int RunCheckConfig(const CommandLine& line) {
   std::printf("listen: %s\n", config.listen.value_or("socket inherited on fd 0").c_str());
   std::printf("state_dir: %s\n", config.state_dir.c_str());
   std::printf("secret: %s\n", config.secret_source.empty() ? "per target" : config.secret_source.c_str());
-  std::printf("max_body_bytes: %llu, threads: %d, keep_runs: %d\n",
-              static_cast<unsigned long long>(config.max_body_bytes), config.threads,
-              config.keep_runs);
+  std::printf("max_body_bytes: %llu, body_timeout: %llds, threads: %d, keep_runs: %d\n",
+              static_cast<unsigned long long>(config.max_body_bytes),
+              static_cast<long long>(config.body_timeout.count()), config.threads, config.keep_runs);
+  std::printf("hook: POST %s (every target of the delivery's forge)\n", config.hook_path.c_str());
   std::printf("  %d requests are served at once; connections the proxy keeps open (nginx "
               "keepalive) hold no thread between requests\n",
               config.threads);
@@ -50,6 +57,8 @@ int RunCheckConfig(const CommandLine& line) {
     ComposeChoice compose = ChooseComposeCommand(target.compose);
     std::printf("target %s: %s branch %s in %s\n", target.name.c_str(), target.repository.c_str(),
                 target.branch.c_str(), target.project_dir.c_str());
+    std::printf("  url: POST %s/%s (this target alone, its secret alone)\n",
+                HookBase(config.hook_path).c_str(), target.name.c_str());
     std::printf("  forge: %s, proof %s\n", std::string(ForgeName(target.forge)).c_str(),
                 std::string(ProofScheme(target.forge)).c_str());
     std::printf("  trigger: %s", std::string(TriggerName(target.trigger)).c_str());

@@ -16,16 +16,28 @@
 #include <system_error>
 
 #include "util/environment.hpp"
+#include "http/hook_route.hpp"
+#include "http/request_arrival.hpp"
+#include "http/request_head.hpp"
 
 namespace deployhook {
 namespace {
 
 constexpr std::size_t READ_CHUNK = 64 * 1024;
+
+// What becomes of a connection once its request is answered.
+enum class Ending {
+  Drain,  // read the request's input to its end; keep the connection when the proxy does
+  Close,  // close it now: its input is refused (a body too large, say) or timed out
+};
 // A kept connection idle this long is closed. nginx's own upstream keepalive_timeout (shipped:
 // 10 s) is shorter, so nginx closes first and never sends on a connection the worker is closing.
 constexpr std::chrono::milliseconds KEEP_IDLE{60'000};
 // How often idle kept connections are looked for, at most.
 constexpr std::chrono::milliseconds SWEEP_EVERY{1000};
+// The most input looked at to decide that a request is whole: far below what a socket holds,
+// so a larger request is handed to a thread while its sender is still free to send the rest.
+constexpr std::size_t PEEK_WINDOW = 32 * 1024;
 // Unread request body a kept connection may skip to reach the next request.
 constexpr std::size_t DRAIN_LIMIT = 1 << 20;
 // libfcgi closes a connection with select(), which cannot watch a descriptor at or above
@@ -40,6 +52,8 @@ constexpr int ACCEPT_BATCH = 64;
 constexpr std::uint64_t LISTEN_TOKEN = 1;
 constexpr std::uint64_t WAKE_TOKEN = 2;
 static_assert(WAKE_TOKEN < IdleConnections::FIRST_TOKEN);
+
+std::chrono::steady_clock::duration BodyTimeout(const Config& config) { return config.body_timeout; }
 
 std::int64_t Ticks(std::chrono::steady_clock::time_point at) { return at.time_since_epoch().count(); }
 
@@ -100,43 +114,78 @@ std::string ReadBody(FCGX_Stream* in, std::uint64_t length) {
   return body;
 }
 
-// Returns the read side's answer when the request is one for it.
-// Every delivery passes here: only its path is looked at unless it lies below the hook path.
-std::optional<Response> AnswerRead(FCGX_Request& request, const Handler& handler, ReadSide& read_side) {
-  ReadRequest read;
-  std::optional<std::string_view> uri = Param("REQUEST_URI", request.envp);
-  read.path = uri ? *uri : Param("DOCUMENT_URI", request.envp).value_or("");
-  if (!PathBelow(read.path, handler.Configuration().hook_path)) return std::nullopt;
-  read.method = Param("REQUEST_METHOD", request.envp).value_or("");
-  read.accept = Param("HTTP_ACCEPT", request.envp).value_or("");
-  read.authorization = Param("HTTP_AUTHORIZATION", request.envp);
-  return read_side.Answer(handler.Configuration(), read);
+void Put(FCGX_Request& request, const Response& response) {
+  std::string text = FormatCgiResponse(response);
+  FCGX_PutStr(text.data(), static_cast<int>(text.size()), request.out);
 }
 
-void Answer(FCGX_Request& request, Handler& handler, ReadSide& read_side) {
-  if (std::optional<Response> read = AnswerRead(request, handler, read_side)) {
-    std::string text = FormatCgiResponse(*read);
-    FCGX_PutStr(text.data(), static_cast<int>(text.size()), request.out);
-    return;
+// Returns true when the request announces a body (a CONTENT_LENGTH above 0).
+bool AnnouncesBody(const RequestHead& head) {
+  return head.content_length && ParseContentLength(*head.content_length).value_or(0) > 0;
+}
+
+// Answers one request; returns what becomes of its connection. Every delivery passes here:
+// only its path is looked at unless it lies below the hook path.
+Ending Answer(FCGX_Request& request, Handler& handler, ReadSide& read_side,
+              const ReadWatchdog::Watch& watch) {
+  std::string_view method = Param("REQUEST_METHOD", request.envp).value_or("");
+  std::optional<std::string_view> uri = Param("REQUEST_URI", request.envp);
+  std::string_view path = uri ? *uri : Param("DOCUMENT_URI", request.envp).value_or("");
+  HookRoute route = RouteRequest(method, path, handler.Configuration().hook_path);
+  if (route.kind == HookRouteKind::Read) {
+    ReadRequest read{.method = method, .path = path,
+                     .accept = Param("HTTP_ACCEPT", request.envp).value_or(""),
+                     .authorization = Param("HTTP_AUTHORIZATION", request.envp)};
+    if (std::optional<Response> answer = read_side.Answer(handler.Configuration(), read)) {
+      Put(request, *answer);
+      return Ending::Drain;
+    }
   }
   RequestHead head;
-  head.method = Param("REQUEST_METHOD", request.envp).value_or("");
+  head.method = method;
   head.content_length = Param("CONTENT_LENGTH", request.envp);
   head.content_type = Param("CONTENT_TYPE", request.envp).value_or("");
+  if (route.kind == HookRouteKind::TargetDelivery) head.target = route.target;
   std::array<std::string, HEADER_COUNT> joined;  // only a repeated header is copied
   ReadForgeHeaders(request.envp, head.headers, joined);
 
   Response response;
+  Ending ending = Ending::Drain;
   try {
     HeadCheck check = handler.CheckHead(head);
-    response = check.rejection ? MakeResponse(*check.rejection)
-                               : handler.HandleBody(head, check, ReadBody(request.in, check.length));
+    if (check.rejection) {
+      response = MakeResponse(*check.rejection);
+      // Answered at once; a body announced is not waited for, unless the proxy keeps the
+      // connection (nginx, which has sent the whole body already): the rest of this request is
+      // then read past, so that the proxy's next request on it is not taken for this body.
+      if (AnnouncesBody(head) && request.keepConnection == 0) ending = Ending::Close;
+    } else {
+      std::string body = ReadBody(request.in, check.length);
+      if (body.size() < check.length && watch.Expired()) {
+        response = handler.TimedOut(head, check, body.size());
+        ending = Ending::Close;
+      } else {
+        response = handler.HandleBody(head, check, body);
+      }
+    }
   } catch (const std::exception& e) {
     response = handler.Fail(head, e.what());  // reading the body failed (out of memory, say)
   }
   if (response.outcome) read_side.Count(*response.outcome);
-  std::string text = FormatCgiResponse(response);
-  FCGX_PutStr(text.data(), static_cast<int>(text.size()), request.out);
+  Put(request, response);
+  return ending;
+}
+
+// Ends the response on the connection (libfcgi writes the end-of-request record once both of
+// its output streams are closed) and hands the connection back: libfcgi must not close it, as
+// its close waits for the peer to stop sending.
+int EndResponse(FCGX_Request& request) {
+  FCGX_FClose(request.err);
+  FCGX_FClose(request.out);
+  int fd = request.ipcFd;
+  request.ipcFd = -1;
+  FCGX_Finish_r(&request);
+  return fd;
 }
 
 // Reads the request's input to its end (the empty record that closes it, and any body a
@@ -145,6 +194,7 @@ void Answer(FCGX_Request& request, Handler& handler, ReadSide& read_side) {
 // records for a protocol error and close the connection on the request nginx just sent (a 502).
 // On any connection, nothing unread is left for a close to turn into a reset.
 bool DrainInput(FCGX_Request& request) {
+  if (request.in == nullptr) return false;
   char buffer[16384];
   std::size_t drained = 0;
   while (drained <= DRAIN_LIMIT) {
@@ -163,7 +213,11 @@ FcgiServer::FcgiServer(int listen_fd, int threads, HandlerSlot& handlers, ReadSi
       read_side_(read_side),
       keep_idle_(MillisecondsFromEnvironment("DEPLOYHOOK_TEST_KEEP_IDLE_MS", KEEP_IDLE)),
       epoll_(::epoll_create1(EPOLL_CLOEXEC)),
-      wake_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+      wake_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
+      arrivals_([this](int fd) { return ReadyNow(fd); },
+                [this](int fd, bool known, std::chrono::steady_clock::time_point first_seen) {
+                  HandOver(fd, known, first_seen);
+                }) {
   if (!epoll_ || !wake_) throw std::system_error(errno, std::generic_category(), "epoll");
   // FCGX_Init installs handlers for SIGUSR1 (shut down after the current request) and SIGPIPE
   // where none was set; put back what was there before.
@@ -209,8 +263,11 @@ void FcgiServer::Serve() {
     try {
       if (event.data.u64 == LISTEN_TOKEN) {
         AcceptPending(request);
-      } else if (int fd = idle_.Take(event.data.u64); fd >= 0) {
-        ServeRequest(request, fd, true);
+      } else {
+        std::optional<std::chrono::steady_clock::time_point> first_seen = TakeHandedOver(event.data.u64);
+        if (int fd = idle_.Take(event.data.u64); fd >= 0) {
+          Dispatch(request, fd, true, first_seen.value_or(std::chrono::steady_clock::now()));
+        }
       }
     } catch (const std::exception&) {
       // Out of memory for one connection's watch: it is closed, or left to the proxy's timeout.
@@ -260,22 +317,105 @@ void FcgiServer::AcceptPending(FCGX_Request& request) {
   // now (a readiness event would wake another thread for it); else it waits like the others.
   char first = 0;
   if (::recv(last, &first, 1, MSG_PEEK | MSG_DONTWAIT) > 0) {
-    ServeRequest(request, last, false);
+    Dispatch(request, last, false, std::chrono::steady_clock::now());
   } else {
     Park(last, false);
   }
 }
 
-void FcgiServer::ServeRequest(FCGX_Request& request, int fd, bool known) {
+void FcgiServer::Dispatch(FCGX_Request& request, int fd, bool known,
+                          std::chrono::steady_clock::time_point first_seen) {
+  auto deadline = first_seen + BodyTimeout(handlers_.Current()->Configuration());
+  if (std::chrono::steady_clock::now() < deadline && !ReadyNow(fd)) {
+    try {
+      arrivals_.Add(fd, known, first_seen, deadline);
+      return;
+    } catch (const std::system_error&) {
+      // Out of memory for the watch: serve it now, as before there was a wait.
+    }
+  }
+  ServeRequest(request, fd, known, deadline);
+}
+
+bool FcgiServer::ReadyNow(int fd) const {
+  thread_local std::array<std::uint8_t, PEEK_WINDOW> window;
+  ssize_t got = ::recv(fd, window.data(), window.size(), MSG_PEEK | MSG_DONTWAIT);
+  if (got < 0) return errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
+  if (got == 0 || static_cast<std::size_t>(got) == window.size()) return true;
+  ArrivalScan scan = ScanRequest(std::span(window).first(static_cast<std::size_t>(got)));
+  if (scan.arrival != Arrival::Partial) return true;
+  if (!scan.params) return false;
+  // The head is whole and the body is not: a head refused now is answered without the body.
+  try {
+    const CgiParams& params = *scan.params;
+    std::shared_ptr<Handler> handler = handlers_.Current();
+    std::string_view method = FindParam(params, "REQUEST_METHOD").value_or("");
+    std::optional<std::string_view> uri = FindParam(params, "REQUEST_URI");
+    std::string_view path = uri ? *uri : FindParam(params, "DOCUMENT_URI").value_or("");
+    HookRoute route = RouteRequest(method, path, handler->Configuration().hook_path);
+    if (route.kind == HookRouteKind::Read) return true;
+    RequestHead head;
+    head.method = method;
+    head.content_length = FindParam(params, "CONTENT_LENGTH");
+    head.content_type = FindParam(params, "CONTENT_TYPE").value_or("");
+    if (route.kind == HookRouteKind::TargetDelivery) head.target = route.target;
+    for (std::size_t i = 0; i < FORGE_HEADERS.size(); ++i) {
+      head.headers.values[i] = FindParam(params, FORGE_HEADERS[i]);
+    }
+    return handler->RefusesHead(head);
+  } catch (const std::exception&) {
+    return true;  // out of memory: let a thread answer it
+  }
+}
+
+void FcgiServer::HandOver(int fd, bool known, std::chrono::steady_clock::time_point first_seen) {
+  std::uint64_t token = idle_.Park(fd, std::chrono::steady_clock::now() + keep_idle_);
+  {
+    std::lock_guard lock(handed_mutex_);
+    handed_[token] = first_seen;
+  }
+  // Its input is there (or its peer gone): the watch fires at once and a free thread takes it.
+  try {
+    Watch(epoll_.get(), known ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd,
+          EPOLLIN | EPOLLRDHUP | EPOLLONESHOT, token);
+  } catch (const std::system_error&) {
+    TakeHandedOver(token);
+    if (idle_.Take(token) == fd) ::close(fd);
+  }
+}
+
+std::optional<std::chrono::steady_clock::time_point> FcgiServer::TakeHandedOver(std::uint64_t token) {
+  std::lock_guard lock(handed_mutex_);
+  auto it = handed_.find(token);
+  if (it == handed_.end()) return std::nullopt;
+  auto first_seen = it->second;
+  handed_.erase(it);
+  return first_seen;
+}
+
+void FcgiServer::ServeRequest(FCGX_Request& request, int fd, bool known,
+                              std::chrono::steady_clock::time_point deadline) {
+  std::shared_ptr<Handler> handler = handlers_.Current();
+  // From here until the connection is parked or closed, this thread reads it until `deadline`
+  // at most: past that, the watchdog ends the reading and the request is answered 408.
+  ReadWatchdog::Watch watch(watchdog_, fd, deadline);
   request.ipcFd = fd;
   request.keepConnection = 1;  // so that FCGX_Accept_r does not close what it has not read
   if (FCGX_Accept_r(&request) != 0) return;  // libfcgi closed it: the peer went, or not FastCGI
+  Ending ending = Ending::Drain;
   try {
-    std::shared_ptr<Handler> handler = handlers_.Current();
-    Answer(request, *handler, read_side_);
+    ending = Answer(request, *handler, read_side_, watch);
   } catch (...) {
-    std::string text = FormatCgiResponse(MakeResponse(Outcome::Error));
-    FCGX_PutStr(text.data(), static_cast<int>(text.size()), request.out);
+    Put(request, MakeResponse(Outcome::Error));
+  }
+  if (ending == Ending::Close) {
+    int own = EndResponse(request);
+    watch.Finish();
+    // The answer is complete: the peer may read it now. What it still sends is thrown away
+    // without a thread until it stops (or the deadline), then the connection is closed.
+    ::shutdown(own, SHUT_WR);
+    arrivals_.Discard(own, deadline);
+    return;
   }
   bool read_all = DrainInput(request);
   bool keep = request.keepConnection != 0 && read_all;
@@ -283,6 +423,7 @@ void FcgiServer::ServeRequest(FCGX_Request& request, int fd, bool known) {
   // input left unread) waits for the proxy to hang up first, holding the thread meanwhile.
   request.keepConnection = read_all ? 1 : 0;
   FCGX_Finish_r(&request);  // writes the end of the response; closes only after an error
+  watch.Finish();
   if (request.ipcFd < 0) return;
   request.ipcFd = -1;  // fd is still open: this thread decides what becomes of it
   if (keep) {
@@ -328,6 +469,7 @@ bool FcgiServer::Stop(std::chrono::milliseconds grace) noexcept {
   }
   threads_.clear();
   if (all_done) {
+    for (int fd : arrivals_.Stop()) ::close(fd);
     for (int fd : idle_.TakeAll()) ::close(fd);
   }
   return all_done;

@@ -6,15 +6,25 @@
 // `fastcgi_keep_conn on`) between two requests is held by no thread, so however many the proxy
 // keeps, a new connection or the next request on any of them is taken by the first free thread.
 // libfcgi still reads and writes every request; only accepting is done here.
+//
+// A request whose input has begun to arrive but is not whole waits in an ArrivalWait, held by no
+// thread either, until it is whole or body_timeout passes. A thread reads one request until
+// body_timeout after it was first seen at most (a watchdog ends the reading past that, and the
+// request is answered 408); a request refused before its body is answered at once and its
+// connection closed, without waiting for the body.
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
+#include <unordered_map>
 #include <thread>
 #include <vector>
 
 #include "http/handler_slot.hpp"
 #include "http/idle_connections.hpp"
 #include "read/read_side.hpp"
+#include "app/arrival_wait.hpp"
+#include "app/read_watchdog.hpp"
 #include "util/unique_fd.hpp"
 
 struct FCGX_Request;
@@ -41,9 +51,22 @@ class FcgiServer {
   void Serve();
   // Accepts the connections waiting; serves the last one's request when it is there already.
   void AcceptPending(FCGX_Request& request);
-  // Serves the request waiting on `fd` (`known`: fd is in the epoll set), then parks fd when
+  // Serves the request on `fd` when it has arrived whole (or must be answered now), else leaves
+  // it to arrivals_ (`known`: fd is in the epoll set; `first_seen`: when its request began).
+  void Dispatch(FCGX_Request& request, int fd, bool known,
+                std::chrono::steady_clock::time_point first_seen);
+  // Serves the request waiting on `fd`, reading it until `deadline` at most, then parks fd when
   // the proxy keeps it.
-  void ServeRequest(FCGX_Request& request, int fd, bool known);
+  void ServeRequest(FCGX_Request& request, int fd, bool known,
+                    std::chrono::steady_clock::time_point deadline);
+  // Returns true when a thread should take the connection on `fd` now: its request is whole,
+  // or its head is refused (answered without the body), or it fills PEEK_WINDOW, or it is not
+  // a request, or the peer closed. Looks without reading.
+  bool ReadyNow(int fd) const;
+  // Gives a connection whose request has arrived (or is due) back to the request threads.
+  void HandOver(int fd, bool known, std::chrono::steady_clock::time_point first_seen);
+  // Returns when the request of a connection handed over under `token` was first seen, if it was.
+  std::optional<std::chrono::steady_clock::time_point> TakeHandedOver(std::uint64_t token);
   // Waits for `fd`'s next request in the epoll set (`known`: it is in the set already).
   void Park(int fd, bool known);
   void CloseIdle();
@@ -55,6 +78,10 @@ class FcgiServer {
   UniqueFd epoll_;
   UniqueFd wake_;  // an eventfd: readable once the server stops
   IdleConnections idle_;
+  ReadWatchdog watchdog_;
+  std::mutex handed_mutex_;
+  std::unordered_map<std::uint64_t, std::chrono::steady_clock::time_point> handed_;  // by token
+  ArrivalWait arrivals_;  // after what HandOver uses: destroyed before it
   std::atomic<std::int64_t> next_sweep_{0};  // steady_clock ticks
   std::vector<std::thread> threads_;
   std::atomic<int> running_{0};

@@ -19,9 +19,9 @@ namespace {
 
 using KeyList = std::span<const std::string_view>;
 
-constexpr std::array<std::string_view, 13> GLOBAL_KEYS = {
+constexpr std::array<std::string_view, 14> GLOBAL_KEYS = {
     "listen",    "socket_mode",    "socket_group", "state_dir", "secret_file",
-    "keep_runs", "max_body_bytes", "threads",      "target",
+    "keep_runs", "max_body_bytes", "body_timeout", "threads",   "target",
     "hook_path", "read_token_file", "public_badges", "notify"};
 constexpr std::array<std::string_view, 23> TARGET_KEYS = {
     "name",          "repository",   "branch",       "project_dir",    "services",
@@ -631,6 +631,7 @@ Config LoadConfig(const std::filesystem::path& path, const ConfigEnvironment& en
   constexpr std::int64_t GIB = 1LL << 30;
   config.max_body_bytes =
       static_cast<std::uint64_t>(reader.Integer("max_body_bytes", 1, GIB).value_or(26214400));
+  config.body_timeout = std::chrono::seconds(reader.Integer("body_timeout", 1, 3600).value_or(10));
   config.threads = static_cast<int>(reader.Integer("threads", 1, 256).value_or(4));
   ReadReadSide(config, reader);
   config.keep_runs = static_cast<int>(reader.Integer("keep_runs", 1, 1000000).value_or(500));

@@ -1,6 +1,7 @@
 #pragma once
 // deployhook.toml, loaded once into typed structs.
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -90,6 +91,9 @@ struct Config {
   std::optional<std::filesystem::path> secret_file;
   std::string secret_source;  // "secret_file <path>", "WEBHOOK_SECRET", or "" (per-target only)
   std::uint64_t max_body_bytes = 26214400;
+  // How long a request thread waits for a request's head and body; then 408 and the connection
+  // is closed.
+  std::chrono::seconds body_timeout{10};
   int threads = 4;
   std::string hook_path = "/webhook/deploy";  // GET below it is the read side
   std::optional<std::filesystem::path> read_token_file;

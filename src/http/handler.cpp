@@ -5,6 +5,7 @@
 #include "http/decision.hpp"
 #include "state/durable_file.hpp"
 #include "http/form.hpp"
+#include "util/signature.hpp"
 #include "util/sha256.hpp"
 
 namespace deployhook {
@@ -58,15 +59,73 @@ Handler::Handler(const Config& config, JobSink& sink, DeliveryMemory& memory, co
 }
 
 HeadCheck Handler::CheckHead(const RequestHead& head) const noexcept {
-  HeadCheck check = deployhook::CheckHead(head, config_.max_body_bytes);
+  std::string_view reason;
+  HeadCheck check = JudgeHead(head, reason);
   if (check.rejection) {
-    Outcome outcome = *check.rejection;
     Delivery delivery = ReadDelivery(head.headers);
+    Outcome outcome = *check.rejection;
     log_.Log(LevelFor(outcome), "request",
-             {{"delivery", delivery.id}, {"event", delivery.event}, {"method", head.method},
-              {"decision", OutcomeName(outcome)}});
+             {{"delivery", delivery.id}, {"forge", ForgeName(delivery.forge)},
+              {"event", delivery.event}, {"method", head.method},
+              {"target", head.target.value_or("")}, {"decision", OutcomeName(outcome)},
+              {"reason", reason}});
   }
   return check;
+}
+
+bool Handler::RefusesHead(const RequestHead& head) const noexcept {
+  std::string_view reason;
+  return JudgeHead(head, reason).rejection.has_value();
+}
+
+HeadCheck Handler::JudgeHead(const RequestHead& head, std::string_view& reason) const noexcept {
+  Delivery delivery = ReadDelivery(head.headers);
+  std::optional<std::size_t> target;
+  if (head.target) {
+    auto found = std::find_if(config_.targets.begin(), config_.targets.end(),
+                              [&](const Target& t) { return t.name == *head.target; });
+    if (found != config_.targets.end()) target = static_cast<std::size_t>(found - config_.targets.begin());
+  }
+  HeadCheck check;
+  if (head.target && !target && head.method == "POST") {
+    check.rejection = Outcome::UnknownTarget;
+    reason = "no target of the name the path gives";
+  } else {
+    check = deployhook::CheckHead(head, config_.max_body_bytes);
+    check.target = target;
+  }
+  if (!check.rejection) {
+    // Known before a byte of the body: a proof that no secret could match.
+    std::span<const std::string> secrets = SecretsFor(delivery, check.target);
+    SignatureCheck proof = VerifyProof(delivery, {}, {}).check;  // reads the header, no HMAC
+    if (secrets.empty()) {
+      check.rejection = Outcome::InvalidSignature;
+      reason = check.target ? "the target is of another forge" : "no target of this forge";
+    } else if (proof == SignatureCheck::Missing || proof == SignatureCheck::Malformed) {
+      check.rejection = Outcome::InvalidSignature;
+      reason = SignatureCheckName(proof);
+    }
+  }
+  return check;
+}
+
+std::span<const std::string> Handler::SecretsFor(const Delivery& delivery,
+                                                 std::optional<std::size_t> target) const noexcept {
+  const std::vector<std::string>& secrets = forge_secrets_[static_cast<std::size_t>(delivery.forge)];
+  if (!target) return secrets;
+  if (config_.targets[*target].forge != delivery.forge) return {};
+  return std::span<const std::string>(secrets).subspan(target_secret_[*target], 1);
+}
+
+Response Handler::TimedOut(const RequestHead& head, const HeadCheck& head_check,
+                           std::size_t received) const noexcept {
+  Delivery delivery = ReadDelivery(head.headers);
+  log_.Log(LogLevel::Warning, "request",
+           {{"delivery", delivery.id}, {"forge", ForgeName(delivery.forge)},
+            {"event", delivery.event}, {"decision", OutcomeName(Outcome::RequestTimeout)},
+            {"reason", "body not received within body_timeout (" + std::to_string(received) +
+                           " of " + std::to_string(head_check.length) + " bytes)"}});
+  return MakeResponse(Outcome::RequestTimeout);
 }
 
 Response Handler::HandleBody(const RequestHead& head, const HeadCheck& head_check,
@@ -92,16 +151,19 @@ Response Handler::Handle(const RequestHead& head, const HeadCheck& head_check,
                          std::string_view body) {
   Delivery delivery = ReadDelivery(head.headers);
   std::string_view forge = ForgeName(delivery.forge);
+  std::string secrets_tried;  // logged once the proof was checked: what it cost
   auto reject = [&](Outcome outcome, std::string_view reason) {
     log_.Log(LevelFor(outcome), "request",
              {{"delivery", delivery.id}, {"forge", forge}, {"event", delivery.event},
-              {"decision", OutcomeName(outcome)}, {"reason", reason}});
+              {"target", head.target.value_or("")}, {"decision", OutcomeName(outcome)},
+              {"reason", reason}, {"secrets_tried", secrets_tried}});
     return MakeResponse(outcome);
   };
   if (body.size() < head_check.length) return reject(Outcome::BadRequest, "body shorter than announced");
 
-  const std::vector<std::string>& secrets = forge_secrets_[static_cast<std::size_t>(delivery.forge)];
+  std::span<const std::string> secrets = SecretsFor(delivery, head_check.target);
   SignatureResult signature = VerifyProof(delivery, body, secrets);
+  secrets_tried = std::to_string(signature.tried);
   if (signature.check != SignatureCheck::Valid) {
     return reject(Outcome::InvalidSignature,
                   secrets.empty() ? "no target of this forge" : SignatureCheckName(signature.check));
@@ -121,8 +183,12 @@ Response Handler::Handle(const RequestHead& head, const HeadCheck& head_check,
   const Event& event = parsed.event;
 
   std::vector<bool> verified(config_.targets.size(), false);
-  for (std::size_t i = 0; i < verified.size(); ++i) {
-    verified[i] = config_.targets[i].forge == delivery.forge && signature.matched[target_secret_[i]];
+  if (head_check.target) {
+    verified[*head_check.target] = true;  // its secret alone was offered, and it matched
+  } else {
+    for (std::size_t i = 0; i < verified.size(); ++i) {
+      verified[i] = config_.targets[i].forge == delivery.forge && signature.matched[target_secret_[i]];
+    }
   }
   Decision decision = Decide(event, config_.targets, verified);
 
@@ -130,7 +196,8 @@ Response Handler::Handle(const RequestHead& head, const HeadCheck& head_check,
     log_.Log(LevelFor(outcome), "request",
              {{"delivery", delivery.id}, {"forge", forge}, {"event", delivery.event},
               {"repository", event.repository}, {"ref", RefsOf(event)},
-              {"decision", OutcomeName(outcome)}, {"reason", reason}, {"note", event.note}});
+              {"decision", OutcomeName(outcome)}, {"reason", reason}, {"note", event.note},
+              {"secrets_tried", secrets_tried}});
   };
   switch (decision.verdict) {
     case Verdict::Pong:
@@ -142,11 +209,11 @@ Response Handler::Handle(const RequestHead& head, const HeadCheck& head_check,
     case Verdict::Deploy:
       break;
   }
-  return Queue(delivery, body, event, decision.targets);
+  return Queue(delivery, body, event, decision.targets, secrets_tried);
 }
 
 Response Handler::Queue(const Delivery& from, std::string_view body, const Event& event,
-                        const std::vector<ChosenTarget>& targets) {
+                        const std::vector<ChosenTarget>& targets, std::string_view secrets_tried) {
   std::string delivery(from.id.substr(0, MAX_DELIVERY_BYTES));
   std::vector<std::string> names;
   for (const ChosenTarget& target : targets) names.push_back(config_.targets[target.index].name);
@@ -156,7 +223,7 @@ Response Handler::Queue(const Delivery& from, std::string_view body, const Event
              {{"delivery", delivery}, {"forge", ForgeName(from.forge)}, {"event", from.event},
               {"repository", event.repository}, {"ref", refs},
               {"decision", OutcomeName(outcome)}, {"target", Joined(names)}, {"id", ids},
-              {"reason", reason}, {"note", event.note}});
+              {"reason", reason}, {"note", event.note}, {"secrets_tried", secrets_tried}});
   };
 
   std::string body_sha256 = Sha256Hex(body);

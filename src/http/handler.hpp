@@ -5,6 +5,7 @@
 
 #include <array>
 #include <functional>
+#include <span>
 #include <string_view>
 
 #include "util/clock.hpp"
@@ -27,9 +28,14 @@ class Handler {
   Handler(const Config& config, JobSink& sink, DeliveryMemory& memory, const Logger& log,
           Clock clock = [] { return std::chrono::system_clock::now(); });
 
-  // Returns the head checks' verdict; when it has no rejection, read `length` body bytes and
-  // call HandleBody. A rejection is logged here.
+  // Returns the verdict on what is known before the body: the head checks, the per-target
+  // path's target (404 when there is none of that name), and a proof that is missing, cannot
+  // be read or meets no target of its forge (401). When it has no rejection, read `length`
+  // body bytes and call HandleBody. A rejection is logged here.
   HeadCheck CheckHead(const RequestHead& head) const noexcept;
+
+  // Returns true when CheckHead would refuse `head`; logs nothing.
+  bool RefusesHead(const RequestHead& head) const noexcept;
 
   // Returns the answer for a request whose head passed; `body` holds what could be read, which
   // is shorter than `head_check.length` when the client went away. Never throws: anything
@@ -43,10 +49,20 @@ class Handler {
   // Logs a failure outside HandleBody (reading the body, say) and returns the 500 answer.
   Response Fail(const RequestHead& head, std::string_view reason) const noexcept;
 
+  // Logs a body that did not arrive within body_timeout and returns the 408 answer.
+  Response TimedOut(const RequestHead& head, const HeadCheck& head_check,
+                    std::size_t received) const noexcept;
+
  private:
   Response Handle(const RequestHead& head, const HeadCheck& head_check, std::string_view body);
+  // CheckHead without the log; `reason` says why a refusal was made.
+  HeadCheck JudgeHead(const RequestHead& head, std::string_view& reason) const noexcept;
+  // Returns the secrets a delivery may be proved by: its target's alone on a per-target path
+  // (none when that target is of another forge), else those of every target of its forge.
+  std::span<const std::string> SecretsFor(const Delivery& delivery,
+                                          std::optional<std::size_t> target) const noexcept;
   Response Queue(const Delivery& delivery, std::string_view body, const Event& event,
-                 const std::vector<ChosenTarget>& targets);
+                 const std::vector<ChosenTarget>& targets, std::string_view secrets_tried);
 
   const Config& config_;
   // The distinct secrets of each forge's targets: a delivery is verified against its own

@@ -14,6 +14,7 @@ struct HeadCheck {
   std::optional<Outcome> rejection;  // set when the request is answered without its body
   std::uint64_t length = 0;          // the announced body length, when accepted
   BodyFormat format = BodyFormat::Json;
+  std::optional<std::size_t> target;  // the per-target path's target (index into the targets)
 };
 
 // Applies SPEC's first checks in order: POST only, a parsable CONTENT_LENGTH, at most

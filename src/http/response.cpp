@@ -16,6 +16,8 @@ int HttpStatus(Outcome outcome) noexcept {
     case Outcome::Duplicate: return 200;
     case Outcome::Queued: return 202;
     case Outcome::Unavailable: return 503;
+    case Outcome::UnknownTarget: return 404;
+    case Outcome::RequestTimeout: return 408;
     case Outcome::Error: return 500;
   }
   return 500;
@@ -35,6 +37,8 @@ std::string_view OutcomeName(Outcome outcome) noexcept {
     case Outcome::Duplicate: return "duplicate";
     case Outcome::Queued: return "queued";
     case Outcome::Unavailable: return "unavailable";
+    case Outcome::UnknownTarget: return "unknown_target";
+    case Outcome::RequestTimeout: return "request_timeout";
     case Outcome::Error: return "error";
   }
   return "error";

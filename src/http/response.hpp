@@ -24,7 +24,9 @@ enum class Outcome {
   Duplicate,
   Queued,
   Unavailable,
-  Error,
+  UnknownTarget,   // POST <hook_path>/<name> with no target of that name
+  RequestTimeout,  // the body did not arrive within body_timeout
+  Error,           // last: it counts the outcomes
 };
 
 struct Response {

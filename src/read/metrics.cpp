@@ -9,7 +9,8 @@ constexpr Outcome OUTCOMES[] = {
     Outcome::MethodNotAllowed, Outcome::LengthRequired, Outcome::TooLarge,
     Outcome::UnsupportedMediaType, Outcome::BadRequest, Outcome::InvalidSignature,
     Outcome::BadPayload, Outcome::Pong, Outcome::Ignored, Outcome::Duplicate,
-    Outcome::Queued, Outcome::Unavailable, Outcome::Error};
+    Outcome::Queued, Outcome::Unavailable, Outcome::UnknownTarget, Outcome::RequestTimeout,
+    Outcome::Error};
 static_assert(std::size(OUTCOMES) == OUTCOME_COUNT);
 
 std::string Label(std::string_view value) {

@@ -19,8 +19,4 @@ struct ReadRoute {
 // target names are checked against their character sets, so nothing else reaches a file name.
 std::optional<ReadRoute> ParseReadRoute(std::string_view below);
 
-// Returns the request path (REQUEST_URI without its query string, else DOCUMENT_URI) relative
-// to `hook_path` when it lies strictly below it ("/..."); nothing otherwise.
-std::optional<std::string_view> PathBelow(std::string_view request_path, std::string_view hook_path);
-
 }  // namespace deployhook

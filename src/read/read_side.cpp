@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "http/hook_route.hpp"
 #include "read/badge.hpp"
 #include "state/file_lock.hpp"
 #include "state/file_tail.hpp"

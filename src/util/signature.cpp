@@ -30,19 +30,22 @@ bool SameDigest(const Digest& a, const Digest& b) noexcept {
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-// Returns a result for a proof that could be read, with matched[i] = `match(i)` for every
-// secret (all of them tried, whatever matched first).
+// Returns a result for a proof that could be read: the first secret for which `match` is true
+// is marked, and none after it is tried. Which secret matched may show in the timing; that
+// tells nothing to a sender who does not hold one, and one who does knows it already.
 template <typename Match>
-SignatureResult MatchEvery(std::span<const std::string> secrets, Match match) {
+SignatureResult MatchFirst(std::span<const std::string> secrets, Match match) {
   SignatureResult result;
   result.matched.assign(secrets.size(), false);
-  bool any = false;
+  result.check = SignatureCheck::Mismatch;
   for (std::size_t i = 0; i < secrets.size(); ++i) {
-    bool matched = match(secrets[i]);
-    result.matched[i] = matched;
-    any = any || matched;
+    ++result.tried;
+    if (match(secrets[i])) {
+      result.matched[i] = true;
+      result.check = SignatureCheck::Valid;
+      break;
+    }
   }
-  result.check = any ? SignatureCheck::Valid : SignatureCheck::Mismatch;
   return result;
 }
 
@@ -114,7 +117,7 @@ SignatureResult VerifySignature(std::optional<std::string_view> header, std::str
   std::optional<Digest> claimed =
       format == DigestFormat::Prefixed ? ParseSignatureHeader(*header) : ParseHexDigest(*header);
   if (!claimed) return Unread(secrets, SignatureCheck::Malformed);
-  return MatchEvery(secrets, [&](const std::string& secret) {
+  return MatchFirst(secrets, [&](const std::string& secret) {
     return SameDigest(HmacSha256(secret, body), *claimed);
   });
 }
@@ -124,7 +127,7 @@ SignatureResult VerifyToken(std::optional<std::string_view> token,
   if (!token) return Unread(secrets, SignatureCheck::Missing);
   if (token->empty()) return Unread(secrets, SignatureCheck::Malformed);
   Digest claimed = Sha256Digest(*token);
-  return MatchEvery(secrets, [&](const std::string& secret) {
+  return MatchFirst(secrets, [&](const std::string& secret) {
     return SameDigest(Sha256Digest(secret), claimed);
   });
 }

@@ -38,7 +38,11 @@ VIOLATIONS = {
     "size": (dict(content_length=SHARED_MAX_BODY + 1, **_UNSIGNED_TEXT), 413, "too_large"),
     "type": (dict(content_length=len(fixture(PUSH)) + 1, **_UNSIGNED_TEXT),
              415, "unsupported_media_type"),
-    "short": (dict(content_length=len(fixture(PUSH)) + 1, signature=False), 400, "bad_request"),
+    # A missing proof is known before the body: refused without waiting for it.
+    "proof": (dict(content_length=len(fixture(PUSH)) + 1, signature=False), 401,
+              "invalid_signature"),
+    "short": (dict(content_length=len(fixture(PUSH)) + 1, signature=sign(b"other")), 400,
+              "bad_request"),
     "signature": (dict(body=b"not json", signature=sign(b"other")), 401, "invalid_signature"),
     "payload": (dict(body=b"not json"), 400, "bad_payload"),
 }

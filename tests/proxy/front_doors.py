@@ -238,7 +238,8 @@ class Caddy(FrontDoor):
     """
 
     name = "caddy"
-    GLOBAL_OPTIONS = "{\n\tadmin off\n\tauto_https disable_redirects\n}\n\n"
+    # Added to the shipped global options block.
+    GLOBAL_OPTIONS = "{\n\tadmin off\n\tauto_https disable_redirects\n"
 
     def write_config(self):
         """Write the Caddyfile; return its path."""
@@ -249,7 +250,8 @@ class Caddy(FrontDoor):
                 f"\ttls {self.tls.cert} {self.tls.key}\n")
         path = self.directory / "Caddyfile"
         shipped = replace_socket(shipped, f"unix/{SHIPPED_SOCKET} {{", f"unix/{self.socket_path} {{")
-        path.write_text(self.GLOBAL_OPTIONS + substitute(shipped, {"webhooks.example.com {\n": site}))
+        path.write_text(substitute(shipped, {"webhooks.example.com {\n": site,
+                                             "\n{\n": "\n" + self.GLOBAL_OPTIONS}))
         return path
 
     def command(self):
