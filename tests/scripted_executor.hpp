@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "deployment.hpp"
+#include "deploy/deployment.hpp"
 
 namespace deployhook::testing {
 

@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "backoff.hpp"
+#include "util/backoff.hpp"
 
 namespace deployhook {
 

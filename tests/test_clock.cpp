@@ -4,7 +4,7 @@
 
 #include <set>
 
-#include "clock.hpp"
+#include "util/clock.hpp"
 
 namespace deployhook {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <array>
 
-#include "closest_name.hpp"
+#include "util/closest_name.hpp"
 
 namespace deployhook {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "coalesce.hpp"
+#include "deploy/coalesce.hpp"
 
 namespace deployhook {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "command_line.hpp"
+#include "app/command_line.hpp"
 
 namespace deployhook {
 namespace {

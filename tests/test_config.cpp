@@ -3,7 +3,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "config.hpp"
+#include "config/config.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

@@ -2,7 +2,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "container_state.hpp"
+#include "deploy/container_state.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

@@ -2,7 +2,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "decision.hpp"
+#include "http/decision.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

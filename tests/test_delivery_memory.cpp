@@ -4,9 +4,9 @@
 
 #include <filesystem>
 
-#include "delivery_memory.hpp"
-#include "durable_file.hpp"
-#include "sha256.hpp"
+#include "state/delivery_memory.hpp"
+#include "state/durable_file.hpp"
+#include "util/sha256.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

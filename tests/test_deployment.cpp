@@ -10,9 +10,9 @@
 #include <iterator>
 #include <map>
 
-#include "deployment.hpp"
-#include "durable_file.hpp"
-#include "image_state.hpp"
+#include "deploy/deployment.hpp"
+#include "state/durable_file.hpp"
+#include "deploy/image_state.hpp"
 #include "scripted_executor.hpp"
 #include "unit_support.hpp"
 

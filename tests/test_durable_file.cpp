@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "durable_file.hpp"
+#include "state/durable_file.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

@@ -3,7 +3,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "engine_state.hpp"
+#include "deploy/engine_state.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

@@ -2,10 +2,10 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "durable_file.hpp"
-#include "file_lock.hpp"
+#include "state/durable_file.hpp"
+#include "state/file_lock.hpp"
 #include "unit_support.hpp"
-#include "worker_presence.hpp"
+#include "state/worker_presence.hpp"
 
 namespace deployhook {
 

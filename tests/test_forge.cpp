@@ -7,7 +7,7 @@
 
 #include <ostream>
 
-#include "forge.hpp"
+#include "forge/forge.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

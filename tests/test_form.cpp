@@ -2,7 +2,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "form.hpp"
+#include "http/form.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

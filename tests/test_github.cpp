@@ -3,7 +3,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "github.hpp"
+#include "forge/github.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

@@ -8,8 +8,8 @@
 
 #include <ostream>
 
-#include "delivery_memory.hpp"
-#include "sha256.hpp"
+#include "state/delivery_memory.hpp"
+#include "util/sha256.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

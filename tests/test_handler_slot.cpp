@@ -3,7 +3,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "handler_slot.hpp"
+#include "http/handler_slot.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

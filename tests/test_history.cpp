@@ -9,8 +9,8 @@
 #include <csignal>
 #include <fstream>
 
-#include "durable_file.hpp"
-#include "history.hpp"
+#include "state/durable_file.hpp"
+#include "state/history.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

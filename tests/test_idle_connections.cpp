@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "idle_connections.hpp"
+#include "http/idle_connections.hpp"
 
 namespace deployhook {
 

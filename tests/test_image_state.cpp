@@ -2,7 +2,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "image_state.hpp"
+#include "deploy/image_state.hpp"
 
 namespace deployhook {
 namespace {

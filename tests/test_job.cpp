@@ -2,7 +2,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "job.hpp"
+#include "state/job.hpp"
 
 namespace deployhook {
 

@@ -7,8 +7,8 @@
 
 #include <filesystem>
 
-#include "durable_file.hpp"
-#include "job_queue.hpp"
+#include "state/durable_file.hpp"
+#include "state/job_queue.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

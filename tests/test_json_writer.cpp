@@ -6,7 +6,7 @@
 
 #include <random>
 
-#include "json_writer.hpp"
+#include "util/json_writer.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

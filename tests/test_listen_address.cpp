@@ -2,7 +2,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "listen_address.hpp"
+#include "config/listen_address.hpp"
 
 namespace deployhook {
 

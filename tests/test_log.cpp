@@ -5,7 +5,7 @@
 
 #include <stdexcept>
 
-#include "log.hpp"
+#include "util/log.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

@@ -2,9 +2,9 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "durable_file.hpp"
-#include "history.hpp"
-#include "log_retention.hpp"
+#include "state/durable_file.hpp"
+#include "state/history.hpp"
+#include "state/log_retention.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

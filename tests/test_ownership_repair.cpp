@@ -5,7 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ownership_repair.hpp"
+#include "state/ownership_repair.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

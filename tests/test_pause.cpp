@@ -2,7 +2,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "pause.hpp"
+#include "state/pause.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

@@ -8,9 +8,9 @@
 #include <ostream>
 #include <set>
 
-#include "decision.hpp"
-#include "github.hpp"
-#include "payload.hpp"
+#include "http/decision.hpp"
+#include "forge/github.hpp"
+#include "forge/payload.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

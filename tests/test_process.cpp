@@ -9,7 +9,7 @@
 
 #include <atomic>
 
-#include "process.hpp"
+#include "deploy/process.hpp"
 
 namespace deployhook {
 namespace {

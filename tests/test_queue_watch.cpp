@@ -5,7 +5,7 @@
 
 #include <fstream>
 
-#include "queue_watch.hpp"
+#include "deploy/queue_watch.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

@@ -7,13 +7,13 @@
 
 #include <fstream>
 
-#include "badge.hpp"
-#include "clock.hpp"
-#include "history_index.hpp"
-#include "html_escape.hpp"
-#include "metrics.hpp"
-#include "page.hpp"
-#include "status_view.hpp"
+#include "read/badge.hpp"
+#include "util/clock.hpp"
+#include "read/history_index.hpp"
+#include "util/html_escape.hpp"
+#include "read/metrics.hpp"
+#include "read/page.hpp"
+#include "read/status_view.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

@@ -2,8 +2,8 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "read_access.hpp"
-#include "read_route.hpp"
+#include "read/read_access.hpp"
+#include "read/read_route.hpp"
 
 namespace deployhook {
 

@@ -2,7 +2,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "request_head.hpp"
+#include "http/request_head.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

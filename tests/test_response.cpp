@@ -4,7 +4,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "response.hpp"
+#include "http/response.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

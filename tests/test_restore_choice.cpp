@@ -2,7 +2,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "restore_choice.hpp"
+#include "deploy/restore_choice.hpp"
 
 namespace deployhook {
 namespace {

@@ -2,8 +2,8 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "durable_file.hpp"
-#include "run_log.hpp"
+#include "state/durable_file.hpp"
+#include "deploy/run_log.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

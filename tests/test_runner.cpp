@@ -4,7 +4,7 @@
 
 #include <cstdlib>
 
-#include "runner.hpp"
+#include "deploy/runner.hpp"
 
 namespace deployhook {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "sha256.hpp"
+#include "util/sha256.hpp"
 
 namespace deployhook {
 

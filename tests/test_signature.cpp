@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include "sha256.hpp"
-#include "signature.hpp"
+#include "util/sha256.hpp"
+#include "util/signature.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

@@ -5,7 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "stale_temporaries.hpp"
+#include "state/stale_temporaries.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

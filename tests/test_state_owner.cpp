@@ -5,10 +5,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "durable_file.hpp"
-#include "file_lock.hpp"
-#include "job_queue.hpp"
-#include "state_owner.hpp"
+#include "state/durable_file.hpp"
+#include "state/file_lock.hpp"
+#include "state/job_queue.hpp"
+#include "state/state_owner.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

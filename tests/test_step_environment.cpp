@@ -2,7 +2,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "step_environment.hpp"
+#include "deploy/step_environment.hpp"
 
 namespace deployhook {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "step_plan.hpp"
+#include "deploy/step_plan.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

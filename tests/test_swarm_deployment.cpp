@@ -5,9 +5,9 @@
 
 #include <atomic>
 
-#include "deployment.hpp"
+#include "deploy/deployment.hpp"
 #include "scripted_executor.hpp"
-#include "swarm_plan.hpp"
+#include "deploy/swarm_plan.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {

@@ -2,7 +2,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "swarm_state.hpp"
+#include "deploy/swarm_state.hpp"
 
 namespace deployhook {
 namespace {

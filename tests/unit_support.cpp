@@ -8,8 +8,8 @@
 #include <ostream>
 #include <stdexcept>
 
-#include "durable_file.hpp"
-#include "signature.hpp"
+#include "state/durable_file.hpp"
+#include "util/signature.hpp"
 
 namespace deployhook {
 

@@ -10,15 +10,15 @@
 #include <string_view>
 #include <vector>
 
-#include "config.hpp"
-#include "container_state.hpp"
-#include "decision.hpp"
-#include "delivery_memory.hpp"
-#include "forge.hpp"
-#include "handler.hpp"
-#include "job_queue.hpp"
-#include "log.hpp"
-#include "signature.hpp"
+#include "config/config.hpp"
+#include "deploy/container_state.hpp"
+#include "http/decision.hpp"
+#include "state/delivery_memory.hpp"
+#include "forge/forge.hpp"
+#include "http/handler.hpp"
+#include "state/job_queue.hpp"
+#include "util/log.hpp"
+#include "util/signature.hpp"
 
 namespace deployhook {
 

@@ -3,8 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "commands.hpp"
-#include "compose_command.hpp"
+#include "app/commands.hpp"
+#include "deploy/compose_command.hpp"
 
 namespace deployhook {
 namespace {

@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "clock.hpp"
-#include "commands.hpp"
-#include "durable_file.hpp"
-#include "worker_presence.hpp"
-#include "job_queue.hpp"
+#include "util/clock.hpp"
+#include "app/commands.hpp"
+#include "state/durable_file.hpp"
+#include "state/worker_presence.hpp"
+#include "state/job_queue.hpp"
 
 namespace deployhook {
 

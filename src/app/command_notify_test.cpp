@@ -2,8 +2,8 @@
 
 #include <cstdio>
 
-#include "clock.hpp"
-#include "commands.hpp"
+#include "util/clock.hpp"
+#include "app/commands.hpp"
 #include "notify/format.hpp"
 #include "notify/notify_request.hpp"
 #include "notify/retry_schedule.hpp"

@@ -6,9 +6,9 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "clock.hpp"
-#include "commands.hpp"
-#include "pause.hpp"
+#include "util/clock.hpp"
+#include "app/commands.hpp"
+#include "state/pause.hpp"
 
 namespace deployhook {
 namespace {

@@ -2,12 +2,12 @@
 
 #include <cstdio>
 
-#include "clock.hpp"
-#include "commands.hpp"
-#include "history.hpp"
-#include "job_queue.hpp"
-#include "restore_choice.hpp"
-#include "worker_presence.hpp"
+#include "util/clock.hpp"
+#include "app/commands.hpp"
+#include "state/history.hpp"
+#include "state/job_queue.hpp"
+#include "deploy/restore_choice.hpp"
+#include "state/worker_presence.hpp"
 
 namespace deployhook {
 namespace {

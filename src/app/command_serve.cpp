@@ -8,23 +8,23 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "commands.hpp"
-#include "history.hpp"
+#include "app/commands.hpp"
+#include "state/history.hpp"
 #include "version.hpp"
-#include "delivery_memory.hpp"
-#include "durable_file.hpp"
-#include "fcgi_server.hpp"
-#include "handler_slot.hpp"
-#include "job_queue.hpp"
-#include "listen_address.hpp"
-#include "listen_socket.hpp"
-#include "log_retention.hpp"
+#include "state/delivery_memory.hpp"
+#include "state/durable_file.hpp"
+#include "app/fcgi_server.hpp"
+#include "http/handler_slot.hpp"
+#include "state/job_queue.hpp"
+#include "config/listen_address.hpp"
+#include "app/listen_socket.hpp"
+#include "state/log_retention.hpp"
 #include "notify/outbox_sender.hpp"
 #include "notify/run_notifier.hpp"
-#include "ownership_repair.hpp"
-#include "runner.hpp"
-#include "stale_temporaries.hpp"
-#include "worker_presence.hpp"
+#include "state/ownership_repair.hpp"
+#include "deploy/runner.hpp"
+#include "state/stale_temporaries.hpp"
+#include "state/worker_presence.hpp"
 
 namespace deployhook {
 namespace {

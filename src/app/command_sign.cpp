@@ -5,8 +5,8 @@
 #include <iostream>
 #include <iterator>
 
-#include "commands.hpp"
-#include "signature.hpp"
+#include "app/commands.hpp"
+#include "util/signature.hpp"
 
 namespace deployhook {
 

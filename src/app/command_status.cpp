@@ -4,12 +4,12 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "commands.hpp"
-#include "file_lock.hpp"
-#include "history.hpp"
-#include "job_queue.hpp"
-#include "log.hpp"
-#include "pause.hpp"
+#include "app/commands.hpp"
+#include "state/file_lock.hpp"
+#include "state/history.hpp"
+#include "state/job_queue.hpp"
+#include "util/log.hpp"
+#include "state/pause.hpp"
 
 namespace deployhook {
 namespace {

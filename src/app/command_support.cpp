@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "commands.hpp"
+#include "app/commands.hpp"
 
 namespace deployhook {
 

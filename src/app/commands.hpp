@@ -5,9 +5,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "command_line.hpp"
-#include "config.hpp"
-#include "log.hpp"
+#include "app/command_line.hpp"
+#include "config/config.hpp"
+#include "util/log.hpp"
 
 namespace deployhook {
 

@@ -1,4 +1,4 @@
-#include "fcgi_server.hpp"
+#include "app/fcgi_server.hpp"
 
 #include <fcgiapp.h>
 #include <fcntl.h>
@@ -15,7 +15,7 @@
 #include <memory>
 #include <system_error>
 
-#include "environment.hpp"
+#include "util/environment.hpp"
 
 namespace deployhook {
 namespace {

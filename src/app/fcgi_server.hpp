@@ -12,10 +12,10 @@
 #include <thread>
 #include <vector>
 
-#include "handler_slot.hpp"
-#include "idle_connections.hpp"
-#include "read_side.hpp"
-#include "unique_fd.hpp"
+#include "http/handler_slot.hpp"
+#include "http/idle_connections.hpp"
+#include "read/read_side.hpp"
+#include "util/unique_fd.hpp"
 
 struct FCGX_Request;
 

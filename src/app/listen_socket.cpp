@@ -1,4 +1,4 @@
-#include "listen_socket.hpp"
+#include "app/listen_socket.hpp"
 
 #include <grp.h>
 #include <netdb.h>

@@ -4,8 +4,8 @@
 #include <optional>
 #include <string>
 
-#include "listen_address.hpp"
-#include "unique_fd.hpp"
+#include "config/listen_address.hpp"
+#include "util/unique_fd.hpp"
 
 namespace deployhook {
 

@@ -5,8 +5,8 @@
 #include <string_view>
 #include <vector>
 
-#include "command_line.hpp"
-#include "commands.hpp"
+#include "app/command_line.hpp"
+#include "app/commands.hpp"
 #include "version.hpp"
 
 int main(int argc, char** argv) {

@@ -1,4 +1,4 @@
-#include "config.hpp"
+#include "config/config.hpp"
 
 #include <grp.h>
 #include <toml++/toml.h>
@@ -11,8 +11,8 @@
 #include <span>
 #include <sstream>
 
-#include "closest_name.hpp"
-#include "listen_address.hpp"
+#include "util/closest_name.hpp"
+#include "config/listen_address.hpp"
 
 namespace deployhook {
 namespace {

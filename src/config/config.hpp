@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "forge.hpp"
+#include "forge/forge.hpp"
 
 namespace deployhook {
 

@@ -1,4 +1,4 @@
-#include "listen_address.hpp"
+#include "config/listen_address.hpp"
 
 #include <charconv>
 

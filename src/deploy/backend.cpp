@@ -1,7 +1,7 @@
-#include "backend.hpp"
+#include "deploy/backend.hpp"
 
-#include "compose_backend.hpp"
-#include "swarm_backend.hpp"
+#include "deploy/compose_backend.hpp"
+#include "deploy/swarm_backend.hpp"
 
 namespace deployhook {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "step_runner.hpp"
+#include "deploy/step_runner.hpp"
 
 namespace deployhook {
 

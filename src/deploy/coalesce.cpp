@@ -1,4 +1,4 @@
-#include "coalesce.hpp"
+#include "deploy/coalesce.hpp"
 
 #include <algorithm>
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "job.hpp"
+#include "state/job.hpp"
 
 namespace deployhook {
 

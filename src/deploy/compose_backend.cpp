@@ -1,11 +1,11 @@
-#include "compose_backend.hpp"
+#include "deploy/compose_backend.hpp"
 
 #include <algorithm>
 #include <map>
 
-#include "container_state.hpp"
-#include "engine_state.hpp"
-#include "image_state.hpp"
+#include "deploy/container_state.hpp"
+#include "deploy/engine_state.hpp"
+#include "deploy/image_state.hpp"
 
 namespace deployhook {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include "backend.hpp"
+#include "deploy/backend.hpp"
 
 namespace deployhook {
 

@@ -1,11 +1,11 @@
-#include "compose_command.hpp"
+#include "deploy/compose_command.hpp"
 
 #include <charconv>
 #include <cstdlib>
 #include <optional>
 
-#include "process.hpp"
-#include "step_environment.hpp"
+#include "deploy/process.hpp"
+#include "deploy/step_environment.hpp"
 
 namespace deployhook {
 namespace {

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "job.hpp"
+#include "state/job.hpp"
 
 namespace deployhook {
 

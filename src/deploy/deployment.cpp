@@ -1,10 +1,10 @@
-#include "deployment.hpp"
+#include "deploy/deployment.hpp"
 
 #include <algorithm>
 
-#include "backend.hpp"
-#include "image_state.hpp"
-#include "step_runner.hpp"
+#include "deploy/backend.hpp"
+#include "deploy/image_state.hpp"
+#include "deploy/step_runner.hpp"
 
 namespace deployhook {
 namespace {

@@ -12,13 +12,13 @@
 #include <string>
 #include <vector>
 
-#include "config.hpp"
-#include "history.hpp"
-#include "job.hpp"
-#include "log.hpp"
-#include "process.hpp"
-#include "run_log.hpp"
-#include "step_plan.hpp"
+#include "config/config.hpp"
+#include "state/history.hpp"
+#include "state/job.hpp"
+#include "util/log.hpp"
+#include "deploy/process.hpp"
+#include "deploy/run_log.hpp"
+#include "deploy/step_plan.hpp"
 
 namespace deployhook {
 

@@ -1,4 +1,4 @@
-#include "engine_state.hpp"
+#include "deploy/engine_state.hpp"
 
 #include <simdjson.h>
 

@@ -9,9 +9,9 @@
 #include <string_view>
 #include <vector>
 
-#include "container_state.hpp"
-#include "image_state.hpp"
-#include "swarm_state.hpp"
+#include "deploy/container_state.hpp"
+#include "deploy/image_state.hpp"
+#include "deploy/swarm_state.hpp"
 
 namespace deployhook {
 

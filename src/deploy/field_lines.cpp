@@ -1,4 +1,4 @@
-#include "field_lines.hpp"
+#include "deploy/field_lines.hpp"
 
 namespace deployhook {
 

@@ -1,4 +1,4 @@
-#include "image_state.hpp"
+#include "deploy/image_state.hpp"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "process.hpp"
+#include "deploy/process.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -13,7 +13,7 @@
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
 
-#include "unique_fd.hpp"
+#include "util/unique_fd.hpp"
 
 namespace deployhook {
 namespace {

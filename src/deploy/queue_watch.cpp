@@ -1,4 +1,4 @@
-#include "queue_watch.hpp"
+#include "deploy/queue_watch.hpp"
 
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <system_error>
 
-#include "state_owner.hpp"
+#include "state/state_owner.hpp"
 
 namespace deployhook {
 namespace {

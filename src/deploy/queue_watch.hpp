@@ -11,7 +11,7 @@
 #include <set>
 #include <string>
 
-#include "unique_fd.hpp"
+#include "util/unique_fd.hpp"
 
 namespace deployhook {
 

@@ -1,4 +1,4 @@
-#include "restore_choice.hpp"
+#include "deploy/restore_choice.hpp"
 
 #include <algorithm>
 

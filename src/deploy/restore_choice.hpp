@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "history.hpp"
+#include "state/history.hpp"
 
 namespace deployhook {
 

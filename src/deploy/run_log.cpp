@@ -1,4 +1,4 @@
-#include "run_log.hpp"
+#include "deploy/run_log.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -1,7 +1,7 @@
 #pragma once
 // What the runner tells about its runs, for whoever wants to pass it on (notifications).
 
-#include "history.hpp"
+#include "state/history.hpp"
 
 namespace deployhook {
 

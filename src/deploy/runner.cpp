@@ -1,12 +1,12 @@
-#include "runner.hpp"
+#include "deploy/runner.hpp"
 
 #include <malloc.h>
 
-#include "backoff.hpp"
-#include "durable_file.hpp"
-#include "environment.hpp"
-#include "history.hpp"
-#include "log_retention.hpp"
+#include "util/backoff.hpp"
+#include "state/durable_file.hpp"
+#include "util/environment.hpp"
+#include "state/history.hpp"
+#include "state/log_retention.hpp"
 
 namespace deployhook {
 

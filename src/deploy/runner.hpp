@@ -16,15 +16,15 @@
 #include <variant>
 #include <vector>
 
-#include "config.hpp"
-#include "delivery_memory.hpp"
-#include "deployment.hpp"
-#include "file_lock.hpp"
-#include "queue_watch.hpp"
-#include "target_activity.hpp"
-#include "job_queue.hpp"
-#include "log.hpp"
-#include "run_observer.hpp"
+#include "config/config.hpp"
+#include "state/delivery_memory.hpp"
+#include "deploy/deployment.hpp"
+#include "state/file_lock.hpp"
+#include "deploy/queue_watch.hpp"
+#include "deploy/target_activity.hpp"
+#include "state/job_queue.hpp"
+#include "util/log.hpp"
+#include "deploy/run_observer.hpp"
 
 namespace deployhook {
 

@@ -1,15 +1,15 @@
 // One run of a target's queued jobs: gather the burst, take the target's lock, deploy, and hand
 // back the finished run for the runner to record (runner.cpp).
 
-#include "runner.hpp"
+#include "deploy/runner.hpp"
 
 #include <functional>
 
-#include "clock.hpp"
-#include "coalesce.hpp"
-#include "compose_command.hpp"
-#include "pause.hpp"
-#include "step_environment.hpp"
+#include "util/clock.hpp"
+#include "deploy/coalesce.hpp"
+#include "deploy/compose_command.hpp"
+#include "state/pause.hpp"
+#include "deploy/step_environment.hpp"
 
 namespace deployhook {
 namespace {

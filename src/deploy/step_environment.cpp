@@ -1,4 +1,4 @@
-#include "step_environment.hpp"
+#include "deploy/step_environment.hpp"
 
 #include <string_view>
 

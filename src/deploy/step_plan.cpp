@@ -1,4 +1,4 @@
-#include "step_plan.hpp"
+#include "deploy/step_plan.hpp"
 
 namespace deployhook {
 namespace {

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "compose_command.hpp"
-#include "config.hpp"
+#include "deploy/compose_command.hpp"
+#include "config/config.hpp"
 
 namespace deployhook {
 

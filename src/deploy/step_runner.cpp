@@ -1,8 +1,8 @@
-#include "step_runner.hpp"
+#include "deploy/step_runner.hpp"
 
 #include <cstdio>
 
-#include "engine_state.hpp"
+#include "deploy/engine_state.hpp"
 
 namespace deployhook {
 namespace {

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "deployment.hpp"
-#include "image_state.hpp"
+#include "deploy/deployment.hpp"
+#include "deploy/image_state.hpp"
 
 namespace deployhook {
 

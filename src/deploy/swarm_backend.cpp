@@ -1,13 +1,13 @@
-#include "swarm_backend.hpp"
+#include "deploy/swarm_backend.hpp"
 
 #include <algorithm>
 #include <map>
 
-#include "field_lines.hpp"
-#include "engine_state.hpp"
-#include "image_state.hpp"
-#include "swarm_plan.hpp"
-#include "swarm_state.hpp"
+#include "deploy/field_lines.hpp"
+#include "deploy/engine_state.hpp"
+#include "deploy/image_state.hpp"
+#include "deploy/swarm_plan.hpp"
+#include "deploy/swarm_state.hpp"
 
 namespace deployhook {
 namespace {

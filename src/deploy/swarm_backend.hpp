@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "backend.hpp"
+#include "deploy/backend.hpp"
 
 namespace deployhook {
 

@@ -1,4 +1,4 @@
-#include "swarm_plan.hpp"
+#include "deploy/swarm_plan.hpp"
 
 namespace deployhook {
 namespace {

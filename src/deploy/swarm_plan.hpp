@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "step_plan.hpp"
+#include "deploy/step_plan.hpp"
 
 namespace deployhook {
 

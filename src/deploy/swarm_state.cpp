@@ -1,8 +1,8 @@
-#include "swarm_state.hpp"
+#include "deploy/swarm_state.hpp"
 
 #include <algorithm>
 
-#include "field_lines.hpp"
+#include "deploy/field_lines.hpp"
 
 namespace deployhook {
 namespace {

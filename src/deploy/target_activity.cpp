@@ -1,4 +1,4 @@
-#include "target_activity.hpp"
+#include "deploy/target_activity.hpp"
 
 namespace deployhook {
 

@@ -1,6 +1,6 @@
-#include "bitbucket.hpp"
+#include "forge/bitbucket.hpp"
 
-#include "event_reading.hpp"
+#include "forge/event_reading.hpp"
 
 namespace deployhook {
 namespace {

@@ -1,4 +1,4 @@
-#include "event_reading.hpp"
+#include "forge/event_reading.hpp"
 
 namespace deployhook {
 

@@ -3,8 +3,8 @@
 
 #include <string_view>
 
-#include "forge.hpp"
-#include "payload.hpp"
+#include "forge/forge.hpp"
+#include "forge/payload.hpp"
 
 namespace deployhook {
 

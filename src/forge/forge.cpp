@@ -1,10 +1,10 @@
-#include "forge.hpp"
+#include "forge/forge.hpp"
 
-#include "bitbucket.hpp"
-#include "gitea.hpp"
-#include "github.hpp"
-#include "gitlab.hpp"
-#include "sha256.hpp"
+#include "forge/bitbucket.hpp"
+#include "forge/gitea.hpp"
+#include "forge/github.hpp"
+#include "forge/gitlab.hpp"
+#include "util/sha256.hpp"
 
 namespace deployhook {
 namespace {

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "signature.hpp"
+#include "util/signature.hpp"
 
 namespace deployhook {
 

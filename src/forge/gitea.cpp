@@ -1,7 +1,7 @@
-#include "gitea.hpp"
+#include "forge/gitea.hpp"
 
-#include "event_reading.hpp"
-#include "github.hpp"
+#include "forge/event_reading.hpp"
+#include "forge/github.hpp"
 
 namespace deployhook {
 

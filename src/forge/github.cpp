@@ -1,7 +1,7 @@
-#include "github.hpp"
+#include "forge/github.hpp"
 
-#include "event_reading.hpp"
-#include "hex.hpp"
+#include "forge/event_reading.hpp"
+#include "util/hex.hpp"
 
 namespace deployhook {
 namespace {

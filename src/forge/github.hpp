@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "forge.hpp"
+#include "forge/forge.hpp"
 
 namespace deployhook {
 

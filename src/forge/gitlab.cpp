@@ -1,6 +1,6 @@
-#include "gitlab.hpp"
+#include "forge/gitlab.hpp"
 
-#include "event_reading.hpp"
+#include "forge/event_reading.hpp"
 
 namespace deployhook {
 

@@ -1,4 +1,4 @@
-#include "payload.hpp"
+#include "forge/payload.hpp"
 
 namespace deployhook {
 namespace {

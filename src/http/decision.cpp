@@ -1,4 +1,4 @@
-#include "decision.hpp"
+#include "http/decision.hpp"
 
 #include <algorithm>
 #include <cassert>

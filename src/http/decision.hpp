@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "config.hpp"
-#include "forge.hpp"
+#include "config/config.hpp"
+#include "forge/forge.hpp"
 
 namespace deployhook {
 

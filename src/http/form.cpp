@@ -1,6 +1,6 @@
-#include "form.hpp"
+#include "http/form.hpp"
 
-#include "hex.hpp"
+#include "util/hex.hpp"
 
 namespace deployhook {
 

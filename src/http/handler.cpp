@@ -1,11 +1,11 @@
-#include "handler.hpp"
+#include "http/handler.hpp"
 
 #include <algorithm>
 
-#include "decision.hpp"
-#include "durable_file.hpp"
-#include "form.hpp"
-#include "sha256.hpp"
+#include "http/decision.hpp"
+#include "state/durable_file.hpp"
+#include "http/form.hpp"
+#include "util/sha256.hpp"
 
 namespace deployhook {
 namespace {

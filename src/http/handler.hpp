@@ -7,16 +7,16 @@
 #include <functional>
 #include <string_view>
 
-#include "clock.hpp"
-#include "config.hpp"
-#include "decision.hpp"
-#include "delivery_memory.hpp"
-#include "forge.hpp"
-#include "job_queue.hpp"
-#include "log.hpp"
-#include "request.hpp"
-#include "request_head.hpp"
-#include "response.hpp"
+#include "util/clock.hpp"
+#include "config/config.hpp"
+#include "http/decision.hpp"
+#include "state/delivery_memory.hpp"
+#include "forge/forge.hpp"
+#include "state/job_queue.hpp"
+#include "util/log.hpp"
+#include "http/request.hpp"
+#include "http/request_head.hpp"
+#include "http/response.hpp"
 
 namespace deployhook {
 

@@ -1,4 +1,4 @@
-#include "handler_slot.hpp"
+#include "http/handler_slot.hpp"
 
 namespace deployhook {
 

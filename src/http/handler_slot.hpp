@@ -6,11 +6,11 @@
 #include <memory>
 #include <mutex>
 
-#include "config.hpp"
-#include "delivery_memory.hpp"
-#include "handler.hpp"
-#include "job_queue.hpp"
-#include "log.hpp"
+#include "config/config.hpp"
+#include "state/delivery_memory.hpp"
+#include "http/handler.hpp"
+#include "state/job_queue.hpp"
+#include "util/log.hpp"
 
 namespace deployhook {
 

@@ -1,4 +1,4 @@
-#include "idle_connections.hpp"
+#include "http/idle_connections.hpp"
 
 namespace deployhook {
 

@@ -4,7 +4,7 @@
 #include <optional>
 #include <string_view>
 
-#include "forge.hpp"
+#include "forge/forge.hpp"
 
 namespace deployhook {
 

@@ -1,6 +1,6 @@
-#include "request_head.hpp"
+#include "http/request_head.hpp"
 
-#include "decision.hpp"
+#include "http/decision.hpp"
 
 namespace deployhook {
 namespace {

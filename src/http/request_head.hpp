@@ -5,8 +5,8 @@
 #include <optional>
 #include <string_view>
 
-#include "request.hpp"
-#include "response.hpp"
+#include "http/request.hpp"
+#include "http/response.hpp"
 
 namespace deployhook {
 

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "json_writer.hpp"
+#include "util/json_writer.hpp"
 
 namespace deployhook {
 

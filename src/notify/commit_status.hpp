@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "config.hpp"
+#include "config/config.hpp"
 #include "notify/http_client.hpp"
 
 namespace deployhook {

@@ -1,6 +1,6 @@
 #include "notify/format.hpp"
 #include "notify/summary.hpp"
-#include "json_writer.hpp"
+#include "util/json_writer.hpp"
 
 namespace deployhook {
 namespace {

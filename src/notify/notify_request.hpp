@@ -3,7 +3,7 @@
 
 #include <cstdint>
 
-#include "config.hpp"
+#include "config/config.hpp"
 #include "notify/http_client.hpp"
 #include "notify/outbox.hpp"
 

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <system_error>
 
-#include "durable_file.hpp"
-#include "json_reader.hpp"
-#include "json_writer.hpp"
+#include "state/durable_file.hpp"
+#include "util/json_reader.hpp"
+#include "util/json_writer.hpp"
 
 namespace deployhook {
 namespace {

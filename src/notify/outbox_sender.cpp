@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "durable_file.hpp"
-#include "environment.hpp"
-#include "file_lock.hpp"
+#include "state/durable_file.hpp"
+#include "util/environment.hpp"
+#include "state/file_lock.hpp"
 #include "notify/commit_status.hpp"
 #include "notify/notify_request.hpp"
 

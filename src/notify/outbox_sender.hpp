@@ -11,7 +11,7 @@
 #include <mutex>
 #include <thread>
 
-#include "log.hpp"
+#include "util/log.hpp"
 #include "notify/http_client.hpp"
 #include "notify/outbox.hpp"
 #include "notify/retry_schedule.hpp"

@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "history.hpp"
+#include "state/history.hpp"
 
 namespace deployhook {
 

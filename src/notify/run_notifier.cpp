@@ -2,7 +2,7 @@
 
 #include <fstream>
 
-#include "clock.hpp"
+#include "util/clock.hpp"
 #include "notify/commit_status.hpp"
 #include "notify/format.hpp"
 #include "notify/summary.hpp"

@@ -5,11 +5,11 @@
 #include <functional>
 #include <memory>
 
-#include "config.hpp"
-#include "log.hpp"
+#include "config/config.hpp"
+#include "util/log.hpp"
 #include "notify/outbox.hpp"
 #include "notify/run_event.hpp"
-#include "run_observer.hpp"
+#include "deploy/run_observer.hpp"
 
 namespace deployhook {
 

@@ -4,7 +4,7 @@
 
 #include <optional>
 
-#include "signature.hpp"
+#include "util/signature.hpp"
 
 namespace deployhook {
 namespace {

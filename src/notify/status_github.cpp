@@ -1,5 +1,5 @@
 #include "notify/commit_status.hpp"
-#include "json_writer.hpp"
+#include "util/json_writer.hpp"
 
 namespace deployhook {
 namespace {

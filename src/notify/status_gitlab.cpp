@@ -1,6 +1,6 @@
 #include "notify/commit_status.hpp"
-#include "form.hpp"
-#include "json_writer.hpp"
+#include "http/form.hpp"
+#include "util/json_writer.hpp"
 
 namespace deployhook {
 namespace {

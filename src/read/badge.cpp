@@ -1,7 +1,7 @@
-#include "badge.hpp"
+#include "read/badge.hpp"
 
-#include "html_escape.hpp"
-#include "read_model.hpp"
+#include "util/html_escape.hpp"
+#include "read/read_model.hpp"
 
 namespace deployhook {
 

@@ -1,4 +1,4 @@
-#include "history_index.hpp"
+#include "read/history_index.hpp"
 
 #include <malloc.h>
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "history.hpp"
+#include "state/history.hpp"
 
 namespace deployhook {
 

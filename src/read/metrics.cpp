@@ -1,4 +1,4 @@
-#include "metrics.hpp"
+#include "read/metrics.hpp"
 
 #include <cstdio>
 

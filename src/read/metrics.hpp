@@ -5,8 +5,8 @@
 #include <string_view>
 #include <vector>
 
-#include "read_model.hpp"
-#include "request_counters.hpp"
+#include "read/read_model.hpp"
+#include "read/request_counters.hpp"
 
 namespace deployhook {
 

@@ -1,9 +1,9 @@
-#include "page.hpp"
+#include "read/page.hpp"
 
 #include <algorithm>
 #include <cstdio>
 
-#include "html_escape.hpp"
+#include "util/html_escape.hpp"
 
 namespace deployhook {
 namespace {

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "read_model.hpp"
+#include "read/read_model.hpp"
 
 namespace deployhook {
 

@@ -1,4 +1,4 @@
-#include "read_access.hpp"
+#include "read/read_access.hpp"
 
 #include <openssl/crypto.h>
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "read_route.hpp"
+#include "read/read_route.hpp"
 
 namespace deployhook {
 

@@ -1,4 +1,4 @@
-#include "read_model.hpp"
+#include "read/read_model.hpp"
 
 namespace deployhook {
 

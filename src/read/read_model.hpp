@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "history_index.hpp"
-#include "pause.hpp"
+#include "read/history_index.hpp"
+#include "state/pause.hpp"
 
 namespace deployhook {
 

@@ -1,4 +1,4 @@
-#include "read_route.hpp"
+#include "read/read_route.hpp"
 
 #include <algorithm>
 

@@ -1,15 +1,15 @@
-#include "read_side.hpp"
+#include "read/read_side.hpp"
 
 #include <algorithm>
 #include <fstream>
 
-#include "badge.hpp"
-#include "file_lock.hpp"
-#include "job_queue.hpp"
-#include "metrics.hpp"
-#include "page.hpp"
-#include "read_access.hpp"
-#include "status_view.hpp"
+#include "read/badge.hpp"
+#include "state/file_lock.hpp"
+#include "state/job_queue.hpp"
+#include "read/metrics.hpp"
+#include "read/page.hpp"
+#include "read/read_access.hpp"
+#include "read/status_view.hpp"
 
 namespace deployhook {
 namespace {

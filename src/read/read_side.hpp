@@ -7,13 +7,13 @@
 #include <string>
 #include <string_view>
 
-#include "config.hpp"
-#include "history_index.hpp"
-#include "read_model.hpp"
-#include "read_route.hpp"
-#include "request_counters.hpp"
-#include "response.hpp"
-#include "target_activity.hpp"
+#include "config/config.hpp"
+#include "read/history_index.hpp"
+#include "read/read_model.hpp"
+#include "read/read_route.hpp"
+#include "read/request_counters.hpp"
+#include "http/response.hpp"
+#include "deploy/target_activity.hpp"
 
 namespace deployhook {
 

@@ -5,7 +5,7 @@
 #include <atomic>
 #include <cstdint>
 
-#include "response.hpp"
+#include "http/response.hpp"
 
 namespace deployhook {
 

@@ -1,6 +1,6 @@
-#include "status_view.hpp"
+#include "read/status_view.hpp"
 
-#include "json_writer.hpp"
+#include "util/json_writer.hpp"
 
 namespace deployhook {
 namespace {

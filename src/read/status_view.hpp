@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "read_model.hpp"
+#include "read/read_model.hpp"
 
 namespace deployhook {
 

@@ -1,4 +1,4 @@
-#include "delivery_memory.hpp"
+#include "state/delivery_memory.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -9,8 +9,8 @@
 #include <cstring>
 #include <system_error>
 
-#include "durable_file.hpp"
-#include "unique_fd.hpp"
+#include "state/durable_file.hpp"
+#include "util/unique_fd.hpp"
 
 namespace deployhook {
 namespace {

@@ -1,4 +1,4 @@
-#include "durable_file.hpp"
+#include "state/durable_file.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -9,7 +9,7 @@
 #include <fstream>
 #include <system_error>
 
-#include "unique_fd.hpp"
+#include "util/unique_fd.hpp"
 
 namespace deployhook {
 namespace {

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "state_owner.hpp"
+#include "state/state_owner.hpp"
 
 namespace deployhook {
 

@@ -1,4 +1,4 @@
-#include "file_lock.hpp"
+#include "state/file_lock.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -6,7 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "durable_file.hpp"
+#include "state/durable_file.hpp"
 
 namespace deployhook {
 

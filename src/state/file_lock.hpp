@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <optional>
 
-#include "state_owner.hpp"
-#include "unique_fd.hpp"
+#include "state/state_owner.hpp"
+#include "util/unique_fd.hpp"
 
 namespace deployhook {
 

@@ -1,4 +1,4 @@
-#include "history.hpp"
+#include "state/history.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -14,12 +14,12 @@
 #include <fstream>
 #include <map>
 
-#include "clock.hpp"
-#include "durable_file.hpp"
-#include "state_owner.hpp"
-#include "json_reader.hpp"
-#include "json_writer.hpp"
-#include "unique_fd.hpp"
+#include "util/clock.hpp"
+#include "state/durable_file.hpp"
+#include "state/state_owner.hpp"
+#include "util/json_reader.hpp"
+#include "util/json_writer.hpp"
+#include "util/unique_fd.hpp"
 
 namespace deployhook {
 namespace {

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "log.hpp"
+#include "util/log.hpp"
 
 namespace deployhook {
 

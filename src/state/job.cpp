@@ -1,9 +1,9 @@
-#include "job.hpp"
+#include "state/job.hpp"
 
 #include <simdjson.h>
 
-#include "json_reader.hpp"
-#include "json_writer.hpp"
+#include "util/json_reader.hpp"
+#include "util/json_writer.hpp"
 
 namespace deployhook {
 

@@ -1,9 +1,9 @@
-#include "job_queue.hpp"
+#include "state/job_queue.hpp"
 
 #include <algorithm>
 #include <system_error>
 
-#include "durable_file.hpp"
+#include "state/durable_file.hpp"
 
 namespace deployhook {
 namespace {

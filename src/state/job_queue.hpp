@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "job.hpp"
-#include "state_owner.hpp"
+#include "state/job.hpp"
+#include "state/state_owner.hpp"
 
 namespace deployhook {
 

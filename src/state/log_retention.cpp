@@ -1,4 +1,4 @@
-#include "log_retention.hpp"
+#include "state/log_retention.hpp"
 
 #include <algorithm>
 #include <map>

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "history.hpp"
+#include "state/history.hpp"
 
 namespace deployhook {
 

@@ -1,9 +1,9 @@
-#include "ownership_repair.hpp"
+#include "state/ownership_repair.hpp"
 
 #include <sys/stat.h>
 
-#include "durable_file.hpp"
-#include "state_owner.hpp"
+#include "state/durable_file.hpp"
+#include "state/state_owner.hpp"
 
 namespace deployhook {
 namespace {

@@ -1,13 +1,13 @@
-#include "pause.hpp"
+#include "state/pause.hpp"
 
 #include <simdjson.h>
 
 #include <system_error>
 
-#include "durable_file.hpp"
-#include "json_reader.hpp"
-#include "json_writer.hpp"
-#include "state_owner.hpp"
+#include "state/durable_file.hpp"
+#include "util/json_reader.hpp"
+#include "util/json_writer.hpp"
+#include "state/state_owner.hpp"
 
 namespace deployhook {
 

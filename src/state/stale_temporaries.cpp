@@ -1,4 +1,4 @@
-#include "stale_temporaries.hpp"
+#include "state/stale_temporaries.hpp"
 
 #include <signal.h>
 

@@ -1,4 +1,4 @@
-#include "state_owner.hpp"
+#include "state/state_owner.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -7,7 +7,7 @@
 #include <cstring>
 #include <vector>
 
-#include "durable_file.hpp"
+#include "state/durable_file.hpp"
 
 namespace deployhook {
 namespace {

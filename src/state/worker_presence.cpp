@@ -1,6 +1,6 @@
-#include "worker_presence.hpp"
+#include "state/worker_presence.hpp"
 
-#include "durable_file.hpp"
+#include "state/durable_file.hpp"
 
 namespace deployhook {
 namespace {

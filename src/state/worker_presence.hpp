@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "file_lock.hpp"
+#include "state/file_lock.hpp"
 
 namespace deployhook {
 

@@ -1,4 +1,4 @@
-#include "clock.hpp"
+#include "util/clock.hpp"
 
 #include <sys/random.h>
 

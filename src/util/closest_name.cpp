@@ -1,4 +1,4 @@
-#include "closest_name.hpp"
+#include "util/closest_name.hpp"
 
 #include <algorithm>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "environment.hpp"
+#include "util/environment.hpp"
 
 #include <charconv>
 #include <cstdlib>

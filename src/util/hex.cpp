@@ -1,4 +1,4 @@
-#include "hex.hpp"
+#include "util/hex.hpp"
 
 #include <algorithm>
 

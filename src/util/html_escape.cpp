@@ -1,4 +1,4 @@
-#include "html_escape.hpp"
+#include "util/html_escape.hpp"
 
 namespace deployhook {
 

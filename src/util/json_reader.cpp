@@ -1,4 +1,4 @@
-#include "json_reader.hpp"
+#include "util/json_reader.hpp"
 
 namespace deployhook {
 

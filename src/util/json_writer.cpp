@@ -1,4 +1,4 @@
-#include "json_writer.hpp"
+#include "util/json_writer.hpp"
 
 #include <cstdio>
 

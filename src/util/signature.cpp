@@ -1,4 +1,4 @@
-#include "signature.hpp"
+#include "util/signature.hpp"
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -9,8 +9,8 @@
 #include <cstdlib>
 #include <memory>
 
-#include "hex.hpp"
-#include "sha256.hpp"
+#include "util/hex.hpp"
+#include "util/sha256.hpp"
 
 namespace deployhook {
 namespace {

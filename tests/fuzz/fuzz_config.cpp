@@ -5,7 +5,7 @@
 #include <fstream>
 #include <set>
 
-#include "config.hpp"
+#include "config/config.hpp"
 #include "harness.hpp"
 
 namespace {

@@ -3,10 +3,10 @@
 // body last: forge name (github, gitea, ..., bitbucket-server; anything else is github), the
 // forge's event name, body.
 
-#include "forge.hpp"
+#include "forge/forge.hpp"
 #include "harness.hpp"
-#include "hex.hpp"
-#include "payload.hpp"
+#include "util/hex.hpp"
+#include "forge/payload.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace deployhook;

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "form.hpp"
+#include "http/form.hpp"
 #include "harness.hpp"
 
 using namespace deployhook;

@@ -14,14 +14,14 @@
 #include <set>
 #include <string>
 
-#include "decision.hpp"
-#include "forge.hpp"
-#include "form.hpp"
+#include "http/decision.hpp"
+#include "forge/forge.hpp"
+#include "http/form.hpp"
 #include "harness.hpp"
-#include "handler.hpp"
-#include "payload.hpp"
-#include "sha256.hpp"
-#include "signature.hpp"
+#include "http/handler.hpp"
+#include "forge/payload.hpp"
+#include "util/sha256.hpp"
+#include "util/signature.hpp"
 
 namespace {
 

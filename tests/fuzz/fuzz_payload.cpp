@@ -2,7 +2,7 @@
 // deployment, and the object check for other events. Input: a whole JSON body.
 
 #include "harness.hpp"
-#include "payload.hpp"
+#include "forge/payload.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace deployhook;

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "harness.hpp"
-#include "handler.hpp"
-#include "request_head.hpp"
+#include "http/handler.hpp"
+#include "http/request_head.hpp"
 
 namespace {
 

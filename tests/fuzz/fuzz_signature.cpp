@@ -7,7 +7,7 @@
 #include <string>
 
 #include "harness.hpp"
-#include "signature.hpp"
+#include "util/signature.hpp"
 
 namespace {
 

@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "config.hpp"
-#include "job_queue.hpp"
+#include "config/config.hpp"
+#include "state/job_queue.hpp"
 
 namespace deployhook::fuzz {
 
