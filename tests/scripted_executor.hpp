@@ -30,6 +30,13 @@ inline ProcessResult TimedOut() {
   return result;
 }
 
+// A step whose process group was stopped because the worker stops.
+inline ProcessResult Interrupted() {
+  ProcessResult result = Exit(128 + 15);
+  result.interrupted = true;
+  return result;
+}
+
 // Answers each argv from its script (answers used in turn, the last one repeating; exit 0 for
 // argv nobody scripted) and records what ran. Its clock is fake: a pause moves it on at once.
 class ScriptedExecutor final : public StepExecutor {

@@ -22,6 +22,7 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 using testing::Exit;
+using testing::Interrupted;
 using testing::ScriptedExecutor;
 using testing::TimedOut;
 
@@ -417,6 +418,18 @@ BOOST_FIXTURE_TEST_CASE(stops_after_the_running_step_when_the_worker_is_stopping
   BOOST_TEST(StepNames(outcome) == Names{"pull"});
   BOOST_TEST(executor.Count(Plan().up) == 0u);
   BOOST_TEST(RunLogText().find("[interrupted") != std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(logs_a_step_stopped_by_the_stop_as_interrupted_not_timed_out, DeployBench) {
+  executor.Answer(Plan().pull, {Interrupted()});
+  stopping = true;
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.interrupted);
+  BOOST_TEST(log.Contains("step=pull"));
+  BOOST_TEST(log.Contains("interrupted"));
+  BOOST_TEST(!log.Contains("timed out"));
+  BOOST_TEST(RunLogText().find("timed out") == std::string::npos, RunLogText());
+  BOOST_TEST(RunLogText().find("[pull: interrupted") != std::string::npos, RunLogText());
 }
 
 BOOST_FIXTURE_TEST_CASE(stops_waiting_for_health_when_the_worker_is_stopping, DeployBench) {

@@ -3,6 +3,12 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+
 #include "deploy/process.hpp"
 
 namespace deployhook {
@@ -36,6 +42,29 @@ BOOST_AUTO_TEST_CASE(interleaves_stdout_and_stderr_by_default) {
   BOOST_TEST(result.output.find("out\n") != std::string::npos);
   BOOST_TEST(result.output.find("err\n") != std::string::npos);
   BOOST_TEST(result.error_output.empty());
+}
+
+BOOST_AUTO_TEST_CASE(says_interrupted_not_timed_out_when_stopped_by_abort) {
+  std::atomic<bool> abort{true};
+  ProcessSpec spec = Shell("exec sleep 30");
+  spec.abort = &abort;
+  ProcessResult result = RunProcess(spec);
+  BOOST_TEST(result.interrupted);
+  BOOST_TEST(!result.timed_out);
+  BOOST_TEST(result.exit_code == 128 + SIGTERM);
+  BOOST_TEST(result.seconds < 20.0);
+}
+
+BOOST_AUTO_TEST_CASE(keeps_open_only_the_descriptor_it_is_asked_to_pass_on) {
+  int fds[2];
+  BOOST_TEST_REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
+  std::string check = "test -e /proc/$$/fd/" + std::to_string(fds[0]);
+  ProcessSpec spec = Shell(check);
+  BOOST_TEST(RunProcess(spec).exit_code == 1);  // closed on exec like every fd of the worker
+  spec.inherit_fd = fds[0];
+  BOOST_TEST(RunProcess(spec).exit_code == 0);
+  ::close(fds[0]);
+  ::close(fds[1]);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

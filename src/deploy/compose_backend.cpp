@@ -203,8 +203,8 @@ std::string ComposeBackend::Rollback(const std::vector<ContainerImage>& previous
   TagResult tagged = TagBack("rollback", tags);
   if (tagged == TagResult::ImageGone) return "rollback_failed";
   ProcessResult up = steps_.Step("rollback-up", plan_.up, std::chrono::seconds(setup_.target.up_timeout), true);
-  if (up.timed_out && setup_.stopping) return "interrupted";
-  if (tagged != TagResult::Done || up.exit_code != 0 || up.timed_out) return "rollback_failed";
+  if (up.interrupted || (up.timed_out && setup_.stopping)) return "interrupted";
+  if (tagged != TagResult::Done || up.exit_code != 0 || up.timed_out || up.interrupted) return "rollback_failed";
   GateVerdict verdict = HealthGate("rollback-health");
   if (verdict == GateVerdict::Waiting) return "interrupted";
   return verdict == GateVerdict::Healthy ? "rolled_back" : "rollback_failed";

@@ -20,7 +20,7 @@ std::optional<std::string> Version(std::vector<std::string> argv) {
   spec.timeout = std::chrono::seconds(10);
   spec.stderr_apart = true;
   ProcessResult result = RunProcess(spec);
-  if (result.spawn_failed || result.timed_out || result.exit_code != 0) return std::nullopt;
+  if (result.spawn_failed || result.timed_out || result.interrupted || result.exit_code != 0) return std::nullopt;
   return result.output;
 }
 

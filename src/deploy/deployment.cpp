@@ -85,7 +85,7 @@ std::string Run::PullBuiltImages() {
       outcome_.steps[*pull_step].exit_code = pull.exit_code;
       outcome_.steps[*pull_step].seconds += pull.seconds;
     }
-    if (pull.timed_out && setup_.stopping) return "interrupted";
+    if (pull.interrupted || (pull.timed_out && setup_.stopping)) return "interrupted";
     if (pull.timed_out) return "timed_out";
     if (pull.exit_code != 0) return "failed";
     if (setup_.stopping) return "interrupted";
@@ -207,7 +207,7 @@ DeploymentOutcome Run::Execute() {
 
   SaveSnapshot(previous);
   ProcessResult applied = backend_->Apply(outcome_.images);
-  if (applied.timed_out && setup_.stopping) return Interrupted();
+  if (applied.interrupted || (applied.timed_out && setup_.stopping)) return Interrupted();
   if (applied.timed_out) return Finish("timed_out");
   if (applied.exit_code != 0) return Finish("failed");
   return AfterGate(backend_->Gate(), unchanged, previous);

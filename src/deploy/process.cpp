@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -64,9 +65,13 @@ bool ReadSome(std::vector<Stream>& streams, std::chrono::milliseconds wait, std:
 }
 
 // Runs in the child between fork and exec: its own process group, no fd of the worker's but the
-// three standard ones, and none of the worker's signal settings (the stop signals blocked for sigwait, SIGPIPE ignored), which exec would keep
-// and which would make the step deaf to the SIGTERM that asks it to stop.
-void PrepareStepProcess() noexcept {
+// three standard ones (and `inherit_fd`), and none of the worker's signal settings (the stop
+// signals blocked for sigwait, SIGPIPE ignored), which exec would keep and which would make the
+// step deaf to the SIGTERM that asks it to stop. It dies with the worker (`worker` is the
+// worker's pid before the fork: a worker that died already is not waited for).
+void PrepareStepProcess(pid_t worker, int inherit_fd) noexcept {
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != worker) ::_exit(127);
   ::setpgid(0, 0);
   sigset_t none;
   sigemptyset(&none);
@@ -78,6 +83,7 @@ void PrepareStepProcess() noexcept {
     long max_fd = std::min(::sysconf(_SC_OPEN_MAX), 65536L);
     for (int fd = 3; fd < max_fd; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
   }
+  if (inherit_fd >= 0) ::fcntl(inherit_fd, F_SETFD, 0);
 }
 
 int ExitStatus(int native) {
@@ -145,10 +151,12 @@ ProcessResult RunProcess(const ProcessSpec& spec) {
   std::optional<bp::pipe> err_pipe;
   if (spec.stderr_apart) err_pipe.emplace(err_fds[0], err_fds[1]);
   std::error_code error;
+  const pid_t worker = ::getpid();
   auto spawn = [&](auto&&... redirections) {
     return bp::child(exe, bp::args(std::vector<std::string>(spec.argv.begin() + 1, spec.argv.end())),
                      bp::start_dir(spec.cwd.string()), env, bp::std_in<bp::null, redirections...,
-                     bp::extend::on_exec_setup([](auto&) { PrepareStepProcess(); }), error);
+                     bp::extend::on_exec_setup([&](auto&) { PrepareStepProcess(worker, spec.inherit_fd); }),
+                     error);
   };
   bp::child child = spec.stderr_apart ? spawn(bp::std_out > out_pipe, bp::std_err > *err_pipe)
                                       : spawn((bp::std_out & bp::std_err) > out_pipe);
@@ -170,8 +178,9 @@ ProcessResult RunProcess(const ProcessSpec& spec) {
   auto deadline = started + spec.timeout;
   bool open = true;
   while (child.running(error) && !error) {
-    if (Clock::now() >= deadline || (spec.abort != nullptr && spec.abort->load())) {
-      result.timed_out = true;
+    bool aborted = spec.abort != nullptr && spec.abort->load();
+    if (aborted || Clock::now() >= deadline) {
+      (aborted ? result.interrupted : result.timed_out) = true;
       ::kill(-group, SIGTERM);
       auto kill_at = Clock::now() + KILL_GRACE;
       while (child.running(error) && !error && Clock::now() < kill_at) {
@@ -188,7 +197,7 @@ ProcessResult RunProcess(const ProcessSpec& spec) {
     }
   }
   child.wait(error);
-  if (result.timed_out) ::kill(-group, SIGKILL);  // whatever of the group outlived its leader
+  if (result.timed_out || result.interrupted) ::kill(-group, SIGKILL);  // whatever of the group outlived its leader
   auto drain_until = Clock::now() + DRAIN_AFTER_EXIT;
   while (open && Clock::now() < drain_until) {
     open = ReadSome(streams, std::chrono::milliseconds(50), spec.max_output);

@@ -2,44 +2,13 @@
 
 #include <malloc.h>
 
-#include <functional>
-
 #include "util/backoff.hpp"
-#include "util/clock.hpp"
-#include "deploy/coalesce.hpp"
-#include "deploy/compose_command.hpp"
 #include "state/durable_file.hpp"
 #include "util/environment.hpp"
-#include "state/file_lock.hpp"
-#include "state/pause.hpp"
+#include "state/history.hpp"
 #include "state/log_retention.hpp"
-#include "deploy/step_environment.hpp"
 
 namespace deployhook {
-namespace {
-
-// Runs steps for real; a stop request cuts pauses short and, past the grace, kills the step.
-class ProcessExecutor final : public StepExecutor {
- public:
-  using Sleep = std::function<bool(std::chrono::milliseconds)>;
-
-  ProcessExecutor(const std::atomic<bool>& abort, Sleep sleep)
-      : abort_(abort), sleep_(std::move(sleep)) {}
-
-  ProcessResult Run(const ProcessSpec& spec) override {
-    ProcessSpec bounded = spec;
-    bounded.abort = &abort_;
-    return RunProcess(bounded);
-  }
-
-  bool Pause(std::chrono::milliseconds duration) override { return sleep_(duration); }
-
- private:
-  const std::atomic<bool>& abort_;
-  Sleep sleep_;
-};
-
-}  // namespace
 
 RunnerTiming RunnerTimingFromEnvironment() {
   RunnerTiming timing;
@@ -47,6 +16,8 @@ RunnerTiming RunnerTimingFromEnvironment() {
   timing.gather_limit =
       MillisecondsFromEnvironment("DEPLOYHOOK_TEST_GATHER_LIMIT_MS", timing.gather_limit);
   timing.poll = MillisecondsFromEnvironment("DEPLOYHOOK_TEST_POLL_MS", timing.poll);
+  timing.lock_retry =
+      MillisecondsFromEnvironment("DEPLOYHOOK_TEST_LOCK_RETRY_MS", timing.lock_retry);
   timing.stop_grace =
       MillisecondsFromEnvironment("DEPLOYHOOK_TEST_STOP_GRACE_MS", timing.stop_grace);
   return timing;
@@ -63,8 +34,15 @@ Runner::~Runner() { Stop(); }
 void Runner::Start() {
   EnsureDirectory(config_.state_dir / "locks");
   EnsureDirectory(config_.state_dir / "logs");
-  std::lock_guard lock(mutex_);
-  for (const Target& target : current_->targets) StartTarget(target.name);
+  watch_ = std::make_unique<QueueWatch>(config_.state_dir);
+  if (!watch_->Complete()) {
+    log_.Log(LogLevel::Warning, "runner",
+             {{"path", (config_.state_dir / "queue").string()},
+              {"reason", "cannot watch the queue (inotify); jobs written by other processes are "
+                         "seen within " + std::to_string(timing_.poll.count() / 1000) + "s"}});
+  }
+  watch_->Nudge();  // the first look: what a stopped or killed worker left queued
+  dispatcher_ = std::thread([this] { Dispatch(); });
 }
 
 void Runner::Reconfigure(std::shared_ptr<const Config> config) {
@@ -72,13 +50,12 @@ void Runner::Reconfigure(std::shared_ptr<const Config> config) {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
     current_ = std::move(config);
-    for (const Target& target : current_->targets) StartTarget(target.name);
   }
   Wake();
 }
 
-void Runner::StartTarget(const std::string& name) {
-  if (looping_.insert(name).second) threads_.emplace_back([this, name] { Loop(name); });
+void Runner::Wake() noexcept {
+  if (watch_) watch_->Nudge();
 }
 
 std::optional<Target> Runner::CurrentTarget(const std::string& name) {
@@ -86,9 +63,14 @@ std::optional<Target> Runner::CurrentTarget(const std::string& name) {
   for (const Target& target : current_->targets) {
     if (target.name == name) return target;
   }
-  // Under the lock Reconfigure holds: a target a later reload brings back gets a new thread.
-  looping_.erase(name);
   return std::nullopt;
+}
+
+std::vector<std::string> Runner::TargetNames() {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> names;
+  for (const Target& target : current_->targets) names.push_back(target.name);
+  return names;
 }
 
 std::size_t Runner::KeepRuns() {
@@ -96,40 +78,113 @@ std::size_t Runner::KeepRuns() {
   return static_cast<std::size_t>(current_->keep_runs);
 }
 
-void Runner::Wake() noexcept {
-  {
-    std::lock_guard lock(mutex_);
-    ++wakes_;
+void Runner::Dispatch() {
+  for (;;) {
+    QueueNews news = watch_->Wait(timing_.poll);
+    if (stopping_) return;
+    for (const std::string& name : TargetNames()) {
+      if (!news.everything && !news.targets.contains(name)) continue;
+      // Counting names only: a target without jobs costs a directory listing, not a thread.
+      if (queue_.Count(name) > 0) Launch(name);
+    }
   }
-  wake_.notify_all();
 }
 
-void Runner::Stop() noexcept {
-  if (threads_.empty()) return;
+void Runner::Launch(const std::string& name) {
+  std::thread ended;
   {
     std::lock_guard lock(mutex_);
-    stopping_ = true;
+    if (stopping_) return;
+    Session& session = sessions_[name];
+    if (session.running) {
+      session.again = true;
+      return;
+    }
+    ended = std::move(session.thread);  // a session that has returned; joined below
+    session.running = true;
+    session.again = false;
+    session.thread = std::thread([this, name] { Serve(name); });
   }
-  wake_.notify_all();
-  std::thread killer([this] {
-    std::unique_lock lock(mutex_);
-    if (!wake_.wait_for(lock, timing_.stop_grace, [&] { return abort_.load(); })) abort_ = true;
-  });
-  for (std::thread& thread : threads_) thread.join();
-  {
-    std::lock_guard lock(mutex_);
-    abort_ = true;
-  }
-  wake_.notify_all();
-  killer.join();
-  threads_.clear();
+  if (ended.joinable()) ended.join();
 }
 
-bool Runner::WaitForWork(std::chrono::milliseconds timeout) {
-  std::unique_lock lock(mutex_);
-  std::uint64_t seen = wakes_;
-  wake_.wait_for(lock, timeout, [&] { return stopping_.load() || wakes_ != seen; });
-  return !stopping_;
+void Runner::Serve(const std::string& name) {
+  Session* session = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    session = &sessions_[name];  // a map's elements stay where they are
+  }
+  for (;;) {
+    RunWhileQueued(name, *session);
+    std::lock_guard lock(mutex_);
+    // Under the lock Launch takes: news that came after the last look starts another look.
+    if (!session->again || stopping_) {
+      session->running = false;
+      return;
+    }
+    session->again = false;
+  }
+}
+
+void Runner::RunWhileQueued(const std::string& name, Session& session) {
+  std::optional<Finished> unrecorded;
+  Backoff backoff(RECORD_RETRY_FIRST, RECORD_RETRY_MAX);
+  bool said_locked = false;
+  while (!stopping_) {
+    // A copy: a run keeps the settings it started with, whatever a reload does meanwhile.
+    std::optional<Target> target = CurrentTarget(name);
+    if (!target && !unrecorded) return;
+    try {
+      if (!unrecorded) {
+        std::variant<Finished, NoRun> attempt = RunOnce(*target, session.held_by_pause);
+        if (const NoRun* none = std::get_if<NoRun>(&attempt)) {
+          if (*none != NoRun::Locked) return;
+          if (!said_locked) {
+            log_.Log(LogLevel::Info, "run", {{"target", name}, {"reason", "locked by another process; waiting for it"}});
+            said_locked = true;
+          }
+          SleepUnlessStopping(timing_.lock_retry);
+          continue;
+        }
+        unrecorded.emplace(std::move(std::get<Finished>(attempt)));
+        session.failing.clear();
+      }
+      Record(*unrecorded);
+      if (observer_) observer_->OnFinished(unrecorded->run);
+      if (unrecorded->failed_tries > 0) {
+        // Said only of a record read back from the history, never of an append that merely
+        // returned.
+        bool held = HistoryHoldsRun(config_.state_dir, unrecorded->run.id);
+        log_.Log(held ? LogLevel::Notice : LogLevel::Error, "run",
+                 {{"id", unrecorded->run.id}, {"target", name},
+                  {"reason", held ? "recorded after all" : "appended, but the history does not hold it"}});
+      }
+      unrecorded.reset();
+      backoff.Reset();
+      said_locked = false;
+      // A burst's jobs were read at once; give what they took back to the system, so the
+      // worker's resident memory after a burst is what it was before.
+      ::malloc_trim(0);
+    } catch (const std::exception& e) {
+      if (!unrecorded) {
+        if (session.failing != e.what()) {
+          session.failing = e.what();
+          log_.Log(LogLevel::Error, "runner",
+                   {{"target", name}, {"reason", session.failing},
+                    {"note", "said once; looked at again at the next news"}});
+        }
+        return;  // looked at again at the next news or the fallback look
+      }
+      // Repeating the deployment would not help: only its record is missing.
+      auto delay = backoff.Next();
+      ++unrecorded->failed_tries;
+      log_.Log(LogLevel::Error, "run",
+               {{"id", unrecorded->run.id}, {"target", name}, {"result", unrecorded->run.result},
+                {"reason", std::string("cannot record the run: ") + e.what()},
+                {"retry_in", std::to_string(delay.count() / 1000) + "s"}});
+      SleepUnlessStopping(delay);
+    }
+  }
 }
 
 bool Runner::SleepUnlessStopping(std::chrono::milliseconds duration) {
@@ -137,173 +192,33 @@ bool Runner::SleepUnlessStopping(std::chrono::milliseconds duration) {
   return !wake_.wait_for(lock, duration, [&] { return stopping_.load(); });
 }
 
-void Runner::Loop(const std::string& name) {
-  std::optional<Finished> unrecorded;
-  std::size_t held_by_pause = 0;
-  // The same failure at every look (a lock file that is a directory, say) is logged once until a
-  // run gets through.
-  std::string failing;
-  Backoff backoff(RECORD_RETRY_FIRST, RECORD_RETRY_MAX);
-  while (!stopping_) {
-    // A copy: a run keeps the settings it started with, whatever a reload does meanwhile.
-    std::optional<Target> target = CurrentTarget(name);
-    if (!target && !unrecorded) return;
-    try {
-      if (!unrecorded) unrecorded = RunOnce(*target, held_by_pause);
-      if (unrecorded) failing.clear();
-      if (unrecorded) {
-        Record(*unrecorded);
-        if (observer_) observer_->OnFinished(unrecorded->run);
-        if (unrecorded->failed_tries > 0) {
-          // Said only of a record read back from the history, never of an append that merely
-          // returned.
-          bool held = HistoryHoldsRun(config_.state_dir, unrecorded->run.id);
-          log_.Log(held ? LogLevel::Notice : LogLevel::Error, "run",
-                   {{"id", unrecorded->run.id}, {"target", name},
-                    {"reason", held ? "recorded after all" : "appended, but the history does not hold it"}});
-        }
-        unrecorded.reset();
-        backoff.Reset();
-        // A burst's jobs were read at once; give what they took back to the system, so the
-        // worker's resident memory after a burst is what it was before.
-        ::malloc_trim(0);
-      }
-    } catch (const std::exception& e) {
-      if (unrecorded) {
-        // Repeating the deployment would not help: only its record is missing.
-        auto delay = backoff.Next();
-        ++unrecorded->failed_tries;
-        log_.Log(LogLevel::Error, "run",
-                 {{"id", unrecorded->run.id}, {"target", name}, {"result", unrecorded->run.result},
-                  {"reason", std::string("cannot record the run: ") + e.what()},
-                  {"retry_in", std::to_string(delay.count() / 1000) + "s"}});
-        SleepUnlessStopping(delay);
-        continue;
-      }
-      if (failing != e.what()) {
-        failing = e.what();
-        log_.Log(LogLevel::Error, "runner",
-                 {{"target", name}, {"reason", failing}, {"note", "said once; retried at every look"}});
-      }
+void Runner::Stop() noexcept {
+  if (!dispatcher_.joinable()) return;
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  watch_->Nudge();
+  std::thread killer([this] {
+    std::unique_lock lock(mutex_);
+    if (!wake_.wait_for(lock, timing_.stop_grace, [&] { return abort_.load(); })) abort_ = true;
+  });
+  dispatcher_.join();
+  std::vector<std::thread> sessions;
+  {
+    std::lock_guard lock(mutex_);  // stopping_: Launch starts no session after this
+    for (auto& [name, session] : sessions_) {
+      if (session.thread.joinable()) sessions.push_back(std::move(session.thread));
     }
-    WaitForWork(timing_.poll);
   }
-}
-
-std::optional<Runner::Finished> Runner::RunOnce(const Target& target, std::size_t& held_by_pause) {
-  // Paused: deployments wait in the queue, accepted, until `deployhook resume`.
-  auto next_batch = [&] {
-    // Collect, not Pending: a file in the queue that is not one of the target's jobs goes to
-    // rejected/ once, instead of being skipped (or run) at every look.
-    return NextBatch(queue_.Collect(target.name, log_), ReadPause(config_.state_dir, target.name).has_value());
-  };
-  if (next_batch().empty()) {
-    // Once per change, so that an operator (and a test) sees the pause hold deployments back.
-    bool paused = ReadPause(config_.state_dir, target.name).has_value();
-    std::size_t held = paused ? queue_.Count(target.name) : 0;
-    if (held != held_by_pause && held > 0) {
-      log_.Log(LogLevel::Notice, "run", {{"target", target.name}, {"queued", std::to_string(held)},
-                                         {"reason", "paused: deployments wait for resume"}});
-    }
-    held_by_pause = held;
-    return std::nullopt;
+  for (std::thread& thread : sessions) thread.join();
+  {
+    std::lock_guard lock(mutex_);
+    abort_ = true;
   }
-  held_by_pause = 0;
-  // Gathering a burst looks only at how many jobs wait: a burst of thousands is read once, below.
-  std::size_t waiting = queue_.Count(target.name);
-  auto gathering_since = std::chrono::steady_clock::now();
-  while (SleepUnlessStopping(timing_.quiet_time)) {
-    std::size_t now_waiting = queue_.Count(target.name);
-    bool quiet = now_waiting == waiting;
-    waiting = now_waiting;
-    if (quiet || std::chrono::steady_clock::now() - gathering_since >= timing_.gather_limit) break;
-  }
-  if (stopping_) return std::nullopt;
-
-  std::optional<FileLock> lock =
-      FileLock::TryLock(config_.state_dir / "locks" / (target.name + ".lock"));
-  if (!lock) return std::nullopt;  // another worker process runs this target; it takes these too
-  std::vector<Job> jobs = next_batch();
-  if (jobs.empty()) return std::nullopt;
-  activity_.Set(target.name, Activity::Running);
-  struct Idle {
-    TargetActivity& activity;
-    const std::string& name;
-    ~Idle() { activity.Set(name, Activity::Idle); }
-  } idle_after{activity_, target.name};
-
-  CoalescedRun coalesced = Coalesce(jobs);
-  SystemTime started = std::chrono::system_clock::now();
-  RunRecord run;
-  run.id = NewId(started);
-  run.target = target.name;
-  std::optional<std::vector<ContainerImage>> restore;
-  if (jobs.front().IsRollback()) {
-    run.kind = "rollback";
-    run.restores = jobs.front().restores;
-    restore = jobs.front().restore;
-  }
-  run.deliveries = coalesced.deliveries;
-  run.after = coalesced.after;
-  run.queued_at = coalesced.queued_at;
-  run.started_at = FormatRfc3339(started);
-  run.log = (config_.state_dir / "logs" / (run.id + ".log")).string();
-  log_.Log(LogLevel::Info, "run",
-           {{"id", run.id}, {"target", target.name}, {"kind", run.kind}, {"after", run.after},
-            {"restores", run.restores}, {"deliveries", std::to_string(jobs.size())}});
-  if (observer_) {
-    RunRecord starting = run;
-    starting.commit = coalesced.after;
-    observer_->OnStarted(starting);
-  }
-
-  RunLog output(run.log);
-  ProcessExecutor executor(abort_, [this](auto duration) { return SleepUnlessStopping(duration); });
-  // Pushes that arrive while the run waits for an image join it, and the newest names the commit.
-  auto newer_commit = [&]() -> std::optional<std::string> {
-    std::vector<Job> pending = next_batch();
-    if (pending.size() <= jobs.size()) return std::nullopt;
-    jobs = std::move(pending);
-    coalesced = Coalesce(jobs);
-    run.deliveries = coalesced.deliveries;
-    run.after = coalesced.after;
-    log_.Log(LogLevel::Info, "run", {{"id", run.id}, {"target", target.name}, {"after", run.after},
-                                     {"deliveries", std::to_string(jobs.size())}});
-    return coalesced.after;
-  };
-  // The images the run replaces go into its job files before the first `up`: a rerun after a
-  // crash or a stop rolls back to them, not to what the interrupted attempt left running.
-  auto save_snapshot = [&](const std::vector<ContainerImage>& images) {
-    for (Job& job : jobs) job.snapshot = images;
-    queue_.Rewrite(jobs);
-  };
-  DeploymentOutcome outcome;
-  outcome.commit = coalesced.after;
-  try {
-    ComposeChoice compose = ChooseComposeCommand(target.compose);
-    DeploymentSetup setup{target,   compose.argv, StepEnvironment(),
-                          stopping_, log_, run.id, coalesced.after, newer_commit,
-                          coalesced.snapshot, save_snapshot, restore,
-                          [&](bool waiting) {
-                            activity_.Set(target.name, waiting ? Activity::Waiting : Activity::Running);
-                          },
-                          compose.generation};
-    outcome = RunDeployment(setup, executor, output);
-  } catch (const std::exception& e) {
-    output.Append(std::string("[error: ") + e.what() + "]\n");
-    outcome.result = "failed";
-  }
-  if (outcome.interrupted) {
-    log_.Log(LogLevel::Notice, "run", {{"id", run.id}, {"target", target.name},
-                                       {"reason", "interrupted by stop; jobs stay queued"}});
-    return std::nullopt;
-  }
-  run.finished_at = FormatRfc3339(std::chrono::system_clock::now());
-  run.result = outcome.result;
-  run.commit = outcome.commit;
-  run.steps = outcome.steps;
-  run.images = outcome.images;
-  return Finished{std::move(jobs), std::move(run), std::move(*lock)};
+  wake_.notify_all();
+  killer.join();
 }
 
 void Runner::Record(Finished& finished) {

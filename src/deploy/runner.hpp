@@ -1,22 +1,26 @@
 #pragma once
-// Takes jobs from the queue and runs them: one thread per target, one run at a time per target
-// across threads and worker processes (state_dir/locks/<target>.lock), every job queued during
-// a run collapsed into the next one, jobs removed only after their run is recorded.
+// Takes jobs from the queue and runs them, one run at a time per target across threads and
+// worker processes (state_dir/locks/<target>.lock), every job queued during a run collapsed into
+// the next one, jobs removed only after their run is recorded. One dispatcher thread waits for
+// news of jobs (QueueWatch: inotify on the queue, an in-process nudge, a slow fallback look); a
+// target gets a thread only while it has jobs.
 
 #include <atomic>
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include "config/config.hpp"
 #include "state/delivery_memory.hpp"
 #include "deploy/deployment.hpp"
 #include "state/file_lock.hpp"
+#include "deploy/queue_watch.hpp"
 #include "deploy/target_activity.hpp"
 #include "state/job_queue.hpp"
 #include "util/log.hpp"
@@ -30,16 +34,20 @@ struct RunnerTiming {
   // pushes becomes one run.
   std::chrono::milliseconds quiet_time{1000};
   std::chrono::milliseconds gather_limit{5000};
-  // Jobs queued by other processes (`deployhook deploy`, a second worker) are seen this often.
-  std::chrono::milliseconds poll{1000};
+  // Every target's queue is looked at this often even when no event said a job arrived (a
+  // queue on a file system without inotify, a watch the kernel refused).
+  std::chrono::milliseconds poll{30000};
+  // A target with jobs whose lock another process holds is tried again this often.
+  std::chrono::milliseconds lock_retry{1000};
   // On stop, a running step may finish for this long before it is killed.
   std::chrono::milliseconds stop_grace{30000};
 };
 
 // Returns the default timing with each value a test suite set in the environment instead:
 // DEPLOYHOOK_TEST_QUIET_MS, DEPLOYHOOK_TEST_GATHER_LIMIT_MS, DEPLOYHOOK_TEST_POLL_MS,
-// DEPLOYHOOK_TEST_STOP_GRACE_MS (milliseconds, 1 to 600000; anything else is ignored). Test-only:
-// read once when `serve` starts, not documented for operators.
+// DEPLOYHOOK_TEST_LOCK_RETRY_MS, DEPLOYHOOK_TEST_STOP_GRACE_MS (milliseconds, 1 to 600000;
+// anything else is ignored). Test-only: read once when `serve` starts, not documented for
+// operators.
 RunnerTiming RunnerTimingFromEnvironment();
 
 class Runner {
@@ -55,15 +63,17 @@ class Runner {
          RunnerTiming timing = {}, RunObserver* observer = nullptr);
   ~Runner();
 
+  // Starts the dispatcher, which first looks at every target's queue (the jobs a stopped or
+  // killed worker left). Throws StorageError when the queue directories cannot be created.
   void Start();
 
-  // What each target's thread does now (idle, waiting for an image, running).
+  // What each target does now (idle, waiting for an image, running).
   const TargetActivity& Activities() const noexcept { return activity_; }
-  // Wakes the target threads to look at the queue now.
+  // Has every target's queue looked at now (a job was queued in this process).
   void Wake() noexcept;
-  // Deploys `config`'s targets from each one's next run on (a reload): a new target gets its
-  // thread, a removed one's thread ends after its current run, a changed one runs with its new
-  // settings. Its state_dir must be the one the runner started with.
+  // Deploys `config`'s targets from each one's next run on (a reload): a new target is watched,
+  // a removed one's run ends after its current run, a changed one runs with its new settings.
+  // Its state_dir must be the one the runner started with.
   void Reconfigure(std::shared_ptr<const Config> config);
   // Lets a running step finish (up to the stop grace), records nothing unfinished, keeps the
   // queue.
@@ -78,19 +88,44 @@ class Runner {
     bool in_history = false;  // appended; only removing the jobs failed
     int failed_tries = 0;
   };
+  // Why a look at a target's queue started no run.
+  enum class NoRun {
+    Empty,    // no job (another worker took them)
+    Paused,   // `deployhook pause`: the jobs wait
+    Locked,   // another process holds the target's lock
+    Stopped,  // the worker is stopping (a run cut short stays queued)
+  };
+  // A target's thread, while it has jobs.
+  struct Session {
+    std::thread thread;
+    bool running = false;
+    bool again = false;             // news came while it ran: look at the queue once more
+    std::size_t held_by_pause = 0;  // queued jobs its pause was last logged holding back
+    // The failure of its last look (a lock that is a directory, say), said once until a run
+    // gets through.
+    std::string failing;
+  };
 
-  // Starts the thread of target `name` unless it has one; mutex_ must be held.
-  void StartTarget(const std::string& name);
-  // Returns target `name` as configured now, or nothing when a reload removed it (its thread
-  // then ends).
+  // The dispatcher: waits for news and starts a session for each target that has jobs.
+  void Dispatch();
+  // Starts target `name`'s session, or tells the running one to look again.
+  void Launch(const std::string& name);
+  // A session: runs the target's jobs until none is left, then ends.
+  void Serve(const std::string& name);
+  // Runs and records runs of the target while it has jobs; returns when it has none.
+  void RunWhileQueued(const std::string& name, Session& session);
+  // Returns target `name` as configured now, or nothing when a reload removed it.
   std::optional<Target> CurrentTarget(const std::string& name);
+  std::vector<std::string> TargetNames();
   std::size_t KeepRuns();
-  void Loop(const std::string& name);
-  bool WaitForWork(std::chrono::milliseconds timeout);
   bool SleepUnlessStopping(std::chrono::milliseconds duration);
-  // Runs the queued jobs, if any; returns the finished run to record, or nothing.
+  // Waits until a burst's jobs stop arriving; returns false when the worker is stopping.
+  bool GatherBurst(const std::string& name);
+  // Runs the queued jobs, if any, and returns the finished run to record, or why none ran.
   // `held_by_pause`: how many queued jobs the target's pause was last logged holding back.
-  std::optional<Finished> RunOnce(const Target& target, std::size_t& held_by_pause);
+  std::variant<Finished, NoRun> RunOnce(const Target& target, std::size_t& held_by_pause);
+  // Runs `jobs` (the lock `lock` held) and returns the finished run, or Stopped.
+  std::variant<Finished, NoRun> RunJobs(const Target& target, std::vector<Job> jobs, FileLock lock);
   // Records the run in the history (once) and removes its jobs. Throws StorageError.
   void Record(Finished& finished);
 
@@ -100,12 +135,12 @@ class Runner {
   const Logger& log_;
   const RunnerTiming timing_;
   RunObserver* const observer_;
-  std::vector<std::thread> threads_;
+  std::unique_ptr<QueueWatch> watch_;
+  std::thread dispatcher_;
   std::mutex mutex_;
-  std::shared_ptr<const Config> current_;  // guarded by mutex_
-  std::set<std::string> looping_;          // targets with a thread; guarded by mutex_
+  std::shared_ptr<const Config> current_;     // guarded by mutex_
+  std::map<std::string, Session> sessions_;   // guarded by mutex_; never erased
   std::condition_variable wake_;
-  std::uint64_t wakes_ = 0;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> abort_{false};
   TargetActivity activity_;

@@ -13,6 +13,14 @@ std::string Quoted(const Argv& argv) {
   return out;
 }
 
+// Returns why a step ended other than by exiting, for its log line; empty when it exited.
+const char* StepEndReason(const ProcessResult& result) {
+  if (result.interrupted) return "interrupted: the worker is stopping";
+  if (result.timed_out) return "timed out";
+  if (result.spawn_failed) return "could not start";
+  return "";
+}
+
 }  // namespace
 
 ProcessResult StepRunner::Step(const std::string& name, const Argv& argv,
@@ -37,7 +45,8 @@ ProcessResult StepRunner::Run(const std::string& name, const Argv& argv,
   log_.Append(result.output);
   log_.Append(result.error_output);
   std::string tail = "[" + name + ": ";
-  tail += result.timed_out ? "timed out, process group killed"
+  tail += result.interrupted ? "interrupted: the worker is stopping, process group stopped"
+          : result.timed_out ? "timed out, process group killed"
           : result.spawn_failed ? "could not start"
                                 : "exit " + std::to_string(result.exit_code);
   log_.Append(tail + "]\n");
@@ -52,14 +61,14 @@ void StepRunner::Record(const std::string& name, const Argv& argv, const Process
   setup_.logger.Log(result.exit_code == 0 ? LogLevel::Info : LogLevel::Warning, "step",
                     {{"id", setup_.run_id}, {"target", setup_.target.name}, {"step", name},
                      {"exit_code", std::to_string(result.exit_code)}, {"seconds", seconds},
-                     {"reason", result.timed_out ? "timed out" : result.spawn_failed ? "could not start" : ""}});
+                     {"reason", StepEndReason(result)}});
 }
 
 ImageLook StepRunner::InspectImage(const std::string& reference, ImageInfo& info) {
   ProcessResult result = Read("image", ImageInspectArgv(reference));
   std::optional<std::vector<ImageInfo>> images = ParseImages(result.output);
   // Asked for an image it does not have, docker prints [] and exits 1.
-  if (result.exit_code != 0 && !result.timed_out && images && images->empty()) return ImageLook::Missing;
+  if (result.exit_code != 0 && !result.timed_out && !result.interrupted && images && images->empty()) return ImageLook::Missing;
   if (result.exit_code != 0 || !images || images->size() != 1) return ImageLook::Unreadable;
   info = std::move(images->front());
   if (!info.rejected_revision.empty()) {

@@ -115,8 +115,9 @@ ProcessResult SwarmBackend::Pull(bool record) {
     total.seconds += pulled.seconds;
     total.exit_code = pulled.exit_code;
     total.timed_out = pulled.timed_out;
+    total.interrupted = pulled.interrupted;
     total.spawn_failed = pulled.spawn_failed;
-    if (pulled.exit_code != 0 || pulled.timed_out) break;
+    if (pulled.exit_code != 0 || pulled.timed_out || pulled.interrupted) break;
   }
   if (images_.empty()) {
     steps_.Note("[pull: no service image found to pull]\n");
@@ -158,7 +159,7 @@ ProcessResult SwarmBackend::RunAll(const std::string& name, const std::vector<Ar
   ProcessResult result;
   for (const Argv& argv : argvs) {
     result = steps_.Step(name, argv, std::chrono::seconds(target_.up_timeout), true);
-    if (result.exit_code != 0 || result.timed_out) break;
+    if (result.exit_code != 0 || result.timed_out || result.interrupted) break;
   }
   return result;
 }
@@ -173,7 +174,7 @@ ProcessResult SwarmBackend::Apply(const std::vector<ImageRecord>& images) {
   }
   if (target_.kind == TargetKind::Stack) {
     ProcessResult deployed = RunAll("deploy", {StackDeployArgv(target_)});
-    if (deployed.exit_code != 0 || deployed.timed_out) return deployed;
+    if (deployed.exit_code != 0 || deployed.timed_out || deployed.interrupted) return deployed;
     return PinChecked(images);
   }
   for (const ImageRecord& image : images) updates.push_back(ServiceUpdateArgv(image.service, Checked(image)));

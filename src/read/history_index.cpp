@@ -1,6 +1,15 @@
 #include "read/history_index.hpp"
 
+#include <malloc.h>
+
 namespace deployhook {
+namespace {
+
+// The history is read this much at a time: a scrape of a large history holds one chunk, not
+// the whole file.
+constexpr std::size_t CHUNK_BYTES = 1 << 20;
+
+}  // namespace
 
 void HistoryIndex::Add(const RunRecord& run) {
   TargetHistory& target = targets_[run.target];
@@ -9,9 +18,8 @@ void HistoryIndex::Add(const RunRecord& run) {
   if (target.recent.size() > RECENT) target.recent.pop_front();
 }
 
-std::map<std::string, TargetHistory> HistoryIndex::Refresh() {
-  std::lock_guard lock(mutex_);
-  HistoryChunk chunk = ReadHistoryChunk(state_dir_, inode_, offset_);
+std::size_t HistoryIndex::ReadMore() {
+  HistoryChunk chunk = ReadHistoryChunk(state_dir_, inode_, offset_, CHUNK_BYTES);
   if (chunk.from_start) {  // new, replaced (compacted) or cut: read it again
     targets_.clear();
     partial_.clear();
@@ -27,6 +35,19 @@ std::map<std::string, TargetHistory> HistoryIndex::Refresh() {
     }
   }
   partial_.erase(0, start);
+  return chunk.bytes.size();
+}
+
+std::map<std::string, TargetHistory> HistoryIndex::Refresh() {
+  std::lock_guard lock(mutex_);
+  std::size_t read = 0;
+  for (std::size_t got = CHUNK_BYTES; got == CHUNK_BYTES; read += got) got = ReadMore();
+  if (read > CHUNK_BYTES) {
+    // Gives back what reading a large history took: the partial line's buffer, and the
+    // records parsed and dropped on the way (small allocations glibc keeps unless asked).
+    std::string(partial_).swap(partial_);
+    ::malloc_trim(0);
+  }
   return targets_;
 }
 

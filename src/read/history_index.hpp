@@ -28,12 +28,15 @@ class HistoryIndex {
 
   explicit HistoryIndex(std::filesystem::path state_dir) : state_dir_(std::move(state_dir)) {}
 
-  // Reads what was appended since the last call and returns every target's summary. Throws
-  // StorageError when the history or the compacted tallies cannot be read.
+  // Reads what was appended since the last call, a chunk at a time, and returns every target's
+  // summary; memory a large read took is given back. Throws StorageError when the history or
+  // the compacted tallies cannot be read.
   std::map<std::string, TargetHistory> Refresh();
 
  private:
   void Add(const RunRecord& run);
+  // Reads and counts the next chunk of the history; returns how many bytes it read.
+  std::size_t ReadMore();
 
   std::filesystem::path state_dir_;
   std::mutex mutex_;

@@ -21,6 +21,9 @@ class FileLock {
   // running as another user must not leave a lock file the worker cannot open).
   static bool IsHeld(const std::filesystem::path& path) noexcept;
 
+  // Returns the locked file's descriptor: a child that keeps it open keeps the lock held.
+  int Descriptor() const noexcept { return fd_.get(); }
+
  private:
   explicit FileLock(UniqueFd fd) : fd_(std::move(fd)) {}
   UniqueFd fd_;

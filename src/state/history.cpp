@@ -404,7 +404,7 @@ std::vector<RunRecord> ReadHistory(const std::filesystem::path& state_dir, std::
 }
 
 HistoryChunk ReadHistoryChunk(const std::filesystem::path& state_dir, std::uint64_t inode,
-                              std::uintmax_t offset) {
+                              std::uintmax_t offset, std::size_t max_bytes) {
   std::filesystem::path path = HistoryPath(state_dir);
   HistoryChunk chunk;
   UniqueFd fd = OpenLocked(path, false, LOCK_SH);
@@ -423,7 +423,8 @@ HistoryChunk ReadHistoryChunk(const std::filesystem::path& state_dir, std::uint6
     chunk.compacted = ReadCompactedTally(state_dir);
     offset = 0;
   }
-  chunk.bytes = ReadAt(fd.get(), static_cast<off_t>(offset), static_cast<std::size_t>(size - offset), path);
+  std::size_t length = static_cast<std::size_t>(std::min<std::uintmax_t>(size - offset, max_bytes));
+  chunk.bytes = ReadAt(fd.get(), static_cast<off_t>(offset), length, path);
   chunk.end = offset + chunk.bytes.size();
   return chunk;
 }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -162,11 +163,12 @@ struct HistoryChunk {
   std::map<std::string, RunTally> compacted;  // when from_start: ReadCompactedTally
 };
 
-// Returns the history's bytes from `offset` when it is still file `inode` and that long, else
-// from the start together with the compacted tallies. Read under a shared lock on the history,
-// so never in the middle of a compaction (its tally written, the history not yet replaced) nor of
-// an append. Throws StorageError.
+// Returns the history's bytes from `offset` (at most `max_bytes` of them) when it is still file
+// `inode` and that long, else from the start together with the compacted tallies. Read under a
+// shared lock on the history, so never in the middle of a compaction (its tally written, the
+// history not yet replaced) nor of an append. Throws StorageError.
 HistoryChunk ReadHistoryChunk(const std::filesystem::path& state_dir, std::uint64_t inode,
-                              std::uintmax_t offset);
+                              std::uintmax_t offset,
+                              std::size_t max_bytes = std::numeric_limits<std::size_t>::max());
 
 }  // namespace deployhook

@@ -1,6 +1,7 @@
 """A worker that is killed or stopped mid-run loses nothing: the job stays queued until a run
 of it is recorded, and the next start runs it."""
 
+import os
 import signal
 import time
 
@@ -67,8 +68,51 @@ def test_step_outliving_the_stop_grace_is_killed_and_its_job_stays_queued(
     assert fake.calls("pull")[0]["end"] is None  # killed, not finished
     wait_until(lambda: not live_processes_in_group(pull["pgid"]), 5, "the pull's group to end")
     assert worker.history() == []  # a run cut short by the stop is not a result
+    # Stopped because the worker stops: interrupted, not a step that outlived its timeout.
+    step_lines = [line for line in worker.log().splitlines() if "step=pull" in line]
+    assert step_lines and all("interrupted" in line for line in step_lines), step_lines
+    assert "timed out" not in worker.log()
     assert [job["delivery"] for job in worker.queued("app")] == [delivery]
 
     fake.set()
     worker.start()
     assert only_run(worker, delivery)["result"] == "succeeded"
+
+
+def test_a_step_dies_with_the_worker_that_started_it(workers, fake, push_body, deliver, only_run):
+    fake.set(pull={"sleep": 60})
+    worker = workers()
+    delivery = deliver(worker, push_body(AFTER))
+    (pull,) = wait_until(lambda: pull_started(fake), 30, "the pull to start")
+    assert worker.kill() == -signal.SIGKILL
+    wait_until(lambda: not fake.is_running(pull["pid"]), 5, "the pull to die with its worker")
+
+    fake.set()
+    second = workers("second")
+    assert only_run(second, delivery)["result"] == "succeeded"
+
+
+def test_no_worker_starts_a_target_beside_what_a_dead_workers_step_left_running(
+        workers, fake, push_body, deliver, only_run):
+    # The fake's pull forks a child that hangs: the pull itself dies with its worker, the child
+    # (which a real compose plugin could be) does not, and it holds the target's lock.
+    fake.set(pull={"hang": True})
+    worker = workers()
+    delivery = deliver(worker, push_body(AFTER))
+    (pull,) = wait_until(lambda: pull_started(fake), 30, "the pull to start")
+    assert worker.kill() == -signal.SIGKILL
+    (leftover,) = pull["children"]
+    wait_until(lambda: not fake.is_running(pull["pid"]), 5, "the pull to die with its worker")
+    assert fake.is_running(leftover)
+
+    fake.set()
+    second = workers("second", env={"DEPLOYHOOK_TEST_LOCK_RETRY_MS": "100"})
+    wait_until(lambda: "locked by another process" in second.log(), 30,
+               "the second worker to find the target locked")
+    assert len(fake.calls("pull")) == 1  # nothing started beside the leftover
+
+    os.killpg(pull["pgid"], signal.SIGKILL)
+    wait_until(lambda: not fake.is_running(leftover), 5, "the leftover to end")
+    run = only_run(second, delivery)
+    assert run["result"] == "succeeded"
+    assert len(fake.calls("pull")) == 2

@@ -18,14 +18,17 @@ def gone_pid():
 
 
 def deploy_and_wait(worker, recorded):
-    """Run `deployhook deploy app`, wait until its run is recorded and the queue is empty, and
-    append the run's id to recorded."""
+    """Run `deployhook deploy app`, wait until its run is recorded, the queue is empty and the
+    housekeeping after the record is done (its result is logged last), and append the run's id
+    to recorded."""
     done = worker.command("deploy", "app")
     assert done.returncode == 0, done.stderr
     run = wait_until(lambda: next((r for r in worker.history() if r["id"] not in recorded),
                                   None), 20, "the next run")
     recorded.append(run["id"])
     wait_queue_empty(worker, "app")
+    wait_until(lambda: f"id={run['id']} target=app result=" in worker.log(), 20,
+               "the housekeeping after the record")
 
 
 def compacted_history(worker):

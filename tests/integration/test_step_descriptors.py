@@ -1,5 +1,6 @@
-"""A deployment step inherits stdin, stdout and stderr from the worker, nothing else: not the
-socket of a client another thread is serving, not a lock or a log."""
+"""A deployment step inherits stdin, stdout and stderr from the worker and its target's lock,
+nothing else: not the socket of a client another thread is serving, not another lock or a log.
+(The target's lock stays held while anything the step started runs, even after its worker died.)"""
 
 import shlex
 import socket
@@ -33,7 +34,9 @@ def test_step_gets_nothing_of_the_worker_but_stdin_stdout_and_stderr(start_worke
         assert wait_for_run(worker, "manual")["result"] == "succeeded"
     targets = open_files(listing)
     # stdin is /dev/null, stdout and stderr the worker's pipe (the shell keeps a copy of it, and
-    # its redirection target, the listing itself).
+    # its redirection target, the listing itself), and the target's lock.
     assert "/dev/null" in targets
-    assert all(target in ("/dev/null", str(listing)) or target.startswith("pipe:")
+    lock = str(worker.state_dir / "locks" / "app.lock")
+    assert [target for target in targets if target.endswith(".lock")] == [lock]
+    assert all(target in ("/dev/null", str(listing), lock) or target.startswith("pipe:")
                for target in targets), targets

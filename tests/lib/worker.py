@@ -29,8 +29,10 @@ DEFAULT_SECRET = "It's a Secret to Everybody"
 # The runner's pauses shortened for test suites (read once by `serve`; see RunnerTiming in
 # src/deploy/runner.hpp): a job runs a few hundred milliseconds after it is queued, instead of
 # after a quiet second, and a stop kills a step still running after FAST_STOP_GRACE_S, not 30 s.
+# The fallback look at every queue stays the product's (30 s): jobs are picked up because their
+# arrival wakes the runner, which is what these suites then test.
 FAST_STOP_GRACE_S = 3
-FAST_RUNNER_ENV = {"DEPLOYHOOK_TEST_QUIET_MS": "300", "DEPLOYHOOK_TEST_POLL_MS": "200",
+FAST_RUNNER_ENV = {"DEPLOYHOOK_TEST_QUIET_MS": "300", "DEPLOYHOOK_TEST_LOCK_RETRY_MS": "200",
                    "DEPLOYHOOK_TEST_STOP_GRACE_MS": str(FAST_STOP_GRACE_S * 1000)}
 
 
