@@ -120,7 +120,7 @@ class FrontDoor:
     name = "front door"
 
     def __init__(self, directory, socket_path, tls, port=None, read_side=False):
-        self.read_side = read_side  # uncomment the shipped read-side block, as README says
+        self.read_side = read_side  # uncomment the shipped read-side block, as deployhook(8) says
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.directory.chmod(0o755)

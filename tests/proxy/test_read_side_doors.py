@@ -1,5 +1,5 @@
 """The read side through the shipped nginx snippet and Caddyfile with their read-side block
-uncommented as README says: GET below the hook path reaches the worker with the bearer token;
+uncommented as deployhook(8) says: GET below the hook path reaches the worker with the bearer token;
 the hook path itself still answers GET with 405."""
 
 import pytest
