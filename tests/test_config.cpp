@@ -65,6 +65,21 @@ std::string Minimal(std::string_view top = "") {
 
 BOOST_AUTO_TEST_SUITE(config)
 
+BOOST_AUTO_TEST_CASE(resolves_a_relative_state_dir_against_the_file_even_when_named_relatively) {
+  ConfigDir files;
+  files.Write("deployhook.toml", "state_dir = \"state\"\n" + std::string(MINIMAL_TARGET));
+  // Named relative to the working directory, as `--config deployhook.toml` in its folder does.
+  struct InDirectory {
+    std::filesystem::path before = std::filesystem::current_path();
+    explicit InDirectory(const std::filesystem::path& dir) { std::filesystem::current_path(dir); }
+    ~InDirectory() { std::filesystem::current_path(before); }
+  } inside(files.dir.Path());
+  Config config = LoadConfig("deployhook.toml", WithSecret("s"));
+  BOOST_TEST(config.state_dir.is_absolute(), config.state_dir);
+  BOOST_TEST(config.state_dir == files.dir.Path() / "state");
+  BOOST_TEST(config.targets.at(0).project_dir.is_absolute());
+}
+
 BOOST_FIXTURE_TEST_CASE(loads_every_key_with_its_value, ConfigDir) {
   Write("secret", "global-secret\n");
   Write("worker.secret", "worker-secret\n");

@@ -626,7 +626,7 @@ Config LoadConfig(const std::filesystem::path& path, const ConfigEnvironment& en
                 "no group \"" + *config.socket_group + "\" on this host");
   }
   if (std::optional<std::string> state_dir = reader.String("state_dir")) {
-    config.state_dir = RelativeTo(path, *state_dir);
+    config.state_dir = RelativeTo(config.source, *state_dir);
   }
   constexpr std::int64_t GIB = 1LL << 30;
   config.max_body_bytes =
