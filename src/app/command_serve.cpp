@@ -185,8 +185,8 @@ int RunServe(const CommandLine& line, const Logger& log) {
 
   int signal_number = 0;
   {
-    ReadSide read_side(config.state_dir, runner.Activities(), DEPLOYHOOK_VERSION);
-    FcgiServer server(listener.fd, config.threads, handlers, read_side);
+    ReadSide read_side(config.state_dir, runner.Activities(), DEPLOYHOOK_VERSION, log);
+    FcgiServer server(listener.fd, config.threads, handlers, read_side, log);
     for (;;) {
       sigwait(&serve_signals, &signal_number);
       if (signal_number == SIGHUP) {

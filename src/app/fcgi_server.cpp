@@ -207,10 +207,12 @@ bool DrainInput(FCGX_Request& request) {
 
 }  // namespace
 
-FcgiServer::FcgiServer(int listen_fd, int threads, HandlerSlot& handlers, ReadSide& read_side)
+FcgiServer::FcgiServer(int listen_fd, int threads, HandlerSlot& handlers, ReadSide& read_side,
+                       const Logger& log)
     : listen_fd_(listen_fd),
       handlers_(handlers),
       read_side_(read_side),
+      log_(log),
       keep_idle_(MillisecondsFromEnvironment("DEPLOYHOOK_TEST_KEEP_IDLE_MS", KEEP_IDLE)),
       epoll_(::epoll_create1(EPOLL_CLOEXEC)),
       wake_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
@@ -245,6 +247,13 @@ FcgiServer::FcgiServer(int listen_fd, int threads, HandlerSlot& handlers, ReadSi
 
 FcgiServer::~FcgiServer() { Stop(std::chrono::seconds(10)); }
 
+void FcgiServer::SayRefused(std::string_view reason) noexcept {
+  // At the 1st, 2nd, 4th, 8th... time: a flood of refusals cannot flood the log.
+  std::uint64_t count = ++refused_;
+  if ((count & (count - 1)) != 0) return;
+  log_.Log(LogLevel::Warning, "fastcgi", {{"reason", reason}, {"refused", std::to_string(count)}});
+}
+
 void FcgiServer::Serve() {
   FCGX_Request request;
   // No listening socket of libfcgi's own: when it gives up on a connection (the peer closed it,
@@ -269,8 +278,10 @@ void FcgiServer::Serve() {
           Dispatch(request, fd, true, first_seen.value_or(std::chrono::steady_clock::now()));
         }
       }
-    } catch (const std::exception&) {
+    } catch (const std::exception& e) {
       // Out of memory for one connection's watch: it is closed, or left to the proxy's timeout.
+      log_.Log(LogLevel::Warning, "fastcgi",
+               {{"reason", std::string("cannot watch a connection: ") + e.what()}});
     }
   }
   FCGX_Free(&request, 1);
@@ -284,12 +295,14 @@ void FcgiServer::AcceptPending(FCGX_Request& request) {
     int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+        SayRefused("out of descriptors or memory: accepting pauses");
         std::this_thread::sleep_for(ACCEPT_BACKOFF);  // the listening socket would wake us at once
       }
       break;
     }
     if (fd >= FD_LIMIT) {
       ::close(fd);
+      SayRefused("a descriptor above what libfcgi can watch: connection closed");
       continue;
     }
     accepted.push_back(fd);
@@ -405,7 +418,11 @@ void FcgiServer::ServeRequest(FCGX_Request& request, int fd, bool known,
   Ending ending = Ending::Drain;
   try {
     ending = Answer(request, *handler, read_side_, watch);
+  } catch (const std::exception& e) {
+    log_.Log(LogLevel::Error, "fastcgi", {{"reason", std::string("answering failed: ") + e.what()}});
+    Put(request, MakeResponse(Outcome::Error));
   } catch (...) {
+    log_.Log(LogLevel::Error, "fastcgi", {{"reason", "answering failed"}});
     Put(request, MakeResponse(Outcome::Error));
   }
   if (ending == Ending::Close) {

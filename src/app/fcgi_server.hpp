@@ -15,7 +15,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <mutex>
+#include <string_view>
 #include <unordered_map>
 #include <thread>
 #include <vector>
@@ -25,6 +27,7 @@
 #include "read/read_side.hpp"
 #include "app/arrival_wait.hpp"
 #include "app/read_watchdog.hpp"
+#include "util/log.hpp"
 #include "util/unique_fd.hpp"
 
 struct FCGX_Request;
@@ -37,7 +40,8 @@ class FcgiServer {
   // signal handlers libfcgi installs (SIGUSR1 would make a thread leave after one more request)
   // are put back as they were, so signals stay the caller's to handle. GET requests below the
   // hook path go to `read_side`. Throws std::system_error when epoll cannot be set up.
-  FcgiServer(int listen_fd, int threads, HandlerSlot& handlers, ReadSide& read_side);
+  FcgiServer(int listen_fd, int threads, HandlerSlot& handlers, ReadSide& read_side,
+             const Logger& log);
   ~FcgiServer();
   FcgiServer(const FcgiServer&) = delete;
   FcgiServer& operator=(const FcgiServer&) = delete;
@@ -70,10 +74,14 @@ class FcgiServer {
   // Waits for `fd`'s next request in the epoll set (`known`: it is in the set already).
   void Park(int fd, bool known);
   void CloseIdle();
+  // Logs a refused connection, at exponentially spaced counts.
+  void SayRefused(std::string_view reason) noexcept;
 
   int listen_fd_;
   HandlerSlot& handlers_;
   ReadSide& read_side_;
+  const Logger& log_;  // the "fastcgi" lines: what the accept loop refuses or fails at
+  std::atomic<std::uint64_t> refused_{0};  // connections refused for want of descriptors
   std::chrono::milliseconds keep_idle_;
   UniqueFd epoll_;
   UniqueFd wake_;  // an eventfd: readable once the server stops

@@ -30,8 +30,9 @@ Response Plain(int status, std::string body, std::string content_type = "text/pl
 
 }  // namespace
 
-ReadSide::ReadSide(std::filesystem::path state_dir, const TargetActivity& activity, std::string version)
-    : activity_(activity), version_(std::move(version)), index_(std::move(state_dir)) {}
+ReadSide::ReadSide(std::filesystem::path state_dir, const TargetActivity& activity, std::string version,
+                   const Logger& log)
+    : activity_(activity), version_(std::move(version)), log_(log), index_(std::move(state_dir)) {}
 
 std::optional<Response> ReadSide::Answer(const Config& config, const ReadRequest& request) noexcept {
   try {
@@ -56,7 +57,11 @@ std::optional<Response> ReadSide::Answer(const Config& config, const ReadRequest
     Response response = Serve(config, *route, request.accept);
     if (request.method == "HEAD") response.body.clear();
     return response;
+  } catch (const std::exception& e) {
+    log_.Log(LogLevel::Error, "read", {{"path", request.path}, {"reason", e.what()}});
+    return Plain(500, "error\n");
   } catch (...) {
+    log_.Log(LogLevel::Error, "read", {{"path", request.path}, {"reason", "unknown failure"}});
     return Plain(500, "error\n");
   }
 }

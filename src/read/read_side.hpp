@@ -14,6 +14,7 @@
 #include "read/request_counters.hpp"
 #include "http/response.hpp"
 #include "deploy/target_activity.hpp"
+#include "util/log.hpp"
 
 namespace deployhook {
 
@@ -27,7 +28,8 @@ struct ReadRequest {
 class ReadSide {
  public:
   // `state_dir` is the one the worker started with (a reload never changes it).
-  ReadSide(std::filesystem::path state_dir, const TargetActivity& activity, std::string version);
+  ReadSide(std::filesystem::path state_dir, const TargetActivity& activity, std::string version,
+           const Logger& log);
 
   // Returns the answer for a request below `config`'s hook_path; nothing for any other request
   // (the hook path itself, or elsewhere), which goes to the delivery handler. Never throws: a
@@ -43,6 +45,7 @@ class ReadSide {
 
   const TargetActivity& activity_;
   std::string version_;
+  const Logger& log_;  // the "read" lines: what a read request failed at
   RequestCounters counters_;
   HistoryIndex index_;
 };
