@@ -3,15 +3,10 @@
 #include <cstdio>
 
 #include "deploy/engine_state.hpp"
+#include "util/shell_words.hpp"
 
 namespace deployhook {
 namespace {
-
-std::string Quoted(const Argv& argv) {
-  std::string out = "$";
-  for (const std::string& word : argv) out += " " + word;
-  return out;
-}
 
 // Returns why a step ended other than by exiting, for its log line; empty when it exited.
 const char* StepEndReason(const ProcessResult& result) {
@@ -40,7 +35,7 @@ ProcessResult StepRunner::Run(const std::string& name, const Argv& argv,
   spec.cwd = setup_.target.project_dir;
   spec.env = setup_.env;
   spec.timeout = timeout;
-  log_.Append(Quoted(argv) + "\n");
+  log_.Append("$ " + ShellWords(argv) + "\n");
   ProcessResult result = executor_.Run(spec);
   log_.Append(result.output);
   log_.Append(result.error_output);

@@ -1,0 +1,14 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace deployhook {
+
+// Returns argv as one line a POSIX shell would split back into the same words: a word of only
+// letters, digits and @%+=:,./_- stays bare, any other (an empty one too) is single-quoted with
+// its quotes written '\''. For the run log's "$ ..." lines; nothing is ever run through a shell.
+std::string ShellWords(const std::vector<std::string>& argv);
+
+}  // namespace deployhook
