@@ -92,6 +92,59 @@ int ExitStatus(int native) {
   return -1;
 }
 
+// Returns the executable argv[0] names: itself when it holds a '/', else the first match on the
+// step's own PATH (not the worker's); empty when there is none.
+boost::filesystem::path FindExecutable(const ProcessSpec& spec) {
+  if (spec.argv[0].find('/') != std::string::npos) return spec.argv[0];
+  auto path_entry = spec.env.find("PATH");
+  std::vector<boost::filesystem::path> path;
+  if (path_entry != spec.env.end()) {
+    std::string_view rest = path_entry->second;
+    while (!rest.empty()) {
+      std::size_t colon = rest.find(':');
+      path.emplace_back(std::string(rest.substr(0, colon)));
+      rest = colon == std::string_view::npos ? std::string_view{} : rest.substr(colon + 1);
+    }
+  }
+  return bp::search_path(spec.argv[0], path);
+}
+
+// Reads the child's output while it runs; at the deadline or on abort, stops its process group
+// (SIGTERM, then SIGKILL after KILL_GRACE) and says which in `result`. Returns once the child
+// was reaped and its output drained, with its exit code in `result`.
+void Supervise(bp::child& child, std::vector<Stream>& streams, const ProcessSpec& spec,
+               Clock::time_point deadline, ProcessResult& result) {
+  std::error_code error;
+  pid_t group = child.id();
+  bool open = true;
+  auto read_or_wait = [&](std::chrono::milliseconds wait) {
+    if (open) {
+      open = ReadSome(streams, wait, spec.max_output);
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  };
+  while (child.running(error) && !error) {
+    bool aborted = spec.abort != nullptr && spec.abort->load();
+    if (aborted || Clock::now() >= deadline) {
+      (aborted ? result.interrupted : result.timed_out) = true;
+      ::kill(-group, SIGTERM);
+      auto kill_at = Clock::now() + KILL_GRACE;
+      while (child.running(error) && !error && Clock::now() < kill_at) read_or_wait(std::chrono::milliseconds(100));
+      ::kill(-group, SIGKILL);
+      break;
+    }
+    read_or_wait(std::chrono::milliseconds(100));
+  }
+  child.wait(error);
+  if (result.timed_out || result.interrupted) ::kill(-group, SIGKILL);  // whatever of the group outlived its leader
+  auto drain_until = Clock::now() + DRAIN_AFTER_EXIT;
+  while (open && Clock::now() < drain_until) {
+    open = ReadSome(streams, std::chrono::milliseconds(50), spec.max_output);
+  }
+  result.exit_code = ExitStatus(child.native_exit_code());
+}
+
 }  // namespace
 
 ProcessResult RunProcess(const ProcessSpec& spec) {
@@ -111,20 +164,7 @@ ProcessResult RunProcess(const ProcessSpec& spec) {
 
   bp::environment env;
   for (const auto& [name, value] : spec.env) env[name] = value;
-  boost::filesystem::path exe = spec.argv[0];
-  if (spec.argv[0].find('/') == std::string::npos) {
-    auto path_entry = spec.env.find("PATH");
-    std::vector<boost::filesystem::path> path;
-    if (path_entry != spec.env.end()) {
-      std::string_view rest = path_entry->second;
-      while (!rest.empty()) {
-        std::size_t colon = rest.find(':');
-        path.emplace_back(std::string(rest.substr(0, colon)));
-        rest = colon == std::string_view::npos ? std::string_view{} : rest.substr(colon + 1);
-      }
-    }
-    exe = bp::search_path(spec.argv[0], path);
-  }
+  boost::filesystem::path exe = FindExecutable(spec);
   if (exe.empty()) {
     result.output = spec.argv[0] + ": not found in PATH\n";
     result.spawn_failed = true;
@@ -174,35 +214,7 @@ ProcessResult RunProcess(const ProcessSpec& spec) {
     return finish();
   }
 
-  pid_t group = child.id();
-  auto deadline = started + spec.timeout;
-  bool open = true;
-  while (child.running(error) && !error) {
-    bool aborted = spec.abort != nullptr && spec.abort->load();
-    if (aborted || Clock::now() >= deadline) {
-      (aborted ? result.interrupted : result.timed_out) = true;
-      ::kill(-group, SIGTERM);
-      auto kill_at = Clock::now() + KILL_GRACE;
-      while (child.running(error) && !error && Clock::now() < kill_at) {
-        if (open) open = ReadSome(streams, std::chrono::milliseconds(100), spec.max_output);
-        else std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      }
-      ::kill(-group, SIGKILL);
-      break;
-    }
-    if (open) {
-      open = ReadSome(streams, std::chrono::milliseconds(100), spec.max_output);
-    } else {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  }
-  child.wait(error);
-  if (result.timed_out || result.interrupted) ::kill(-group, SIGKILL);  // whatever of the group outlived its leader
-  auto drain_until = Clock::now() + DRAIN_AFTER_EXIT;
-  while (open && Clock::now() < drain_until) {
-    open = ReadSome(streams, std::chrono::milliseconds(50), spec.max_output);
-  }
-  result.exit_code = ExitStatus(child.native_exit_code());
+  Supervise(child, streams, spec, started + spec.timeout, result);
   return finish();
 }
 
