@@ -140,6 +140,35 @@ void Reload(const CommandLine& line, HandlerSlot& handlers, Runner& runner, cons
   }
 }
 
+// Returns the lock that tells the command line a worker runs; nothing (logged) when it cannot
+// be taken, since only `deployhook deploy`'s message depends on it.
+std::optional<FileLock> Announce(const Config& config, const Logger& log) {
+  try {
+    return AnnounceWorker(config.state_dir);
+  } catch (const StorageError& e) {
+    log.Log(LogLevel::Error, "state", {{"reason", e.what()},
+                                       {"note", "serving; `deployhook deploy` will not see this worker"}});
+    return std::nullopt;
+  }
+}
+
+// Waits for signals: SIGHUP reloads, SIGUSR1 is logged; returns the first one that stops.
+int ServeSignals(const sigset_t& signals, const CommandLine& line, HandlerSlot& handlers,
+                 Runner& runner, const Logger& log) {
+  for (;;) {
+    int signal_number = 0;
+    sigwait(&signals, &signal_number);
+    if (signal_number == SIGHUP) {
+      Reload(line, handlers, runner, log);
+    } else if (signal_number == SIGUSR1) {
+      log.Log(LogLevel::Notice, "signal", {{"signal", strsignal(signal_number)},
+                                           {"reason", "ignored; the worker keeps serving"}});
+    } else {
+      return signal_number;
+    }
+  }
+}
+
 }  // namespace
 
 int RunServe(const CommandLine& line, const Logger& log) {
@@ -156,14 +185,7 @@ int RunServe(const CommandLine& line, const Logger& log) {
   const Config& config = *initial;
   EnsureDirectory(config.state_dir);
   TidyStateDir(config, log);
-  std::optional<FileLock> presence;
-  try {
-    presence = AnnounceWorker(config.state_dir);
-  } catch (const StorageError& e) {
-    // Only the command line's "a running worker picks it up" depends on it: serve anyway.
-    log.Log(LogLevel::Error, "state", {{"reason", e.what()},
-                                       {"note", "serving; `deployhook deploy` will not see this worker"}});
-  }
+  std::optional<FileLock> presence = Announce(config, log);
   Listener listener = Listen(config, line);
 
   JobQueue queue(config.state_dir);
@@ -187,17 +209,7 @@ int RunServe(const CommandLine& line, const Logger& log) {
   {
     ReadSide read_side(config.state_dir, runner.Activities(), DEPLOYHOOK_VERSION, log);
     FcgiServer server(listener.fd, config.threads, handlers, read_side, log);
-    for (;;) {
-      sigwait(&serve_signals, &signal_number);
-      if (signal_number == SIGHUP) {
-        Reload(line, handlers, runner, log);
-      } else if (signal_number == SIGUSR1) {
-        log.Log(LogLevel::Notice, "signal", {{"signal", strsignal(signal_number)},
-                                             {"reason", "ignored; the worker keeps serving"}});
-      } else {
-        break;
-      }
-    }
+    signal_number = ServeSignals(serve_signals, line, handlers, runner, log);
     log.Log(LogLevel::Info, "stopping", {{"signal", strsignal(signal_number)}});
     if (!server.Stop(REQUEST_GRACE)) {
       // A thread still inside a request uses the handler: leave without destroying anything.
