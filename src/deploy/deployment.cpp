@@ -30,6 +30,9 @@ class Run {
   // Pulls until every labelled image is the commit's build. Returns the result that ends the
   // run ("failed", "timed_out", "stale", or "" to go on); sets interrupted on a stop.
   std::string PullBuiltImages();
+  // Pulls once more, keeping one "pull" step in the history however often the wait pulls;
+  // returns the result that ends the run ("interrupted", "timed_out", "failed"), or "" to go on.
+  std::string PullAgain(std::optional<std::size_t>& pull_step);
   void SaveSnapshot(const std::vector<ContainerImage>& previous);
   // Returns the run's result after the gate said `gate`, putting `previous` back when it failed.
   DeploymentOutcome AfterGate(GateResult gate, bool unchanged,
@@ -64,6 +67,21 @@ bool Run::InspectPulledImages() {
   return true;
 }
 
+std::string Run::PullAgain(std::optional<std::size_t>& pull_step) {
+  ProcessResult pull = backend_->Pull(!pull_step);
+  if (!pull_step) {
+    pull_step = outcome_.steps.size() - 1;
+  } else {
+    outcome_.steps[*pull_step].exit_code = pull.exit_code;
+    outcome_.steps[*pull_step].seconds += pull.seconds;
+  }
+  if (pull.interrupted || (pull.timed_out && setup_.stopping)) return "interrupted";
+  if (pull.timed_out) return "timed_out";
+  if (pull.exit_code != 0) return "failed";
+  if (setup_.stopping) return "interrupted";
+  return {};
+}
+
 std::string Run::PullBuiltImages() {
   const Target& target = setup_.target;
   auto wait = std::chrono::seconds(target.image_timeout);
@@ -78,18 +96,7 @@ std::string Run::PullBuiltImages() {
     outcome_.steps.push_back({"wait-image", {}, exit_code, seconds});
   };
   while (true) {
-    ProcessResult pull = backend_->Pull(!pull_step);
-    if (!pull_step) {
-      pull_step = outcome_.steps.size() - 1;
-    } else {  // one "pull" step in the history however often the wait pulled
-      outcome_.steps[*pull_step].exit_code = pull.exit_code;
-      outcome_.steps[*pull_step].seconds += pull.seconds;
-    }
-    if (pull.interrupted || (pull.timed_out && setup_.stopping)) return "interrupted";
-    if (pull.timed_out) return "timed_out";
-    if (pull.exit_code != 0) return "failed";
-    if (setup_.stopping) return "interrupted";
-
+    if (std::string ended = PullAgain(pull_step); !ended.empty()) return ended;
     if (!InspectPulledImages()) return "failed";
     std::vector<std::string> awaited = AwaitedServices(outcome_.images, outcome_.commit);
     if (awaited.empty()) {
