@@ -50,6 +50,25 @@ std::optional<int> PositiveInt(std::string_view text, int max) {
   return value;
 }
 
+// Stores the value of option `flag` in `line`; returns why the value is refused, or "".
+std::string SetOption(CommandLine& line, std::string_view flag, const std::string& value) {
+  if (flag == "--config") line.config = value;
+  if (flag == "--listen") line.listen = value;
+  if (flag == "--secret-file") line.secret_file = value;
+  if (flag == "--to") line.to = value;
+  if (flag == "--reason") line.reason = value;
+  if (flag == "--threads") {
+    line.threads = PositiveInt(value, 256);
+    if (!line.threads) return "--threads must be 1 to 256";
+  }
+  if (flag == "--limit") {
+    std::optional<int> limit = PositiveInt(value, 1000000);
+    if (!limit) return "--limit must be a positive number";
+    line.limit = *limit;
+  }
+  return {};
+}
+
 }  // namespace
 
 CommandLineResult ParseCommandLine(std::span<const std::string_view> args) {
@@ -95,20 +114,7 @@ CommandLineResult ParseCommandLine(std::span<const std::string_view> args) {
     } else {
       return fail("option " + std::string(flag) + " needs a value");
     }
-    if (flag == "--config") line.config = value;
-    if (flag == "--listen") line.listen = value;
-    if (flag == "--secret-file") line.secret_file = value;
-    if (flag == "--to") line.to = value;
-    if (flag == "--reason") line.reason = value;
-    if (flag == "--threads") {
-      line.threads = PositiveInt(value, 256);
-      if (!line.threads) return fail("--threads must be 1 to 256");
-    }
-    if (flag == "--limit") {
-      std::optional<int> limit = PositiveInt(value, 1000000);
-      if (!limit) return fail("--limit must be a positive number");
-      line.limit = *limit;
-    }
+    if (std::string problem = SetOption(line, flag, value); !problem.empty()) return fail(problem);
   }
   if (takes_target == TargetArgument::Required && line.target.empty()) {
     return fail(std::string(args[0]) + " needs a TARGET");
