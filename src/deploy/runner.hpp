@@ -18,6 +18,7 @@
 
 #include "config/config.hpp"
 #include "state/delivery_memory.hpp"
+#include "deploy/coalesce.hpp"
 #include "deploy/deployment.hpp"
 #include "state/file_lock.hpp"
 #include "deploy/queue_watch.hpp"
@@ -126,6 +127,8 @@ class Runner {
   std::variant<Finished, NoRun> RunOnce(const Target& target, std::size_t& held_by_pause);
   // Runs `jobs` (the lock `lock` held) and returns the finished run, or Stopped.
   std::variant<Finished, NoRun> RunJobs(const Target& target, std::vector<Job> jobs, FileLock lock);
+  // Returns the record a run of `jobs` opens with, logged and told to the observer.
+  RunRecord OpenRun(const Target& target, const std::vector<Job>& jobs, const CoalescedRun& coalesced);
   // Records the run in the history (once) and removes its jobs. Throws StorageError.
   void Record(Finished& finished);
 

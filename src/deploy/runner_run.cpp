@@ -58,6 +58,15 @@ RunRecord OpeningRecord(const Config& config, const Target& target, const std::v
   return run;
 }
 
+// Fills in what the run's record learns at its end.
+void CloseRecord(RunRecord& run, DeploymentOutcome outcome) {
+  run.finished_at = FormatRfc3339(std::chrono::system_clock::now());
+  run.result = std::move(outcome.result);
+  run.commit = std::move(outcome.commit);
+  run.steps = std::move(outcome.steps);
+  run.images = std::move(outcome.images);
+}
+
 }  // namespace
 
 bool Runner::GatherBurst(const std::string& name) {
@@ -102,6 +111,20 @@ std::variant<Runner::Finished, Runner::NoRun> Runner::RunOnce(const Target& targ
   return RunJobs(target, std::move(jobs), std::move(*lock));
 }
 
+RunRecord Runner::OpenRun(const Target& target, const std::vector<Job>& jobs,
+                          const CoalescedRun& coalesced) {
+  RunRecord run = OpeningRecord(config_, target, jobs, coalesced);
+  log_.Log(LogLevel::Info, "run",
+           {{"id", run.id}, {"target", target.name}, {"kind", run.kind}, {"after", run.after},
+            {"restores", run.restores}, {"deliveries", std::to_string(jobs.size())}});
+  if (observer_) {
+    RunRecord starting = run;
+    starting.commit = coalesced.after;
+    observer_->OnStarted(starting);
+  }
+  return run;
+}
+
 std::variant<Runner::Finished, Runner::NoRun> Runner::RunJobs(const Target& target,
                                                               std::vector<Job> jobs, FileLock lock) {
   activity_.Set(target.name, Activity::Running);
@@ -112,17 +135,9 @@ std::variant<Runner::Finished, Runner::NoRun> Runner::RunJobs(const Target& targ
   } idle_after{activity_, target.name};
 
   CoalescedRun coalesced = Coalesce(jobs);
-  RunRecord run = OpeningRecord(config_, target, jobs, coalesced);
+  RunRecord run = OpenRun(target, jobs, coalesced);
   std::optional<std::vector<ContainerImage>> restore;
   if (jobs.front().IsRollback()) restore = jobs.front().restore;
-  log_.Log(LogLevel::Info, "run",
-           {{"id", run.id}, {"target", target.name}, {"kind", run.kind}, {"after", run.after},
-            {"restores", run.restores}, {"deliveries", std::to_string(jobs.size())}});
-  if (observer_) {
-    RunRecord starting = run;
-    starting.commit = coalesced.after;
-    observer_->OnStarted(starting);
-  }
 
   RunLog output(run.log);
   ProcessExecutor executor(abort_, [this](auto duration) { return SleepUnlessStopping(duration); },
@@ -167,11 +182,7 @@ std::variant<Runner::Finished, Runner::NoRun> Runner::RunJobs(const Target& targ
                                        {"reason", "interrupted by stop; jobs stay queued"}});
     return NoRun::Stopped;
   }
-  run.finished_at = FormatRfc3339(std::chrono::system_clock::now());
-  run.result = outcome.result;
-  run.commit = outcome.commit;
-  run.steps = outcome.steps;
-  run.images = outcome.images;
+  CloseRecord(run, std::move(outcome));
   return Finished{std::move(jobs), std::move(run), std::move(lock)};
 }
 
