@@ -182,15 +182,8 @@ Response Handler::Handle(const RequestHead& head, const HeadCheck& head_check,
   if (!parsed.ok) return reject(Outcome::BadPayload, parsed.error);
   const Event& event = parsed.event;
 
-  std::vector<bool> verified(config_.targets.size(), false);
-  if (head_check.target) {
-    verified[*head_check.target] = true;  // its secret alone was offered, and it matched
-  } else {
-    for (std::size_t i = 0; i < verified.size(); ++i) {
-      verified[i] = config_.targets[i].forge == delivery.forge && signature.matched[target_secret_[i]];
-    }
-  }
-  Decision decision = Decide(event, config_.targets, verified);
+  Decision decision =
+      Decide(event, config_.targets, VerifiedTargets(delivery, head_check.target, signature));
 
   auto log_decision = [&](Outcome outcome, std::string_view reason) {
     log_.Log(LevelFor(outcome), "request",
@@ -210,6 +203,36 @@ Response Handler::Handle(const RequestHead& head, const HeadCheck& head_check,
       break;
   }
   return Queue(delivery, body, event, decision.targets, secrets_tried);
+}
+
+std::vector<bool> Handler::VerifiedTargets(const Delivery& delivery,
+                                           std::optional<std::size_t> target,
+                                           const SignatureResult& signature) const {
+  std::vector<bool> verified(config_.targets.size(), false);
+  if (target) {
+    verified[*target] = true;  // its secret alone was offered, and it matched
+    return verified;
+  }
+  for (std::size_t i = 0; i < verified.size(); ++i) {
+    verified[i] = config_.targets[i].forge == delivery.forge && signature.matched[target_secret_[i]];
+  }
+  return verified;
+}
+
+std::vector<std::string> Handler::ConfirmClaims(const std::vector<Job>& jobs,
+                                                const std::vector<std::string>& claimed,
+                                                std::string_view delivery) {
+  std::vector<std::string> ids;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    ids.push_back(jobs[i].id);
+    try {
+      memory_.Confirm(claimed[i], {jobs[i].id});
+    } catch (const StorageError& e) {
+      // The job is queued; only duplicate detection for this body is weakened.
+      log_.Log(LogLevel::Warning, "memory", {{"delivery", delivery}, {"reason", e.what()}});
+    }
+  }
+  return ids;
 }
 
 Response Handler::Queue(const Delivery& from, std::string_view body, const Event& event,
@@ -260,17 +283,10 @@ Response Handler::Queue(const Delivery& from, std::string_view body, const Event
     throw;
   }
 
-  std::vector<std::string> ids;
+  std::vector<std::string> ids = ConfirmClaims(jobs, claimed, delivery);
   std::vector<std::string> listed;
-  for (std::size_t i = 0; i < jobs.size(); ++i) {
-    ids.push_back(jobs[i].id);
-    listed.push_back(JsonObject().Add("target", jobs[i].target).Add("id", jobs[i].id).Str());
-    try {
-      memory_.Confirm(claimed[i], {jobs[i].id});
-    } catch (const StorageError& e) {
-      // The job is queued; only duplicate detection for this body is weakened.
-      log_.Log(LogLevel::Warning, "memory", {{"delivery", delivery}, {"reason", e.what()}});
-    }
+  for (const Job& job : jobs) {
+    listed.push_back(JsonObject().Add("target", job.target).Add("id", job.id).Str());
   }
   names.clear();
   for (const Job& job : jobs) names.push_back(job.target);

@@ -15,6 +15,7 @@
 #include "forge/forge.hpp"
 #include "state/job_queue.hpp"
 #include "util/log.hpp"
+#include "util/signature.hpp"
 #include "http/request.hpp"
 #include "http/request_head.hpp"
 #include "http/response.hpp"
@@ -61,8 +62,16 @@ class Handler {
   // (none when that target is of another forge), else those of every target of its forge.
   std::span<const std::string> SecretsFor(const Delivery& delivery,
                                           std::optional<std::size_t> target) const noexcept;
+  // Returns, per target, whether the proof was checked against its secret and matched.
+  std::vector<bool> VerifiedTargets(const Delivery& delivery, std::optional<std::size_t> target,
+                                    const SignatureResult& signature) const;
   Response Queue(const Delivery& delivery, std::string_view body, const Event& event,
                  const std::vector<ChosenTarget>& targets, std::string_view secrets_tried);
+  // Confirms each queued job's claim on the body (a failure only weakens duplicate detection,
+  // and is logged); returns the jobs' ids.
+  std::vector<std::string> ConfirmClaims(const std::vector<Job>& jobs,
+                                         const std::vector<std::string>& claimed,
+                                         std::string_view delivery);
 
   const Config& config_;
   // The distinct secrets of each forge's targets: a delivery is verified against its own
