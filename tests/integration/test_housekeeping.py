@@ -1,6 +1,7 @@
 """What state_dir keeps: run logs for each target's newest keep_runs runs, and no temporary file
 of a writer that died mid-write; and the run counters go on counting what compaction removes."""
 
+import json
 import subprocess
 
 from integration_support import log_lines, noop_target, wait_queue_empty, wait_until
@@ -118,7 +119,14 @@ def test_a_line_that_is_not_a_run_is_set_aside_once_and_said(start_worker):
     set_aside = worker.state_dir / "deployments.unparsable.jsonl"
     wait_until(lambda: set_aside.exists(), 20, "the unparsable line set aside")
     assert set_aside.read_text() == "{not a run\n"
-    runs = worker.history()  # every line a run again
+
+    def runs_only():  # the line is set aside first, then the history replaced: wait for both
+        try:
+            return worker.history()
+        except json.JSONDecodeError:
+            return None
+
+    runs = wait_until(runs_only, 20, "the history holding runs only")  # every line a run again
     assert len(runs) == 2 and runs[0]["id"] == recorded[0]
     said = wait_until(lambda: log_lines(worker, "set_aside=1"), 20, "the warning about it")
     assert len(said) == 1 and said[0].startswith("<4>") and str(set_aside) in said[0]
