@@ -55,12 +55,19 @@ def test_sigterm_lets_the_running_pull_finish_and_keeps_the_job_for_the_next_sta
     assert [call["operation"] for call in fake.calls("pull", "up")] == ["pull", "pull", "up"]
 
 
-def test_step_outliving_the_stop_grace_is_killed_and_its_job_stays_queued(
-        workers, fake, push_body, deliver, only_run):
-    fake.set(pull={"hang": True})
+def hold_a_pull(workers, fake, push_body, deliver, pull):
+    """Start a worker whose pull behaves as `pull` (the fake's options), deliver a push and wait
+    until its pull runs; return (worker, delivery, the pull's call record)."""
+    fake.set(pull=pull)
     worker = workers()
     delivery = deliver(worker, push_body(AFTER))
-    (pull,) = wait_until(lambda: pull_started(fake), 30, "the pull to start")
+    (started,) = wait_until(lambda: pull_started(fake), 30, "the pull to start")
+    return worker, delivery, started
+
+
+def test_step_outliving_the_stop_grace_is_killed_and_its_job_stays_queued(
+        workers, fake, push_body, deliver, only_run):
+    worker, delivery, pull = hold_a_pull(workers, fake, push_body, deliver, {"hang": True})
     began = time.monotonic()
     assert worker.stop(signal.SIGTERM, timeout=STOP_GRACE + 30) == 0
     assert time.monotonic() - began >= STOP_GRACE
@@ -80,10 +87,7 @@ def test_step_outliving_the_stop_grace_is_killed_and_its_job_stays_queued(
 
 
 def test_a_step_dies_with_the_worker_that_started_it(workers, fake, push_body, deliver, only_run):
-    fake.set(pull={"sleep": 60})
-    worker = workers()
-    delivery = deliver(worker, push_body(AFTER))
-    (pull,) = wait_until(lambda: pull_started(fake), 30, "the pull to start")
+    worker, delivery, pull = hold_a_pull(workers, fake, push_body, deliver, {"sleep": 60})
     assert worker.kill() == -signal.SIGKILL
     wait_until(lambda: not fake.is_running(pull["pid"]), 5, "the pull to die with its worker")
 
@@ -96,10 +100,7 @@ def test_no_worker_starts_a_target_beside_what_a_dead_workers_step_left_running(
         workers, fake, push_body, deliver, only_run):
     # The fake's pull forks a child that hangs: the pull itself dies with its worker, the child
     # (which a real compose plugin could be) does not, and it holds the target's lock.
-    fake.set(pull={"hang": True})
-    worker = workers()
-    delivery = deliver(worker, push_body(AFTER))
-    (pull,) = wait_until(lambda: pull_started(fake), 30, "the pull to start")
+    worker, delivery, pull = hold_a_pull(workers, fake, push_body, deliver, {"hang": True})
     assert worker.kill() == -signal.SIGKILL
     (leftover,) = pull["children"]
     wait_until(lambda: not fake.is_running(pull["pid"]), 5, "the pull to die with its worker")
