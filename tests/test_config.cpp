@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "config/config.hpp"
+#include "config/secrets.hpp"
 #include "util/log.hpp"
 #include "unit_support.hpp"
 

@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "app/commands.hpp"
+#include "config/secrets.hpp"
 #include "util/signature.hpp"
 
 namespace deployhook {

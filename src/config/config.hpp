@@ -120,20 +120,6 @@ struct ConfigEnvironment {
 // duplicate target name. A `branch` written as "refs/heads/<name>" is read as <name>.
 Config LoadConfig(const std::filesystem::path& path, const ConfigEnvironment& env);
 
-// A secret read from a file, and what about it deserves a warning.
-struct SecretFile {
-  std::string secret;
-  std::vector<std::string> warnings;  // whitespace around it; a file group or others may read
-};
-
-// Returns the secret stored in `path` without its trailing newline (the rest is kept exactly,
-// whitespace and all, with a warning). Throws ConfigError when it cannot be read, is longer
-// than 4096 bytes, or is empty once whitespace is trimmed.
-SecretFile ReadSecret(const std::filesystem::path& path);
-
-// Returns ReadSecret(path).secret.
-std::string ReadSecretFile(const std::filesystem::path& path);
-
 // Returns the config path the command line, $DEPLOYHOOK_CONFIG or the default names.
 std::filesystem::path ResolveConfigPath(const std::optional<std::string>& flag,
                                         const char* env_value);

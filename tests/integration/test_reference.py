@@ -15,11 +15,12 @@ KEY_LISTS = ("GLOBAL_KEYS", "TARGET_KEYS", "NOTIFY_KEYS")
 
 def accepted_keys():
     """Return every key name in the config reader's lists of known keys."""
-    source = (REPO / "src" / "config" / "config.cpp").read_text()
+    source = "\n".join(path.read_text()
+                        for path in sorted((REPO / "src" / "config").glob("*.cpp")))
     keys = []
     for name in KEY_LISTS:
         listed = re.search(name + r"\s*=\s*\{(.*?)\};", source, re.S)
-        assert listed, f"{name} not found in config.cpp"
+        assert listed, f"{name} not found in src/config/*.cpp"
         keys += re.findall(r'"([a-z_]+)"', listed.group(1))
     return keys
 
