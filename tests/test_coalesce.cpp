@@ -8,8 +8,9 @@ namespace deployhook {
 namespace {
 
 Job MakeJob(std::string delivery, std::string after, std::string queued_at) {
-  return {"id-" + delivery, "web", std::move(delivery), "octo/app", "refs/heads/main",
-          std::move(after), "", std::move(queued_at), std::nullopt, {}, {}};
+  return {.id = "id-" + delivery, .target = "web", .delivery = std::move(delivery),
+          .repository = "octo/app", .ref = "refs/heads/main", .after = std::move(after),
+          .body_sha256 = "", .queued_at = std::move(queued_at)};
 }
 
 }  // namespace
@@ -47,7 +48,8 @@ BOOST_AUTO_TEST_CASE(reports_the_earliest_queued_at) {
 
 BOOST_AUTO_TEST_CASE(keeps_the_snapshot_an_interrupted_attempt_stored) {
   Job stored = MakeJob("d1", "aaa", "2026-11-26T21:00:00.000Z");
-  stored.snapshot = std::vector<ContainerImage>{{"sha256:0ld", "app:latest", "app"}};
+  stored.snapshot = std::vector<ContainerImage>{
+      {.image_id = "sha256:0ld", .reference = "app:latest", .service = "app"}};
   CoalescedRun run = Coalesce({stored, MakeJob("d2", "bbb", "2026-11-26T21:00:01.000Z")});
   BOOST_TEST_REQUIRE(run.snapshot.has_value());
   BOOST_TEST((*run.snapshot)[0].image_id == "sha256:0ld");
@@ -57,7 +59,7 @@ BOOST_AUTO_TEST_CASE(keeps_the_snapshot_an_interrupted_attempt_stored) {
 Job Rollback(std::string delivery) {
   Job job = MakeJob(std::move(delivery), "", "2026-11-26T21:00:03.000Z");
   job.restores = "run-1";
-  job.restore = {{"sha256:v1", "app:latest", "app"}};
+  job.restore = {{.image_id = "sha256:v1", .reference = "app:latest", .service = "app"}};
   return job;
 }
 

@@ -9,9 +9,14 @@ namespace deployhook {
 BOOST_AUTO_TEST_SUITE(job)
 
 BOOST_AUTO_TEST_CASE(serialize_then_parse_round_trips) {
-  Job job{"20261126T210501123Z-1a2b3c4d", "web", "72d3162e-cc78-11e3-81ab-4c9367dc0958",
-          "Octo/App", "refs/heads/feature/\"quoted\"\\slash", "366701fde727cb7a9e7f21eb88264f59f6f9b89c",
-          std::string(64, 'a'), "2026-11-26T21:05:01.123Z", std::nullopt, {}, {}};
+  Job job{.id = "20261126T210501123Z-1a2b3c4d",
+          .target = "web",
+          .delivery = "72d3162e-cc78-11e3-81ab-4c9367dc0958",
+          .repository = "Octo/App",
+          .ref = "refs/heads/feature/\"quoted\"\\slash",
+          .after = "366701fde727cb7a9e7f21eb88264f59f6f9b89c",
+          .body_sha256 = std::string(64, 'a'),
+          .queued_at = "2026-11-26T21:05:01.123Z"};
   std::string line = SerializeJob(job);
   BOOST_TEST(line.find('\n') == std::string::npos);
   std::optional<Job> parsed = ParseJob(line);
@@ -27,7 +32,9 @@ BOOST_AUTO_TEST_CASE(serialize_then_parse_round_trips) {
 }
 
 BOOST_AUTO_TEST_CASE(round_trips_a_manual_job_with_empty_fields) {
-  Job job{"20261126T210501123Z-1a2b3c4d", "web", "manual", "", "", "", "", "2026-11-26T21:05:01.123Z", std::nullopt, {}, {}};
+  Job job{.id = "20261126T210501123Z-1a2b3c4d", .target = "web", .delivery = "manual",
+          .repository = "", .ref = "", .after = "", .body_sha256 = "",
+          .queued_at = "2026-11-26T21:05:01.123Z"};
   std::optional<Job> parsed = ParseJob(SerializeJob(job));
   BOOST_TEST_REQUIRE(parsed.has_value());
   BOOST_TEST(parsed->delivery == "manual");
@@ -35,18 +42,21 @@ BOOST_AUTO_TEST_CASE(round_trips_a_manual_job_with_empty_fields) {
 }
 
 BOOST_AUTO_TEST_CASE(keeps_a_delivery_id_with_control_characters_on_one_line) {
-  Job job{"1", "web", "evil\nline\x01", "o/r", "refs/heads/main", "", "", "t", std::nullopt, {}, {}};
+  Job job{.id = "1", .target = "web", .delivery = "evil\nline\x01", .repository = "o/r",
+          .ref = "refs/heads/main", .after = "", .body_sha256 = "", .queued_at = "t"};
   std::string line = SerializeJob(job);
   BOOST_TEST(line.find('\n') == std::string::npos);
   BOOST_TEST(ParseJob(line).value_or(Job{}).delivery == job.delivery);
 }
 
 BOOST_AUTO_TEST_CASE(round_trips_the_snapshot_of_the_images_a_run_replaces) {
-  Job job{"1", "web", "d", "o/r", "refs/heads/main", "", "", "t", std::nullopt, {}, {}};
+  Job job{.id = "1", .target = "web", .delivery = "d", .repository = "o/r",
+          .ref = "refs/heads/main", .after = "", .body_sha256 = "", .queued_at = "t"};
   BOOST_TEST(SerializeJob(job).find("snapshot") == std::string::npos);
   BOOST_TEST(!ParseJob(SerializeJob(job))->snapshot.has_value());
-  job.snapshot = std::vector<ContainerImage>{{"sha256:0ld", "registry.local/app:latest", "app"},
-                                             {"sha256:cache", "redis:7", "cache"}};
+  job.snapshot = std::vector<ContainerImage>{
+      {.image_id = "sha256:0ld", .reference = "registry.local/app:latest", .service = "app"},
+      {.image_id = "sha256:cache", .reference = "redis:7", .service = "cache"}};
   std::optional<Job> parsed = ParseJob(SerializeJob(job));
   BOOST_TEST_REQUIRE(parsed.has_value());
   BOOST_TEST_REQUIRE(parsed->snapshot.has_value());
@@ -58,7 +68,9 @@ BOOST_AUTO_TEST_CASE(round_trips_the_snapshot_of_the_images_a_run_replaces) {
 
 BOOST_AUTO_TEST_CASE(an_empty_snapshot_is_still_a_snapshot) {
   // A run whose target had no containers yet noted "nothing to go back to".
-  Job job{"1", "web", "d", "o/r", "refs/heads/main", "", "", "t", std::vector<ContainerImage>{}, {}, {}};
+  Job job{.id = "1", .target = "web", .delivery = "d", .repository = "o/r",
+          .ref = "refs/heads/main", .after = "", .body_sha256 = "", .queued_at = "t",
+          .snapshot = std::vector<ContainerImage>{}};
   std::optional<Job> parsed = ParseJob(SerializeJob(job));
   BOOST_TEST_REQUIRE(parsed.has_value());
   BOOST_TEST(parsed->snapshot.has_value());

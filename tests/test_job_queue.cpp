@@ -19,8 +19,10 @@ namespace {
 namespace fs = std::filesystem;
 
 Job MakeJob(std::string id, std::string target = "web", std::string after = "abc123") {
-  return {std::move(id), std::move(target), "delivery-" + id, "octo/app", "refs/heads/main",
-          std::move(after), std::string(64, 'e'), "2026-11-26T21:05:01.123Z", std::nullopt, {}, {}};
+  std::string delivery = "delivery-" + id;
+  return {.id = std::move(id), .target = std::move(target), .delivery = std::move(delivery),
+          .repository = "octo/app", .ref = "refs/heads/main", .after = std::move(after),
+          .body_sha256 = std::string(64, 'e'), .queued_at = "2026-11-26T21:05:01.123Z"};
 }
 
 bool SameJob(const Job& a, const Job& b) {
@@ -77,7 +79,8 @@ BOOST_FIXTURE_TEST_CASE(rewrites_a_queued_job_in_place, QueueDir) {
   queue.OnEnqueue([&] { ++wakes; });
   Job job = MakeJob("1");
   queue.Enqueue({job});
-  job.snapshot = std::vector<ContainerImage>{{"sha256:0ld", "app:latest", "app"}};
+  job.snapshot = std::vector<ContainerImage>{
+      {.image_id = "sha256:0ld", .reference = "app:latest", .service = "app"}};
   queue.Rewrite({job});
   std::vector<Job> pending = queue.Pending("web");
   BOOST_TEST_REQUIRE(pending.size() == 1u);

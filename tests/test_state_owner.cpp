@@ -64,8 +64,9 @@ BOOST_FIXTURE_TEST_CASE(gives_every_directory_it_creates_to_the_owner, ForeignSt
 
 BOOST_FIXTURE_TEST_CASE(enqueues_jobs_the_owner_can_take, ForeignStateDir) {
   if (!staged) return;
-  Job job{"20261128T072830Z-0001", "app", "manual", "octo/app", "refs/heads/main", "", "",
-          "2026-11-28T07:28:30Z", std::nullopt, {}, {}};
+  Job job{.id = "20261128T072830Z-0001", .target = "app", .delivery = "manual",
+          .repository = "octo/app", .ref = "refs/heads/main", .after = "", .body_sha256 = "",
+          .queued_at = "2026-11-28T07:28:30Z"};
   JobQueue(state).Enqueue({job});
   BOOST_TEST(OwnerOf(state / "queue") == OTHER_UID);
   BOOST_TEST(OwnerOf(state / "queue" / "app") == OTHER_UID);

@@ -15,8 +15,9 @@ int RunDeploy(const CommandLine& line) {
   Config config = LoadConfigFor(line);
   const Target* target = &FindTarget(config, line.target);
   SystemTime now = std::chrono::system_clock::now();
-  Job job{NewId(now), target->name, "manual", target->repository, "refs/heads/" + target->branch,
-          "", "", FormatRfc3339(now), std::nullopt, {}, {}};
+  Job job{.id = NewId(now), .target = target->name, .delivery = "manual",
+          .repository = target->repository, .ref = "refs/heads/" + target->branch, .after = "",
+          .body_sha256 = "", .queued_at = FormatRfc3339(now)};
   JobQueue(config.state_dir).Enqueue({job});
   std::printf("queued %s for target %s\n", job.id.c_str(), job.target.c_str());
   if (WorkerIsRunning(config.state_dir)) {

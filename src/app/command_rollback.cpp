@@ -25,17 +25,14 @@ int RunRollback(const CommandLine& line) {
   const RunRecord& restored = *choice.run;
 
   SystemTime now = std::chrono::system_clock::now();
-  Job job;
-  job.id = NewId(now);
-  job.target = target.name;
-  job.delivery = "rollback";
-  job.repository = target.repository;
-  job.ref = "refs/heads/" + target.branch;
-  job.after = RunCommit(restored);
-  job.queued_at = FormatRfc3339(now);
-  job.restores = restored.id;
+  Job job{.id = NewId(now), .target = target.name, .delivery = "rollback",
+          .repository = target.repository, .ref = "refs/heads/" + target.branch,
+          .after = RunCommit(restored), .body_sha256 = "", .queued_at = FormatRfc3339(now),
+          .restores = restored.id};
   for (const ImageRecord& image : restored.images) {
-    if (!image.after.empty()) job.restore.push_back({image.after, image.reference, image.service});
+    if (image.after.empty()) continue;
+    job.restore.push_back(
+        {.image_id = image.after, .reference = image.reference, .service = image.service});
   }
   JobQueue(config.state_dir).Enqueue({job});
   std::printf("queued rollback %s of target %s to run %s (finished %s, commit %.12s)\n", job.id.c_str(),

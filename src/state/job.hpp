@@ -26,11 +26,11 @@ struct Job {
   std::string queued_at;    // RFC 3339 UTC
   // The images the run covering this job replaces, written before its first change to the
   // engine, so that a rerun after a crash rolls back to them and not to what it left behind.
-  std::optional<std::vector<ContainerImage>> snapshot;
+  std::optional<std::vector<ContainerImage>> snapshot = std::nullopt;
   // A rollback (`deployhook rollback`) instead of a deployment: the run it restores and, per
   // service, the image (by id) that run left running.
-  std::string restores;
-  std::vector<ContainerImage> restore;
+  std::string restores{};
+  std::vector<ContainerImage> restore{};
 
   bool IsRollback() const noexcept { return !restores.empty(); }
 };
