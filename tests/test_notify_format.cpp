@@ -27,12 +27,16 @@ RunRecord Run(std::string result) {
 
 // A failure with output that needs escaping in every format: a quote, markup and a mention.
 RunEvent Failure() {
-  RunEvent event{"rolled_back", Run("rolled_back"), 65, "up", 1,
-                 "Error \"boom\" <b> & @everyone\n```done"};
+  RunEvent event{.event = "rolled_back",
+                 .run = Run("rolled_back"),
+                 .seconds = 65,
+                 .failed_step = "up",
+                 .failed_exit_code = 1,
+                 .output_tail = "Error \"boom\" <b> & @everyone\n```done"};
   return event;
 }
 
-RunEvent Started() { return RunEvent{"started", Run(""), std::nullopt, "", 0, ""}; }
+RunEvent Started() { return RunEvent{.event = "started", .run = Run("")}; }
 
 std::string HeaderValue(const FormattedMessage& message, std::string_view name) {
   for (const auto& [key, value] : message.headers) {

@@ -9,9 +9,16 @@ namespace deployhook {
 namespace {
 
 OutboxMessage Message(std::string id) {
-  return {std::move(id), "ntfy", 2, "web", "failed",
-          {{"Title", "web: failed"}, {"Tags", "deployhook,\"x\""}},
-          "line one\nline \"two\" \xff", 3, 1700000000000, 1700000004000, ""};
+  return {.id = std::move(id),
+          .kind = "ntfy",
+          .notifier = 2,
+          .target = "web",
+          .event = "failed",
+          .headers = {{"Title", "web: failed"}, {"Tags", "deployhook,\"x\""}},
+          .body = "line one\nline \"two\" \xff",
+          .attempts = 3,
+          .created_ms = 1700000000000,
+          .next_try_ms = 1700000004000};
 }
 
 void CheckSame(const OutboxMessage& a, const OutboxMessage& b) {

@@ -26,8 +26,10 @@ Notifier MakeNotifier(std::string kind, std::string url, std::string secret = ""
 OutboxMessage Message(std::string id, std::string kind, std::size_t notifier) {
   std::int64_t now = std::chrono::duration_cast<milliseconds>(
                          std::chrono::system_clock::now().time_since_epoch()).count();
-  return {std::move(id), std::move(kind), notifier, "web", "failed",
-          {{"Content-Type", "application/json"}}, R"({"text":"web: failed"})", 0, now, now, ""};
+  return {.id = std::move(id), .kind = std::move(kind), .notifier = notifier, .target = "web",
+          .event = "failed", .headers = {{"Content-Type", "application/json"}},
+          .body = R"({"text":"web: failed"})", .attempts = 0, .created_ms = now,
+          .next_try_ms = now};
 }
 
 // Answers each URL with its statuses in turn and counts the requests.

@@ -13,7 +13,7 @@ namespace {
 
 // Returns the test event for `notifier`: about its first target (or the first configured).
 RunEvent TestEvent(const Config& config, const Notifier& notifier, SystemTime now) {
-  RunEvent event{"test", {}, std::nullopt, "", 0, ""};
+  RunEvent event{.event = "test", .run = {}};
   event.run.id = NewId(now);
   event.run.target = notifier.targets.empty() ? config.targets.front().name : notifier.targets.front();
   event.run.kind = "test";
@@ -37,8 +37,11 @@ int RunNotifyTest(const CommandLine& line) {
     SystemTime now = std::chrono::system_clock::now();
     RunEvent event = TestEvent(config, notifier, now);
     FormattedMessage formatted = FormatFor(notifier.kind, event);
-    OutboxMessage message{event.run.id, notifier.kind, i, event.run.target, event.event,
-                          std::move(formatted.headers), std::move(formatted.body), 0, 0, 0, ""};
+    OutboxMessage message{.id = event.run.id, .kind = notifier.kind, .notifier = i,
+                          .target = event.run.target, .event = event.event,
+                          .headers = std::move(formatted.headers),
+                          .body = std::move(formatted.body), .attempts = 0, .created_ms = 0,
+                          .next_try_ms = 0};
     auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch());
     HttpResult answer = HttpPost(NotifyRequest(notifier, message, seconds.count()));
     // The URL is not printed: it often holds a token.

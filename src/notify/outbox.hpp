@@ -28,7 +28,7 @@ struct OutboxMessage {
   int attempts = 0;              // failed tries so far
   std::int64_t created_ms = 0;   // Unix milliseconds
   std::int64_t next_try_ms = 0;  // not tried again before this
-  std::string url;  // kind "status" only: the forge's status URL (no secret in it)
+  std::string url{};  // kind "status" only: the forge's status URL (no secret in it)
 };
 
 // Returns the message as one JSON object.

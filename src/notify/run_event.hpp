@@ -11,10 +11,11 @@ namespace deployhook {
 struct RunEvent {
   std::string event;  // "started", the run's result, or "test" (`deployhook notify-test`)
   RunRecord run;
-  std::optional<long> seconds;  // finished runs: how long the run took
-  std::string failed_step;      // failures: the last step that did not exit 0, and its exit code
+  std::optional<long> seconds = std::nullopt;  // finished runs: how long the run took
+  // failures: the last step that did not exit 0, and its exit code
+  std::string failed_step{};
   int failed_exit_code = 0;
-  std::string output_tail;  // failures: the last lines of the run's output, bounded and cleaned
+  std::string output_tail{};  // failures: the last lines of the run's output, bounded and cleaned
 };
 
 // Returns true for the results that say something went wrong (they carry the failing step).

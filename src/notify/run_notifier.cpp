@@ -16,7 +16,7 @@ std::int64_t UnixMs(SystemTime time) {
 }  // namespace
 
 RunEvent FinishedEvent(const RunRecord& run) {
-  RunEvent event{run.result, run, std::nullopt, "", 0, ""};
+  RunEvent event{.event = run.result, .run = run};
   std::optional<SystemTime> started = ParseRfc3339(run.started_at);
   std::optional<SystemTime> finished = ParseRfc3339(run.finished_at);
   if (started && finished) {
@@ -41,7 +41,7 @@ RunNotifier::RunNotifier(ConfigSource config, Outbox& outbox, const Logger& log,
     : config_(std::move(config)), outbox_(outbox), log_(log), wake_(std::move(wake)) {}
 
 void RunNotifier::OnStarted(const RunRecord& run) noexcept {
-  Notify(RunEvent{"started", run, std::nullopt, "", 0, ""});
+  Notify(RunEvent{.event = "started", .run = run});
 }
 
 void RunNotifier::OnFinished(const RunRecord& run) noexcept {
@@ -61,9 +61,11 @@ void RunNotifier::Notify(const RunEvent& event) noexcept {
     try {
       FormattedMessage formatted = FormatFor(notifier.kind, event);
       SystemTime now = std::chrono::system_clock::now();
-      OutboxMessage message{NewId(now), notifier.kind, i, event.run.target, event.event,
-                            std::move(formatted.headers), std::move(formatted.body), 0,
-                            UnixMs(now), UnixMs(now), ""};
+      OutboxMessage message{.id = NewId(now), .kind = notifier.kind, .notifier = i,
+                            .target = event.run.target, .event = event.event,
+                            .headers = std::move(formatted.headers),
+                            .body = std::move(formatted.body), .attempts = 0,
+                            .created_ms = UnixMs(now), .next_try_ms = UnixMs(now)};
       outbox_.Put(message);
       put = true;
     } catch (const std::exception& e) {
@@ -90,9 +92,12 @@ void RunNotifier::PutStatus(const Config& config, const RunEvent& event) {
     if (target.name != event.run.target || !target.status) continue;
     StatusPost post = CommitStatusPost(target, sha, event.event);
     SystemTime now = std::chrono::system_clock::now();
-    outbox_.Put(OutboxMessage{NewId(now), "status", 0, target.name, event.event,
-                              {{"Content-Type", "application/json"}}, std::move(post.body), 0,
-                              UnixMs(now), UnixMs(now), std::move(post.url)});
+    outbox_.Put(OutboxMessage{.id = NewId(now), .kind = "status", .notifier = 0,
+                              .target = target.name, .event = event.event,
+                              .headers = {{"Content-Type", "application/json"}},
+                              .body = std::move(post.body), .attempts = 0,
+                              .created_ms = UnixMs(now), .next_try_ms = UnixMs(now),
+                              .url = std::move(post.url)});
   }
 }
 
