@@ -104,8 +104,10 @@ const EventFixture OTHER_EVENTS[] = {
     {"github/pull_request/octokit-opened.json", "pull_request", Verdict::Ignored},
 };
 
+EventResult ParsePush(std::string_view json) { return ParseGitHubStylePush("push", json); }
+
 bool Rejected(std::string_view json) {
-  PayloadResult result = ParsePushPayload(json);
+  EventResult result = ParsePush(json);
   return !result.ok && !result.error.empty();
 }
 
@@ -114,19 +116,19 @@ bool Rejected(std::string_view json) {
 BOOST_AUTO_TEST_SUITE(payload)
 
 BOOST_DATA_TEST_CASE(parses_push_fixture_and_decides_it, data::make(PUSH_FIXTURES), fixture) {
-  PayloadResult result = ParsePushPayload(ReadFixture(fixture.file));
+  EventResult result = ParsePush(ReadFixture(fixture.file));
   BOOST_TEST_REQUIRE(result.ok, result.error);
   BOOST_TEST(result.error.empty());
-  BOOST_TEST(result.push.ref == fixture.ref);
-  BOOST_TEST(result.push.repository == fixture.repository);
-  BOOST_TEST(result.push.after == fixture.after);
-  BOOST_TEST(result.push.deleted == fixture.deleted);
+  BOOST_TEST((result.event.kind == EventKind::Push));
+  BOOST_TEST(result.event.repository == fixture.repository);
+  BOOST_TEST_REQUIRE(result.event.changes.size() == 1u);
+  BOOST_TEST(result.event.changes[0].ref == fixture.ref);
+  BOOST_TEST(result.event.changes[0].commit == fixture.after);
+  BOOST_TEST(result.event.changes[0].deleted == fixture.deleted);
 
   std::vector<Target> targets = {
       testing::MakeTarget("app", std::string(fixture.repository), std::string(fixture.deploy_branch))};
-  EventResult event = ParseGitHubStylePush("push", ReadFixture(fixture.file));
-  BOOST_TEST_REQUIRE(event.ok);
-  Decision decision = Decide(event.event, targets, {true});
+  Decision decision = Decide(result.event, targets, {true});
   BOOST_TEST(decision.verdict == fixture.verdict);
   BOOST_TEST(decision.reason == fixture.reason);
   if (fixture.verdict == Verdict::Deploy) {
@@ -155,7 +157,7 @@ BOOST_DATA_TEST_CASE(rejects_real_push_without_repository_full_name,
                      data::make(PUSH_WITHOUT_FULL_NAME), file) {
   std::string body = ReadFixture(file);
   BOOST_TEST(CheckJsonObject(body).empty());
-  PayloadResult result = ParsePushPayload(body);
+  EventResult result = ParsePush(body);
   BOOST_TEST(!result.ok);
   BOOST_TEST(result.error == "repository.full_name missing or not a string");
 }
@@ -183,25 +185,26 @@ BOOST_AUTO_TEST_CASE(rejects_a_push_whose_after_is_not_a_commit_id) {
     BOOST_TEST_CONTEXT(bad) {
       std::string body = push;
       body.replace(body.find(after), after.size(), "\"after\": \"" + std::string(bad) + "\"");
-      PayloadResult result = ParsePushPayload(body);
+      EventResult result = ParsePush(body);
       BOOST_TEST(!result.ok);
       BOOST_TEST(result.error == "after is not a commit id");
-      BOOST_TEST(!ParseGitHubStylePush("push", body).ok);
     }
   }
 }
 
 BOOST_AUTO_TEST_CASE(a_deletion_may_omit_its_commit) {
-  PayloadResult result = ParsePushPayload(
-      R"({"ref": "refs/heads/main", "repository": {"full_name": "o/r"}, "deleted": true})");
+  EventResult result =
+      ParsePush(R"({"ref": "refs/heads/main", "repository": {"full_name": "o/r"}, "deleted": true})");
   BOOST_TEST_REQUIRE(result.ok, result.error);
-  BOOST_TEST(result.push.after.empty());
-  BOOST_TEST(!ParsePushPayload(R"({"ref": "refs/heads/main", "repository": {"full_name": "o/r"}})").ok);
+  BOOST_TEST_REQUIRE(result.event.changes.size() == 1u);
+  BOOST_TEST(result.event.changes[0].commit.empty());
+  BOOST_TEST(result.event.changes[0].deleted);
+  BOOST_TEST(!ParsePush(R"({"ref": "refs/heads/main", "repository": {"full_name": "o/r"}})").ok);
 }
 
 // An empty view may carry a null pointer; parsing must not hand it to memcpy (UBSan).
 BOOST_AUTO_TEST_CASE(rejects_empty_view_without_data) {
-  BOOST_TEST(!ParsePushPayload(std::string_view{}).ok);
+  BOOST_TEST(!ParsePush(std::string_view{}).ok);
   BOOST_TEST(!CheckJsonObject(std::string_view{}).empty());
 }
 
@@ -267,20 +270,22 @@ BOOST_AUTO_TEST_CASE(rejects_deleted_that_is_not_a_boolean) {
 // Gitea and Forgejo send no "deleted"; a push without `after` is refused (see
 // a_deletion_may_omit_its_commit).
 BOOST_AUTO_TEST_CASE(accepts_push_without_deleted) {
-  PayloadResult result = ParsePushPayload(
+  EventResult result = ParsePush(
       R"({"ref": "refs/heads/main", "repository": {"full_name": "o/r"},)"
       R"( "after": "366701fde727cb7a9e7f21eb88264f59f6f9b89c"})");
   BOOST_TEST_REQUIRE(result.ok, result.error);
-  BOOST_TEST(result.push.after == "366701fde727cb7a9e7f21eb88264f59f6f9b89c");
-  BOOST_TEST(result.push.deleted == false);
+  BOOST_TEST_REQUIRE(result.event.changes.size() == 1u);
+  BOOST_TEST(result.event.changes[0].commit == "366701fde727cb7a9e7f21eb88264f59f6f9b89c");
+  BOOST_TEST(result.event.changes[0].deleted == false);
 }
 
 BOOST_AUTO_TEST_CASE(reads_null_deleted_as_false) {
-  PayloadResult result = ParsePushPayload(
+  EventResult result = ParsePush(
       R"({"ref": "refs/heads/main", "repository": {"full_name": "o/r"}, "deleted": null,)"
       R"( "after": "366701fde727cb7a9e7f21eb88264f59f6f9b89c"})");
   BOOST_TEST_REQUIRE(result.ok, result.error);
-  BOOST_TEST(result.push.deleted == false);
+  BOOST_TEST_REQUIRE(result.event.changes.size() == 1u);
+  BOOST_TEST(result.event.changes[0].deleted == false);
 }
 
 BOOST_AUTO_TEST_CASE(rejects_deeply_nested_json_without_crashing) {
@@ -301,11 +306,11 @@ BOOST_AUTO_TEST_CASE(parses_a_body_above_one_mebibyte) {
   // Large bodies take a parser of their own; the result must be the same.
   std::string body = ReadFixture("github/push/woodpecker-push.json");
   body.insert(1, "\"padding\": \"" + std::string(2 << 20, 'x') + "\", ");
-  PayloadResult result = ParsePushPayload(body);
+  EventResult result = ParsePush(body);
   BOOST_TEST_REQUIRE(result.ok, result.error);
-  BOOST_TEST(result.push.repository == "woodpecker-ci/woodpecker");
+  BOOST_TEST(result.event.repository == "woodpecker-ci/woodpecker");
   // And the shared parser still works afterwards.
-  BOOST_TEST(ParsePushPayload(ReadFixture("github/push/woodpecker-forced.json")).ok);
+  BOOST_TEST(ParsePush(ReadFixture("github/push/woodpecker-forced.json")).ok);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -97,18 +97,32 @@ SignatureResult VerifyGitHubProof(const Delivery& delivery, std::string_view bod
 
 EventResult ParseGitHubStylePush(std::string_view event, std::string_view json) {
   EventResult result;
-  PayloadResult push = ParsePushPayload(json);
-  if (!push.ok) {
-    result.error = std::move(push.error);
+  JsonDocument parsed;
+  if (!StartEvent(EventKind::Push, event, json, parsed, result)) return result;
+  simdjson::dom::element root = parsed.root;
+  RefChange change;
+  if (!RequireString(root, "/ref", "ref", change.ref, result.error) ||
+      !RequireString(root, "/repository/full_name", "repository.full_name",
+                     result.event.repository, result.error)) {
     return result;
   }
+  simdjson::dom::element after;
+  std::string_view after_text;
+  if (!root["after"].get(after) && after.get_string().get(after_text)) {
+    result.error = "after is not a string";
+    return result;
+  }
+  simdjson::dom::element deleted;
+  if (!root["deleted"].get(deleted) && !deleted.is_null() &&
+      deleted.get_bool().get(change.deleted)) {
+    result.error = "deleted is not a boolean";
+    return result;
+  }
+  change.commit.assign(after_text);
+  result.error = CommitProblem("after", change.commit, change.deleted);
+  if (!result.error.empty()) return result;
+  result.event.changes.push_back(std::move(change));
   result.ok = true;
-  result.event.kind = EventKind::Push;
-  result.event.name.assign(event);
-  result.event.repository = std::move(push.push.repository);
-  result.event.changes.push_back({.ref = std::move(push.push.ref),
-                                  .commit = std::move(push.push.after),
-                                  .deleted = push.push.deleted});
   return result;
 }
 

@@ -17,7 +17,10 @@ SignatureResult VerifyGitHubProof(const Delivery& delivery, std::string_view bod
 // package (package published); any other event is Other once the body is a JSON object.
 EventResult ParseGitHubEvent(std::string_view event, std::string_view json);
 
-// Reads a GitHub-style push (GitHub, Gitea, Forgejo and Gogs send the same fields).
+// Reads a GitHub-style push (GitHub, Gitea, Forgejo and Gogs send the same fields) into an Event
+// with one ref change. Not ok for what is not one JSON object, `ref` or `repository.full_name`
+// missing or not strings, `after`/`deleted` of the wrong type, and an `after` that is not a
+// commit id (see CommitProblem).
 EventResult ParseGitHubStylePush(std::string_view event, std::string_view json);
 
 }  // namespace deployhook

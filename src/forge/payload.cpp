@@ -55,42 +55,4 @@ bool RequireString(simdjson::dom::element root, std::string_view pointer, std::s
   return true;
 }
 
-PayloadResult ParsePushPayload(std::string_view json) {
-  PayloadResult result;
-  JsonDocument parsed = ParseJsonObject(json);
-  if (!parsed.error.empty()) {
-    result.error = parsed.error;
-    return result;
-  }
-  simdjson::dom::object root = parsed.root.get_object().value_unsafe();
-
-  std::string_view ref;
-  if (root["ref"].get_string().get(ref)) {
-    result.error = "ref missing or not a string";
-    return result;
-  }
-  std::string_view repository;
-  if (root.at_pointer("/repository/full_name").get_string().get(repository)) {
-    result.error = "repository.full_name missing or not a string";
-    return result;
-  }
-  simdjson::dom::element after;
-  std::string_view after_text;
-  if (!root["after"].get(after) && after.get_string().get(after_text)) {
-    result.error = "after is not a string";
-    return result;
-  }
-  simdjson::dom::element deleted;
-  bool deleted_flag = false;
-  if (!root["deleted"].get(deleted) && !deleted.is_null() && deleted.get_bool().get(deleted_flag)) {
-    result.error = "deleted is not a boolean";
-    return result;
-  }
-  result.error = CommitProblem("after", after_text, deleted_flag);
-  if (!result.error.empty()) return result;
-  result.ok = true;
-  result.push = {std::string(ref), std::string(repository), std::string(after_text), deleted_flag};
-  return result;
-}
-
 }  // namespace deployhook

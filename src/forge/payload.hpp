@@ -1,6 +1,6 @@
 #pragma once
-// Reading forge payloads: one JSON object parsed once, the GitHub-style push (GitHub, Gitea,
-// Forgejo, Gogs send the same fields) and the typed field reads every forge's parser shares.
+// Reading forge payloads: one JSON object parsed once, and the typed field reads every forge's
+// parser shares (each forge's parser turns a payload into an Event, see forge/forge.hpp).
 
 #include <simdjson.h>
 
@@ -10,19 +10,6 @@
 #include <string_view>
 
 namespace deployhook {
-
-struct PushPayload {
-  std::string ref;         // "refs/heads/main"
-  std::string repository;  // repository.full_name, "owner/name"
-  std::string after;       // the commit the ref now points at; empty when absent
-  bool deleted = false;    // true when the push deletes the ref
-};
-
-struct PayloadResult {
-  bool ok = false;
-  std::string error;  // why the payload was rejected, for the log; empty when ok
-  PushPayload push;
-};
 
 // A parsed JSON text. `root` is valid while the document lives and until the next parse on
 // the same thread (small bodies share one parser per thread).
@@ -34,11 +21,6 @@ struct JsonDocument {
 
 // Parses `json`; `error` says why it is not one JSON object.
 JsonDocument ParseJsonObject(std::string_view json);
-
-// Parses a push payload. Rejects what is not one JSON object, and `ref` or
-// `repository.full_name` missing or not strings, `after`/`deleted` of the wrong type, and an
-// `after` that is not a commit id (see CommitProblem).
-PayloadResult ParsePushPayload(std::string_view json);
 
 // Returns an empty string when `commit`, read from `field`, may be the commit of a ref change,
 // else why not ("<field> is not a commit id"): a change that updates its ref names a full commit

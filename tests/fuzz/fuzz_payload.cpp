@@ -1,18 +1,22 @@
-// Fuzzes the parsing of a signed delivery's JSON (simdjson): the fields that decide a
-// deployment, and the object check for other events. Input: a whole JSON body.
+// Fuzzes the parsing of a signed delivery's JSON (simdjson): the fields of a GitHub-style push
+// that decide a deployment, and the object check for other events. Input: a whole JSON body.
 
 #include "harness.hpp"
+#include "forge/github.hpp"
 #include "forge/payload.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace deployhook;
   std::string_view json = fuzz::AsText(data, size);
-  PayloadResult result = ParsePushPayload(json);
+  EventResult result = ParseGitHubStylePush("push", json);
   std::string object_error = CheckJsonObject(json);
 
-  // A result is either a push or a reason; a push is always one JSON object.
+  // A result is either a push of one ref or a reason; a push is always one JSON object.
   FUZZ_REQUIRE(result.ok == result.error.empty());
-  if (result.ok) FUZZ_REQUIRE(object_error.empty());
+  if (result.ok) {
+    FUZZ_REQUIRE(object_error.empty());
+    FUZZ_REQUIRE(result.event.kind == EventKind::Push && result.event.changes.size() == 1);
+  }
   // A JSON object that is not a push is rejected for one of its fields, not as "not JSON".
   if (!result.ok && object_error.empty()) {
     FUZZ_REQUIRE(result.error.find("ref") != std::string::npos ||
@@ -22,10 +26,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (!object_error.empty()) FUZZ_REQUIRE(result.error == object_error);
   // Parsing twice gives the same answer (the thread's parser keeps no state between bodies).
-  PayloadResult again = ParsePushPayload(json);
+  EventResult again = ParseGitHubStylePush("push", json);
   FUZZ_REQUIRE(again.ok == result.ok && again.error == result.error);
-  FUZZ_REQUIRE(again.push.ref == result.push.ref && again.push.after == result.push.after &&
-               again.push.repository == result.push.repository &&
-               again.push.deleted == result.push.deleted);
+  FUZZ_REQUIRE(again.event.repository == result.event.repository &&
+               again.event.changes.size() == result.event.changes.size());
+  for (std::size_t i = 0; i < result.event.changes.size(); ++i) {
+    const RefChange& first = result.event.changes[i];
+    const RefChange& second = again.event.changes[i];
+    FUZZ_REQUIRE(first.ref == second.ref && first.commit == second.commit &&
+                 first.deleted == second.deleted);
+  }
   return 0;
 }
