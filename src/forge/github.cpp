@@ -28,18 +28,25 @@ bool OptionalString(simdjson::dom::element root, std::string_view pointer, std::
   return true;
 }
 
+// Starts `result` as StartEvent does, then reads the action and the repository that a
+// workflow_run and a package event both carry; false, with result.error set, when one fails.
+bool StartActionEvent(EventKind kind, std::string_view name, std::string_view json,
+                      JsonDocument& parsed, EventResult& result) {
+  return StartEvent(kind, name, json, parsed, result) &&
+         RequireString(parsed.root, "/action", "action", result.event.action, result.error) &&
+         RequireString(parsed.root, "/repository/full_name", "repository.full_name",
+                       result.event.repository, result.error);
+}
+
 EventResult ParseWorkflowRun(std::string_view name, std::string_view json) {
   EventResult result;
   JsonDocument parsed;
-  if (!StartEvent(EventKind::BuildFinished, name, json, parsed, result)) return result;
+  if (!StartActionEvent(EventKind::BuildFinished, name, json, parsed, result)) return result;
   simdjson::dom::element root = parsed.root;
   Event& event = result.event;
   std::string branch;
   std::string head_sha;
-  if (!RequireString(root, "/action", "action", event.action, result.error) ||
-      !RequireString(root, "/repository/full_name", "repository.full_name", event.repository,
-                     result.error) ||
-      !RequireString(root, "/workflow_run/head_sha", "workflow_run.head_sha", head_sha,
+  if (!RequireString(root, "/workflow_run/head_sha", "workflow_run.head_sha", head_sha,
                      result.error) ||
       !RequireString(root, "/workflow_run/event", "workflow_run.event", event.cause,
                      result.error)) {
@@ -68,14 +75,11 @@ EventResult ParseWorkflowRun(std::string_view name, std::string_view json) {
 EventResult ParsePackage(std::string_view name, std::string_view json) {
   EventResult result;
   JsonDocument parsed;
-  if (!StartEvent(EventKind::PackagePublished, name, json, parsed, result)) return result;
+  if (!StartActionEvent(EventKind::PackagePublished, name, json, parsed, result)) return result;
   simdjson::dom::element root = parsed.root;
   Event& event = result.event;
   std::string object = "/" + std::string(name);  // registry_package or package
-  if (!RequireString(root, "/action", "action", event.action, result.error) ||
-      !RequireString(root, "/repository/full_name", "repository.full_name", event.repository,
-                     result.error) ||
-      !RequireString(root, object + "/name", std::string(name) + ".name", event.package,
+  if (!RequireString(root, object + "/name", std::string(name) + ".name", event.package,
                      result.error)) {
     return result;
   }

@@ -108,6 +108,23 @@ void RecordingSink::Enqueue(const std::vector<Job>& queued) {
   jobs.insert(jobs.end(), queued.begin(), queued.end());
 }
 
+bool SameEvent(const EventResult& first, const EventResult& second) noexcept {
+  const Event& a = first.event;
+  const Event& b = second.event;
+  if (first.ok != second.ok || first.error != second.error || a.kind != b.kind ||
+      a.ref != b.ref || a.commit != b.commit || a.repository != b.repository ||
+      a.changes.size() != b.changes.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.changes.size(); ++i) {
+    if (a.changes[i].ref != b.changes[i].ref || a.changes[i].commit != b.changes[i].commit ||
+        a.changes[i].deleted != b.changes[i].deleted) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool IsPrintable(std::string_view line) noexcept {
   for (unsigned char c : line) {
     if (c < 0x20 || c == 0x7f) return false;

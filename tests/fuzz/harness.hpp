@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "forge/forge.hpp"
 #include "state/job_queue.hpp"
 
 namespace deployhook::fuzz {
@@ -49,6 +50,10 @@ class RecordingSink final : public JobSink {
   void Enqueue(const std::vector<Job>& jobs) override;
   std::vector<Job> jobs;
 };
+
+// Returns true when two parses of one body agree: ok, error, and the event's kind, ref, commit,
+// repository and every ref change.
+bool SameEvent(const EventResult& first, const EventResult& second) noexcept;
 
 // Returns true when no byte of `line` is a control character: a log line or an error message
 // stays one line and carries no terminal escapes from the input it quotes.
