@@ -76,8 +76,6 @@ class TableReader {
   // was probably meant to be.
   void RejectUnknownKeys(KeyList known) const;
 
-  const ConfigFile& File() const { return file_; }
-
  private:
   const toml::table& table_;
   ConfigFile file_;
