@@ -32,10 +32,6 @@ constexpr std::array<std::string_view, 23> TARGET_KEYS = {
 
 constexpr std::array<std::string_view, 7> NOTIFY_KEYS = {
     "kind", "url", "url_file", "on", "targets", "secret_file", "ca_file"};
-constexpr std::array<std::string_view, 4> NOTIFY_KINDS = {"webhook", "ntfy", "slack", "discord"};
-constexpr std::array<std::string_view, 8> NOTIFY_EVENTS = {
-    "started", "succeeded", "unchanged", "stale", "failed", "timed_out", "rolled_back",
-    "rollback_failed"};
 
 constexpr const char* DEFAULT_CONFIG = "/etc/deployhook/deployhook.toml";
 constexpr std::size_t MAX_SECRET_BYTES = 4096;
@@ -450,15 +446,25 @@ std::string ReadUrlFile(const std::filesystem::path& path) {
   return url;
 }
 
+// Returns the event `name` in `on` names; fails naming the nearest event when it names none.
+NotifyEvent OnEvent(TableReader& reader, const std::string& name) {
+  std::optional<NotifyEvent> event = ParseNotifyEvent(name);
+  if (event && std::find(ON_EVENTS.begin(), ON_EVENTS.end(), *event) != ON_EVENTS.end()) return *event;
+  std::vector<std::string_view> names;
+  for (NotifyEvent known : ON_EVENTS) names.push_back(Name(known));
+  std::string what = "unknown event \"" + name + "\"";
+  if (std::optional<std::string> meant = ClosestName(name, names)) what += " (did you mean " + *meant + "?)";
+  reader.Fail(reader.Find("on"), "on", what);
+}
+
 Notifier ReadNotifier(const toml::table& table, std::size_t index, const Config& config,
                       const std::string& file, std::vector<std::string>& warnings) {
   TableReader reader(table, file, "notify[" + std::to_string(index) + "].");
   reader.RejectUnknownKeys(NOTIFY_KEYS);
   Notifier notifier;
-  notifier.kind = reader.RequiredString("kind");
-  if (std::find(NOTIFY_KINDS.begin(), NOTIFY_KINDS.end(), notifier.kind) == NOTIFY_KINDS.end()) {
-    reader.Fail(reader.Find("kind"), "kind", "expected webhook, ntfy, slack or discord");
-  }
+  std::optional<NotifierKind> kind = ParseNotifierKind(reader.RequiredString("kind"));
+  if (!kind) reader.Fail(reader.Find("kind"), "kind", "expected webhook, ntfy, slack or discord");
+  notifier.kind = *kind;
   std::optional<std::string> url = reader.String("url");
   std::optional<std::string> url_file = reader.String("url_file");
   if (url && url_file) reader.Fail(reader.Find("url"), "url", "set url or url_file, not both");
@@ -478,16 +484,11 @@ Notifier ReadNotifier(const toml::table& table, std::size_t index, const Config&
     std::string key = url_file ? "url_file" : "url";
     reader.Fail(reader.Find(key), key, "expected an http:// or https:// URL");
   }
-  notifier.on = reader.Strings("on").value_or(std::vector<std::string>{
-      "stale", "failed", "timed_out", "rolled_back", "rollback_failed"});
-  for (const std::string& event : notifier.on) {
-    if (std::find(NOTIFY_EVENTS.begin(), NOTIFY_EVENTS.end(), event) == NOTIFY_EVENTS.end()) {
-      std::string what = "unknown event \"" + event + "\"";
-      if (std::optional<std::string> meant = ClosestName(event, NOTIFY_EVENTS)) {
-        what += " (did you mean " + *meant + "?)";
-      }
-      reader.Fail(reader.Find("on"), "on", what);
-    }
+  notifier.on = {NotifyEvent::Stale, NotifyEvent::Failed, NotifyEvent::TimedOut,
+                 NotifyEvent::RolledBack, NotifyEvent::RollbackFailed};
+  if (std::optional<std::vector<std::string>> on = reader.Strings("on")) {
+    notifier.on.clear();
+    for (const std::string& name : *on) notifier.on.push_back(OnEvent(reader, name));
   }
   notifier.targets = reader.Strings("targets").value_or(std::vector<std::string>{});
   for (const std::string& name : notifier.targets) {
@@ -496,11 +497,11 @@ Notifier ReadNotifier(const toml::table& table, std::size_t index, const Config&
     if (!known) reader.Fail(reader.Find("targets"), "targets", "no target \"" + name + "\"");
   }
   if (std::optional<std::string> secret_file = reader.String("secret_file")) {
-    if (notifier.kind != "webhook") {
+    if (notifier.kind != NotifierKind::Webhook) {
       reader.Fail(reader.Find("secret_file"), "secret_file", "only a webhook is signed");
     }
     notifier.secret = SecretAt(reader, "secret_file", RelativeTo(config.source, *secret_file), warnings);
-  } else if (notifier.kind == "webhook") {
+  } else if (notifier.kind == NotifierKind::Webhook) {
     reader.Fail(nullptr, "secret_file", "missing (required for a webhook: it is signed)");
   }
   if (std::optional<std::string> ca_file = reader.String("ca_file")) {
@@ -545,7 +546,7 @@ std::string_view KindName(TargetKind kind) noexcept {
   return "compose";
 }
 
-bool Notifier::Wants(std::string_view event, std::string_view target) const {
+bool Notifier::Wants(NotifyEvent event, std::string_view target) const {
   bool for_target = targets.empty() || std::find(targets.begin(), targets.end(), target) != targets.end();
   return for_target && std::find(on.begin(), on.end(), event) != on.end();
 }

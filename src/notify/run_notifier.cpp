@@ -16,14 +16,14 @@ std::int64_t UnixMs(SystemTime time) {
 }  // namespace
 
 RunEvent FinishedEvent(const RunRecord& run) {
-  RunEvent event{run.result, run, std::nullopt, "", 0, ""};
+  RunEvent event{EventOf(run.result), run, std::nullopt, "", 0, ""};
   std::optional<SystemTime> started = ParseRfc3339(run.started_at);
   std::optional<SystemTime> finished = ParseRfc3339(run.finished_at);
   if (started && finished) {
     event.seconds = static_cast<long>(
         std::chrono::duration_cast<std::chrono::seconds>(*finished - *started).count());
   }
-  if (!IsFailure(run.result)) return event;
+  if (!IsFailure(event.event)) return event;
   for (auto step = run.steps.rbegin(); step != run.steps.rend(); ++step) {
     if (step->exit_code != 0) {
       event.failed_step = step->name;
@@ -41,7 +41,7 @@ RunNotifier::RunNotifier(ConfigSource config, Outbox& outbox, const Logger& log,
     : config_(std::move(config)), outbox_(outbox), log_(log), wake_(std::move(wake)) {}
 
 void RunNotifier::OnStarted(const RunRecord& run) noexcept {
-  Notify(RunEvent{"started", run, std::nullopt, "", 0, ""});
+  Notify(RunEvent{NotifyEvent::Started, run, std::nullopt, "", 0, ""});
 }
 
 void RunNotifier::OnFinished(const RunRecord& run) noexcept {
@@ -61,14 +61,15 @@ void RunNotifier::Notify(const RunEvent& event) noexcept {
     try {
       FormattedMessage formatted = FormatFor(notifier.kind, event);
       SystemTime now = std::chrono::system_clock::now();
-      OutboxMessage message{NewId(now), notifier.kind, i, event.run.target, event.event,
+      OutboxMessage message{NewId(now), std::string(Name(notifier.kind)), i, event.run.target,
+                            std::string(Name(event.event)),
                             std::move(formatted.headers), std::move(formatted.body), 0,
                             UnixMs(now), UnixMs(now), ""};
       outbox_.Put(message);
       put = true;
     } catch (const std::exception& e) {
       log_.Log(LogLevel::Error, "notify",
-               {{"kind", notifier.kind}, {"target", event.run.target}, {"event", event.event},
+               {{"kind", Name(notifier.kind)}, {"target", event.run.target}, {"event", Name(event.event)},
                 {"reason", std::string("cannot store the notification: ") + e.what()}});
     }
   }
@@ -77,7 +78,7 @@ void RunNotifier::Notify(const RunEvent& event) noexcept {
     put = true;
   } catch (const std::exception& e) {
     log_.Log(LogLevel::Error, "notify",
-             {{"kind", "status"}, {"target", event.run.target}, {"event", event.event},
+             {{"kind", "status"}, {"target", event.run.target}, {"event", Name(event.event)},
               {"reason", std::string("cannot store the commit status: ") + e.what()}});
   }
   if (put && wake_) wake_();
@@ -90,7 +91,7 @@ void RunNotifier::PutStatus(const Config& config, const RunEvent& event) {
     if (target.name != event.run.target || !target.status) continue;
     StatusPost post = CommitStatusPost(target, sha, event.event);
     SystemTime now = std::chrono::system_clock::now();
-    outbox_.Put(OutboxMessage{NewId(now), "status", 0, target.name, event.event,
+    outbox_.Put(OutboxMessage{NewId(now), "status", 0, target.name, std::string(Name(event.event)),
                               {{"Content-Type", "application/json"}}, std::move(post.body), 0,
                               UnixMs(now), UnixMs(now), std::move(post.url)});
   }
