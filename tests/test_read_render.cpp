@@ -112,7 +112,7 @@ BOOST_AUTO_TEST_CASE(an_unreadable_history_is_an_empty_index_not_an_error) {
 BOOST_AUTO_TEST_CASE(the_index_keeps_the_recent_runs_bounded) {
   testing::TempDir state;
   HistoryIndex index(state.Path());
-  for (int i = 0; i < 40; ++i) Append(state.Path(), MakeRun(std::to_string(100 + i), "web", "succeeded"));
+  for (int i = 0; i < 40; ++i) Append(state.Path(), MakeRun(std::to_string(100 + i), "web", RunResult::Succeeded));
   auto targets = index.Refresh();
   BOOST_TEST(targets["web"].recent.size() == HistoryIndex::RECENT);
   BOOST_TEST(targets["web"].recent.front().id == "110");
@@ -184,7 +184,7 @@ BOOST_AUTO_TEST_CASE(counters_never_fall_when_compaction_removes_runs) {
 BOOST_AUTO_TEST_CASE(metrics_count_the_runs_compaction_removed) {
   testing::TempDir state;
   HistoryIndex index(state.Path());
-  for (int i = 0; i < 4; ++i) Append(state.Path(), MakeRun(std::to_string(i), "web", "succeeded"));
+  for (int i = 0; i < 4; ++i) Append(state.Path(), MakeRun(std::to_string(i), "web", RunResult::Succeeded));
   CompactHistory(state.Path(), 1);
   TargetView web = View("web", {});
   web.history = index.Refresh()["web"];
