@@ -516,21 +516,23 @@ ca_file = "ca.pem"
 )", WithSecret("s"));
   BOOST_REQUIRE(config.notifiers.size() == 2);
   const Notifier& ntfy = config.notifiers[0];
-  BOOST_TEST(ntfy.kind == "ntfy");
+  BOOST_TEST(ntfy.kind == NotifierKind::Ntfy);
   BOOST_TEST(ntfy.url == "https://ntfy.example/deploys-T0KEN");
   BOOST_TEST(ntfy.url_file.value() == dir / "url");
-  BOOST_TEST(ntfy.on == (std::vector<std::string>{"stale", "failed", "timed_out", "rolled_back",
-                                                   "rollback_failed"}));
+  BOOST_TEST(ntfy.on == (std::vector<NotifyEvent>{NotifyEvent::Stale, NotifyEvent::Failed,
+                                                   NotifyEvent::TimedOut, NotifyEvent::RolledBack,
+                                                   NotifyEvent::RollbackFailed}), boost::test_tools::per_element());
   BOOST_TEST(ntfy.targets.empty());
-  BOOST_TEST(ntfy.Wants("failed", "web"));
-  BOOST_TEST(!ntfy.Wants("succeeded", "web"));
-  BOOST_TEST(!ntfy.Wants("started", "web"));
+  BOOST_TEST(ntfy.Wants(NotifyEvent::Failed, "web"));
+  BOOST_TEST(!ntfy.Wants(NotifyEvent::Succeeded, "web"));
+  BOOST_TEST(!ntfy.Wants(NotifyEvent::Started, "web"));
   const Notifier& webhook = config.notifiers[1];
+  BOOST_TEST(webhook.kind == NotifierKind::Webhook);
   BOOST_TEST(webhook.secret == "whsec_c2VjcmV0");
   BOOST_TEST(webhook.ca_file.value() == dir / "ca.pem");
-  BOOST_TEST(webhook.Wants("started", "web"));
-  BOOST_TEST(!webhook.Wants("started", "other"));
-  BOOST_TEST(!webhook.Wants("failed", "web"));
+  BOOST_TEST(webhook.Wants(NotifyEvent::Started, "web"));
+  BOOST_TEST(!webhook.Wants(NotifyEvent::Started, "other"));
+  BOOST_TEST(!webhook.Wants(NotifyEvent::Failed, "web"));
 }
 
 BOOST_FIXTURE_TEST_CASE(rejects_notify_mistakes_by_key_and_line, ConfigDir) {

@@ -148,7 +148,7 @@ BOOST_AUTO_TEST_SUITE(deployment)
 
 BOOST_FIXTURE_TEST_CASE(pulls_then_ups_then_gates_on_health, DeployBench) {
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "succeeded");
+  BOOST_TEST(outcome.result == RunResult::Succeeded);
   BOOST_TEST(!outcome.interrupted);
   BOOST_TEST(StepNames(outcome) == (Names{"pull", "up", "health"}));
   BOOST_TEST(outcome.steps[0].argv == Plan().pull);
@@ -189,7 +189,7 @@ BOOST_FIXTURE_TEST_CASE(writes_each_step_and_the_result_to_the_run_log, DeployBe
 BOOST_FIXTURE_TEST_CASE(fails_when_pull_fails_and_never_runs_up, DeployBench) {
   executor.Answer(Plan().pull, {Exit(1, "pull access denied\n")});
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "failed");
+  BOOST_TEST(outcome.result == RunResult::Failed);
   BOOST_TEST(StepNames(outcome) == Names{"pull"});
   BOOST_TEST(outcome.steps[0].exit_code == 1);
   BOOST_TEST(executor.Count(Plan().up) == 0u);
@@ -198,7 +198,7 @@ BOOST_FIXTURE_TEST_CASE(fails_when_pull_fails_and_never_runs_up, DeployBench) {
 BOOST_FIXTURE_TEST_CASE(times_out_when_pull_times_out_and_never_runs_up, DeployBench) {
   executor.Answer(Plan().pull, {TimedOut()});
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "timed_out");
+  BOOST_TEST(outcome.result == RunResult::TimedOut);
   BOOST_TEST(executor.Count(Plan().up) == 0u);
   BOOST_TEST(RunLogText().find("[pull: timed out, process group killed]") != std::string::npos);
 }
@@ -206,21 +206,21 @@ BOOST_FIXTURE_TEST_CASE(times_out_when_pull_times_out_and_never_runs_up, DeployB
 BOOST_FIXTURE_TEST_CASE(fails_when_up_fails_and_skips_the_health_gate, DeployBench) {
   executor.Answer(Plan().up, {Exit(1)});
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "failed");
+  BOOST_TEST(outcome.result == RunResult::Failed);
   BOOST_TEST(StepNames(outcome) == (Names{"pull", "up"}));
   BOOST_TEST(executor.Count(ContainersArgv()) == 1u);  // the snapshot; no gate
 }
 
 BOOST_FIXTURE_TEST_CASE(times_out_when_up_times_out, DeployBench) {
   executor.Answer(Plan().up, {TimedOut()});
-  BOOST_TEST(Deploy().result == "timed_out");
+  BOOST_TEST(Deploy().result == RunResult::TimedOut);
   BOOST_TEST(executor.Count(ContainersArgv()) == 1u);  // the snapshot; no gate
 }
 
 BOOST_FIXTURE_TEST_CASE(rolls_back_to_the_previous_image_when_unhealthy, DeployBench) {
   Health({StateLine("starting"), StateLine("unhealthy"), StateLine("healthy")});
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "rolled_back");
+  BOOST_TEST(outcome.result == RunResult::RolledBack);
   BOOST_TEST(StepNames(outcome) ==
              (Names{"pull", "up", "health", "rollback-tag", "rollback-up", "rollback-health"}));
   BOOST_TEST(outcome.steps[5].exit_code == 0);
@@ -244,7 +244,7 @@ BOOST_FIXTURE_TEST_CASE(tags_each_previous_reference_once, DeployBench) {
                   {Exit(0, three("healthy")), Exit(0, three("unhealthy")), Exit(0, three("healthy"))});
   executor.Answer(ImageInspectArgv("redis:7"), {Exit(0, Unlabelled("sha256:cache"))});
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "rolled_back");
+  BOOST_TEST(outcome.result == RunResult::RolledBack);
   BOOST_TEST(executor.Count(TagArgv("sha256:0ld", "registry.local/app:latest")) == 1u);
   BOOST_TEST(executor.Count(TagArgv("sha256:cache", "redis:7")) == 1u);
 }
@@ -253,7 +253,7 @@ BOOST_FIXTURE_TEST_CASE(fails_when_the_rollback_fails, DeployBench) {
   Health({StateLine("unhealthy")});
   executor.Answer(Plan().up, {Exit(0), Exit(1)});  // the new containers start; the old do not
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "rollback_failed");
+  BOOST_TEST(outcome.result == RunResult::RollbackFailed);
   BOOST_TEST(StepNames(outcome).back() == "rollback-up");
 }
 
@@ -261,7 +261,7 @@ BOOST_FIXTURE_TEST_CASE(rollback_fails_when_the_previous_containers_are_not_heal
                         DeployBench) {
   Health({StateLine("unhealthy")});
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "rollback_failed");
+  BOOST_TEST(outcome.result == RunResult::RollbackFailed);
   BOOST_TEST(StepNames(outcome).back() == "rollback-health");
   BOOST_TEST(outcome.steps.back().exit_code == 1);
   BOOST_TEST(RunLogText().find("[rollback-health: the container of app is unhealthy]") != std::string::npos);
@@ -273,7 +273,7 @@ BOOST_FIXTURE_TEST_CASE(rolls_back_under_the_reference_the_compose_file_names_no
   executor.Answer(ImageInspectArgv("registry.local/app:2"), {Exit(0, Unlabelled("sha256:n3w"))});
   Health({StateLine("unhealthy"), StateLine("healthy")});
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "rolled_back");
+  BOOST_TEST(outcome.result == RunResult::RolledBack);
   BOOST_TEST(executor.Count(TagArgv("sha256:0ld", "registry.local/app:2")) == 1u);
   BOOST_TEST(executor.Count(TagArgv("sha256:0ld", std::string(REFERENCE))) == 0u);
 }
@@ -283,7 +283,7 @@ BOOST_FIXTURE_TEST_CASE(a_pruned_previous_image_fails_the_rollback_before_touchi
   Health({StateLine("unhealthy")});
   executor.Answer(ImageInspectArgv("sha256:0ld"), {Exit(1, "[]\n")});
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "rollback_failed");
+  BOOST_TEST(outcome.result == RunResult::RollbackFailed);
   BOOST_TEST(executor.Count(TagArgv("sha256:0ld", std::string(REFERENCE))) == 0u);
   BOOST_TEST(executor.Count(Plan().up) == 1u);
   BOOST_TEST(RunLogText().find("[rollback: the image sha256:0ld for registry.local/app:latest is gone") !=
@@ -311,7 +311,7 @@ BOOST_FIXTURE_TEST_CASE(a_rerun_rolls_back_to_the_stored_snapshot, DeployBench) 
   snapshot = std::vector<ContainerImage>{{"sha256:first", std::string(REFERENCE), "app"}};
   Health({StateLine("unhealthy"), StateLine("healthy")});
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "rolled_back");
+  BOOST_TEST(outcome.result == RunResult::RolledBack);
   BOOST_TEST(saved.empty());
   BOOST_TEST(executor.First(ContainersArgv()) > executor.First(Plan().up));  // no second snapshot
   BOOST_TEST(outcome.images[0].before == "sha256:first");
@@ -323,7 +323,7 @@ BOOST_FIXTURE_TEST_CASE(a_rollback_job_puts_the_restored_image_back_instead_of_p
   restore = std::vector<ContainerImage>{{"sha256:v1", "registry.local/app:old", "app"}};
   Pulled({Labelled("sha256:v1", COMMIT_A)});
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "succeeded");
+  BOOST_TEST(outcome.result == RunResult::Succeeded);
   BOOST_TEST(executor.Count(Plan().pull) == 0u);
   BOOST_TEST(StepNames(outcome) == (Names{"restore-tag", "up", "health"}));
   // Under the reference the service's container (and compose file) uses now.
@@ -340,7 +340,7 @@ BOOST_FIXTURE_TEST_CASE(a_rollback_to_a_pruned_image_changes_nothing, DeployBenc
   restore = std::vector<ContainerImage>{{"sha256:v1", "registry.local/app:old", "app"}};
   executor.Answer(ImageInspectArgv("sha256:v1"), {Exit(1, "[]\n")});
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "failed");
+  BOOST_TEST(outcome.result == RunResult::Failed);
   BOOST_TEST(executor.Count(TagArgv("sha256:v1", std::string(REFERENCE))) == 0u);
   BOOST_TEST(executor.Count(Plan().up) == 0u);
   BOOST_TEST(RunLogText().find("[restore: the image sha256:v1 for registry.local/app:latest is gone") !=
@@ -351,7 +351,7 @@ BOOST_FIXTURE_TEST_CASE(an_unhealthy_rollback_goes_back_to_what_ran_before_it, D
   restore = std::vector<ContainerImage>{{"sha256:v1", std::string(REFERENCE), "app"}};
   Health({StateLine("unhealthy"), StateLine("healthy")});
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "rolled_back");
+  BOOST_TEST(outcome.result == RunResult::RolledBack);
   BOOST_TEST(executor.Count(TagArgv("sha256:0ld", std::string(REFERENCE))) == 1u);
 }
 
@@ -359,7 +359,7 @@ BOOST_FIXTURE_TEST_CASE(fails_without_rollback_when_rollback_is_off, DeployBench
   target.rollback = false;
   Health({StateLine("unhealthy")});
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "failed");
+  BOOST_TEST(outcome.result == RunResult::Failed);
   BOOST_TEST(StepNames(outcome) == (Names{"pull", "up", "health"}));
   BOOST_TEST(executor.Count(Plan().up) == 1u);
 }
@@ -369,7 +369,7 @@ BOOST_FIXTURE_TEST_CASE(fails_without_rollback_when_nothing_ran_before, DeployBe
   executor.Answer(Plan().ps, {Exit(0, ""), Exit(0, std::string(CONTAINER) + "\n")});
   executor.Answer(ContainersArgv(), {Exit(0, StateLine("unhealthy"))});  // no snapshot look: no container
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "failed");
+  BOOST_TEST(outcome.result == RunResult::Failed);
   BOOST_TEST(StepNames(outcome) == (Names{"pull", "up", "health"}));
   BOOST_TEST(RunLogText().find("no previous containers") != std::string::npos);
 }
@@ -380,7 +380,7 @@ BOOST_FIXTURE_TEST_CASE(rolls_back_when_health_does_not_come_by_the_deadline, De
   looks.push_back(StateLine("healthy"));                     // the previous image, back
   Health(looks);
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "rolled_back");
+  BOOST_TEST(outcome.result == RunResult::RolledBack);
   BOOST_TEST(executor.pauses == 5);
   BOOST_TEST(RunLogText().find("[health: did not become healthy in time]") != std::string::npos);
 }
@@ -388,7 +388,7 @@ BOOST_FIXTURE_TEST_CASE(rolls_back_when_health_does_not_come_by_the_deadline, De
 BOOST_FIXTURE_TEST_CASE(looks_again_when_one_inspection_fails, DeployBench) {
   Looks({Exit(1, "Error: No such object\n"), Exit(0, StateLine("starting")), Exit(0, StateLine("healthy"))});
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "succeeded");
+  BOOST_TEST(outcome.result == RunResult::Succeeded);
   BOOST_TEST(executor.pauses == 2);
 }
 
@@ -397,7 +397,7 @@ BOOST_FIXTURE_TEST_CASE(fails_the_gate_when_the_containers_cannot_be_inspected_b
   target.health_timeout = 3;
   Looks({Exit(1, "Cannot connect to the Docker daemon\n")});
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "rollback_failed");
+  BOOST_TEST(outcome.result == RunResult::RollbackFailed);
   BOOST_TEST(RunLogText().find("[health: could not inspect the service containers]") != std::string::npos);
 }
 
@@ -405,7 +405,7 @@ BOOST_FIXTURE_TEST_CASE(skips_the_health_gate_when_health_timeout_is_zero, Deplo
   target.health_timeout = 0;
   Health({StateLine("unhealthy")});
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "succeeded");
+  BOOST_TEST(outcome.result == RunResult::Succeeded);
   BOOST_TEST(StepNames(outcome) == (Names{"pull", "up"}));
   BOOST_TEST(executor.Count(ContainersArgv()) == 1u);  // the snapshot; no gate
   BOOST_TEST(executor.pauses == 0);
@@ -447,7 +447,7 @@ BOOST_FIXTURE_TEST_CASE(stops_waiting_for_health_when_the_worker_is_stopping, De
 BOOST_FIXTURE_TEST_CASE(fails_at_once_without_a_compose_command, DeployBench) {
   compose.clear();
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "failed");
+  BOOST_TEST(outcome.result == RunResult::Failed);
   BOOST_TEST(executor.ran.empty());
 }
 
@@ -460,7 +460,7 @@ BOOST_FIXTURE_TEST_CASE(deploys_at_once_when_the_pulled_image_is_the_commits_bui
   commit = COMMIT_B;
   Pulled({Labelled("sha256:b", COMMIT_B)});
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "succeeded");
+  BOOST_TEST(outcome.result == RunResult::Succeeded);
   BOOST_TEST(outcome.commit == COMMIT_B);
   BOOST_TEST(StepNames(outcome) == (Names{"pull", "up", "health"}));
   BOOST_TEST_REQUIRE(outcome.images.size() == 1u);
@@ -483,7 +483,7 @@ BOOST_FIXTURE_TEST_CASE(waits_for_the_commits_image_and_recreates_nothing_meanwh
     return true;
   };
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "succeeded");
+  BOOST_TEST(outcome.result == RunResult::Succeeded);
   BOOST_TEST(executor.Count(Plan().pull) == 4u);
   BOOST_TEST(ups_while_waiting == 0u);
   BOOST_TEST(executor.paused.count() == 3 * 15000);
@@ -501,7 +501,7 @@ BOOST_FIXTURE_TEST_CASE(is_stale_when_the_image_never_comes_and_never_runs_up, D
   target.image_poll = 15;
   Pulled({Labelled("sha256:0ld", COMMIT_A)});
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "stale");
+  BOOST_TEST(outcome.result == RunResult::Stale);
   BOOST_TEST(executor.Count(Plan().up) == 0u);
   BOOST_TEST(executor.Count(TagArgv("sha256:0ld", std::string(REFERENCE))) == 0u);
   BOOST_TEST(executor.paused.count() == 60000);
@@ -517,7 +517,7 @@ BOOST_FIXTURE_TEST_CASE(the_last_pause_ends_at_the_deadline, DeployBench) {
   target.image_timeout = 20;
   target.image_poll = 15;
   Pulled({Labelled("sha256:0ld", COMMIT_A)});
-  BOOST_TEST(Deploy().result == "stale");
+  BOOST_TEST(Deploy().result == RunResult::Stale);
   BOOST_TEST(executor.paused.count() == 20000);
 }
 
@@ -526,7 +526,7 @@ BOOST_FIXTURE_TEST_CASE(is_stale_at_once_when_the_wait_is_disabled, DeployBench)
   target.image_timeout = 0;
   Pulled({Labelled("sha256:0ld", COMMIT_A)});
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "stale");
+  BOOST_TEST(outcome.result == RunResult::Stale);
   BOOST_TEST(executor.pauses == 0);
   BOOST_TEST(executor.Count(Plan().up) == 0u);
 }
@@ -545,7 +545,7 @@ BOOST_FIXTURE_TEST_CASE(a_newer_push_replaces_the_awaited_commit, DeployBench) {
   Pulled({Labelled("sha256:0ld", COMMIT_A), Labelled("sha256:0ld", COMMIT_A),
           Labelled("sha256:0ld", COMMIT_A), Labelled("sha256:c", COMMIT_C)});
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "succeeded");
+  BOOST_TEST(outcome.result == RunResult::Succeeded);
   BOOST_TEST(outcome.commit == COMMIT_C);
   BOOST_TEST(outcome.images[0].after == "sha256:c");
   // C's own image_timeout started when it replaced B: 45 s in all is past B's 30 s.
@@ -568,7 +568,7 @@ BOOST_FIXTURE_TEST_CASE(stops_waiting_for_an_image_when_the_worker_is_stopping, 
 BOOST_FIXTURE_TEST_CASE(matches_a_commit_in_either_case, DeployBench) {
   commit = "B1B2C3D4E5F60718293A4B5C6D7E8F9012345678";
   Pulled({Labelled("sha256:b", COMMIT_B)});
-  BOOST_TEST(Deploy().result == "succeeded");
+  BOOST_TEST(Deploy().result == RunResult::Succeeded);
   BOOST_TEST(executor.pauses == 0);
 }
 
@@ -576,7 +576,7 @@ BOOST_FIXTURE_TEST_CASE(a_label_that_is_not_a_commit_sha_is_treated_as_absent, D
   commit = COMMIT_B;
   Pulled({Labelled("sha256:b", "v1.2.3")});
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "succeeded");
+  BOOST_TEST(outcome.result == RunResult::Succeeded);
   BOOST_TEST(executor.pauses == 0);
   BOOST_TEST(!outcome.images[0].revision.has_value());
   BOOST_TEST(RunLogText().find("not a commit SHA") != std::string::npos);
@@ -586,7 +586,7 @@ BOOST_FIXTURE_TEST_CASE(a_run_without_a_commit_does_not_wait, DeployBench) {
   // `deployhook deploy` names no commit: it deploys what the registry holds.
   Pulled({Labelled("sha256:b", COMMIT_A)});
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "succeeded");
+  BOOST_TEST(outcome.result == RunResult::Succeeded);
   BOOST_TEST(executor.pauses == 0);
 }
 
@@ -594,7 +594,7 @@ BOOST_FIXTURE_TEST_CASE(is_unchanged_when_the_pull_keeps_every_image_and_still_r
   commit = COMMIT_B;
   Pulled({Unlabelled("sha256:0ld")});  // unlabelled, the image the container runs
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "unchanged");
+  BOOST_TEST(outcome.result == RunResult::Unchanged);
   BOOST_TEST(executor.Count(Plan().up) == 1u);
   BOOST_TEST(!outcome.images[0].revision.has_value());
 }
@@ -603,7 +603,7 @@ BOOST_FIXTURE_TEST_CASE(an_unchanged_run_that_turns_unhealthy_fails_without_roll
   Pulled({Unlabelled("sha256:0ld")});
   Health({StateLine("unhealthy")});
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "failed");
+  BOOST_TEST(outcome.result == RunResult::Failed);
   BOOST_TEST(executor.Count(TagArgv("sha256:0ld", std::string(REFERENCE))) == 0u);
 }
 
@@ -614,7 +614,7 @@ BOOST_FIXTURE_TEST_CASE(fails_before_up_when_the_pulled_image_cannot_be_read, De
     executor.ran.clear();
     executor.Answer(ImageInspectArgv(std::string(REFERENCE)), {answer});
     DeploymentOutcome outcome = Deploy();
-    BOOST_TEST(outcome.result == "failed");
+    BOOST_TEST(outcome.result == RunResult::Failed);
     BOOST_TEST(StepNames(outcome) == Names{"pull"});
     BOOST_TEST(executor.Count(Plan().up) == 0u);
     BOOST_TEST(saved.empty());  // nothing changed, so nothing to go back to was stored
@@ -625,7 +625,7 @@ BOOST_FIXTURE_TEST_CASE(fails_before_up_when_the_pulled_image_cannot_be_read, De
 BOOST_FIXTURE_TEST_CASE(fails_before_any_change_when_the_containers_cannot_be_read, DeployBench) {
   executor.Answer(ContainersArgv(), {Exit(0, "[{\"Image\": \"sha256:0ld\"}]")});  // no Id: not state
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "failed");
+  BOOST_TEST(outcome.result == RunResult::Failed);
   BOOST_TEST(executor.Count(Plan().pull) == 0u);
   BOOST_TEST(RunLogText().find("[snapshot: cannot read what the services run now") != std::string::npos);
 }
@@ -634,7 +634,7 @@ BOOST_FIXTURE_TEST_CASE(records_the_registry_digest_of_the_checked_image, Deploy
   commit = COMMIT_B;
   Pulled({Labelled("sha256:b", COMMIT_B)});
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "succeeded");
+  BOOST_TEST(outcome.result == RunResult::Succeeded);
   BOOST_TEST(outcome.images[0].digest.value_or("") == "registry.local/app@sha256:db");
 }
 
@@ -660,7 +660,7 @@ BOOST_FIXTURE_TEST_CASE(v1_fails_without_up_when_a_reference_cannot_be_pinned, D
   Pulled({Labelled("sha256:b", COMMIT_B)});
   executor.Answer(TagArgv("sha256:b", std::string(REFERENCE)), {Exit(1, "Error: No such image\n")});
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "failed");
+  BOOST_TEST(outcome.result == RunResult::Failed);
   BOOST_TEST(executor.Count(Plan().up) == 0u);
 }
 
@@ -671,7 +671,7 @@ BOOST_FIXTURE_TEST_CASE(takes_references_from_the_compose_file_for_the_targets_s
   executor.Answer(ImageInspectArgv("registry.local/app:2"), {Exit(0, Labelled("sha256:b", COMMIT_B))});
   commit = COMMIT_B;
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "succeeded");
+  BOOST_TEST(outcome.result == RunResult::Succeeded);
   BOOST_TEST_REQUIRE(outcome.images.size() == 1u);
   BOOST_TEST(outcome.images[0].reference == "registry.local/app:2");
   BOOST_TEST(outcome.images[0].before == "sha256:0ld");

@@ -16,7 +16,7 @@
 namespace deployhook {
 namespace {
 
-RunRecord MakeRun(std::string id, std::string result = "succeeded") {
+RunRecord MakeRun(std::string id, RunResult result = RunResult::Succeeded) {
   RunRecord run;
   run.id = std::move(id);
   run.target = "web";
@@ -25,7 +25,7 @@ RunRecord MakeRun(std::string id, std::string result = "succeeded") {
   run.queued_at = "2026-11-26T21:05:01.123Z";
   run.started_at = "2026-11-26T21:05:02.000Z";
   run.finished_at = "2026-11-26T21:05:40.500Z";
-  run.result = std::move(result);
+  run.result = result;
   run.steps = {{"pull", {"docker", "compose", "pull", "app"}, 0, 12.25},
                {"up", {"docker", "compose", "up", "-d", "app"}, 1, 3.5}};
   run.log = "/var/lib/deployhook/logs/" + run.id + ".log";
@@ -80,7 +80,7 @@ int AppendWithFileSizeLimit(const std::filesystem::path& state_dir, const RunRec
 BOOST_AUTO_TEST_SUITE(history)
 
 BOOST_AUTO_TEST_CASE(serialize_then_parse_round_trips) {
-  RunRecord run = MakeRun("20261126T210501123Z-1a2b3c4d", "rolled_back");
+  RunRecord run = MakeRun("20261126T210501123Z-1a2b3c4d", RunResult::RolledBack);
   std::string line = SerializeRun(run);
   BOOST_TEST(line.find('\n') == std::string::npos);
   std::optional<RunRecord> parsed = ParseRun(line);
@@ -142,7 +142,7 @@ BOOST_AUTO_TEST_CASE(reads_lines_written_before_runs_had_commits_and_images) {
 }
 
 BOOST_AUTO_TEST_CASE(round_trips_a_run_without_steps_or_deliveries) {
-  RunRecord run = MakeRun("1", "failed");
+  RunRecord run = MakeRun("1", RunResult::Failed);
   run.steps.clear();
   run.deliveries.clear();
   std::optional<RunRecord> parsed = ParseRun(SerializeRun(run));
@@ -160,6 +160,10 @@ BOOST_AUTO_TEST_CASE(rejects_lines_that_are_not_runs) {
       R"({"id": "1"})",                 // fields missing
       // deliveries is a string, not an array
       std::string(good).replace(good.find("\"deliveries\":["), 14, "\"deliveries\":\"x\",\"_\":["),
+      // a result no build has ever recorded
+      std::string(good).replace(good.find("\"succeeded\""), 11, "\"interrupted\""),
+      // a kind this build does not know
+      std::string(good).replace(good.find("\"deploy\""), 8, "\"redeploy\""),
   };
   for (const std::string& line : not_runs) {
     BOOST_TEST_CONTEXT(line) { BOOST_TEST(!ParseRun(line).has_value()); }
@@ -187,6 +191,17 @@ BOOST_AUTO_TEST_CASE(skips_unparsable_lines) {
   AppendLine(state.Path(), "");
   AppendHistory(state.Path(), MakeRun("2"));
   BOOST_TEST(Ids(ReadHistory(state.Path(), 10)) == (std::vector<std::string>{"2", "1"}));
+}
+
+BOOST_AUTO_TEST_CASE(a_line_with_an_unknown_result_is_set_aside_like_a_torn_one) {
+  testing::TempDir state;
+  std::string good = SerializeRun(MakeRun("1"));
+  std::string unknown = std::string(good).replace(good.find("\"succeeded\""), 11, "\"waiting\"");
+  AppendLine(state.Path(), unknown);
+  AppendHistory(state.Path(), MakeRun("2"));
+  BOOST_TEST(Ids(ReadHistory(state.Path(), 10)) == (std::vector<std::string>{"2"}));
+  BOOST_TEST(CompactHistory(state.Path(), 10).set_aside == 1u);
+  BOOST_TEST(Bytes(UnparsableHistoryPath(state.Path())) == unknown + "\n");
 }
 
 BOOST_AUTO_TEST_CASE(a_failed_append_leaves_the_history_byte_for_byte) {
@@ -277,7 +292,7 @@ BOOST_AUTO_TEST_CASE(compaction_sets_aside_the_lines_it_cannot_read_and_says_how
 
 BOOST_AUTO_TEST_CASE(compaction_tallies_the_runs_it_drops) {
   testing::TempDir state;
-  for (std::string id : {"1", "2", "3"}) AppendHistory(state.Path(), MakeRun(id, "failed"));
+  for (std::string id : {"1", "2", "3"}) AppendHistory(state.Path(), MakeRun(id, RunResult::Failed));
   for (std::string id : {"4", "5"}) AppendHistory(state.Path(), MakeRun(id));
   RunRecord api = MakeRun("a1");
   api.target = "api";
@@ -317,7 +332,7 @@ BOOST_AUTO_TEST_CASE(compacting_no_history_does_nothing) {
 }
 
 BOOST_AUTO_TEST_CASE(says_what_a_run_left_deployed) {
-  RunRecord run = MakeRun("1", "unchanged");
+  RunRecord run = MakeRun("1", RunResult::Unchanged);
   BOOST_TEST(LeftDeployed(run));
   BOOST_TEST(RunCommit(run) == run.after);  // a record from before runs named their commit
   BOOST_TEST(RunRevision(run).empty());
@@ -326,7 +341,8 @@ BOOST_AUTO_TEST_CASE(says_what_a_run_left_deployed) {
                 {"web", "web:1", "sha256:c", "sha256:d", std::string(40, 'd'), std::nullopt}};
   BOOST_TEST(RunCommit(run) == run.commit);
   BOOST_TEST(RunRevision(run) == std::string(40, 'd'));
-  for (std::string result : {"stale", "failed", "timed_out", "rolled_back", "rollback_failed"}) {
+  for (RunResult result : {RunResult::Stale, RunResult::Failed, RunResult::TimedOut,
+                           RunResult::RolledBack, RunResult::RollbackFailed}) {
     run.result = result;
     BOOST_TEST(!LeftDeployed(run), result);
   }

@@ -14,7 +14,7 @@ RunRecord Run(const std::filesystem::path& state_dir, std::string id, std::strin
   RunRecord run;
   run.id = std::move(id);
   run.target = std::move(target);
-  run.result = "succeeded";
+  run.result = RunResult::Succeeded;
   run.log = (state_dir / "logs" / (run.id + ".log")).string();
   return run;
 }

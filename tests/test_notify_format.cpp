@@ -10,7 +10,7 @@
 namespace deployhook {
 namespace {
 
-RunRecord Run(std::string result) {
+RunRecord Run(RunResult result = RunResult::Succeeded) {
   RunRecord run;
   run.id = "20261128T080000000Z-0000abcd";
   run.target = "web";
@@ -18,7 +18,7 @@ RunRecord Run(std::string result) {
   run.after = run.commit;
   run.started_at = "2026-11-28T08:00:00.000Z";
   run.finished_at = "2026-11-28T08:01:05.500Z";
-  run.result = std::move(result);
+  run.result = result;
   run.steps = {{"pull", {"docker", "compose", "pull"}, 0, 1.5},
                {"up", {"docker", "compose", "up"}, 1, 2.0},
                {"rollback-up", {"docker", "compose", "up"}, 0, 1.0}};
@@ -27,8 +27,8 @@ RunRecord Run(std::string result) {
 
 // A failure with output that needs escaping in every format: a quote, markup and a mention.
 RunEvent Failure() {
-  RunEvent event{.event = "rolled_back",
-                 .run = Run("rolled_back"),
+  RunEvent event{.event = NotifyEvent::RolledBack,
+                 .run = Run(RunResult::RolledBack),
                  .seconds = 65,
                  .failed_step = "up",
                  .failed_exit_code = 1,
@@ -36,7 +36,7 @@ RunEvent Failure() {
   return event;
 }
 
-RunEvent Started() { return RunEvent{.event = "started", .run = Run("")}; }
+RunEvent Started() { return RunEvent{.event = NotifyEvent::Started, .run = Run()}; }
 
 std::string HeaderValue(const FormattedMessage& message, std::string_view name) {
   for (const auto& [key, value] : message.headers) {
@@ -89,18 +89,24 @@ BOOST_AUTO_TEST_CASE(webhook_posts_the_run_record) {
   FormattedMessage message = FormatWebhook(failure);
   BOOST_TEST((message.headers == HttpHeaders{{"Content-Type", "application/json"}}));
   BOOST_TEST(message.body == SerializeRun(failure.run));
-  RunRecord started = Run("started");
-  BOOST_TEST(FormatWebhook(Started()).body == SerializeRun(started));
-  BOOST_TEST(FormatFor("webhook", Started()).body == SerializeRun(started));
-  BOOST_TEST(FormatFor("ntfy", Started()).body == FormatNtfy(Started()).body);
+  std::string started = SerializeRun(Run(), "deploy", "started");
+  BOOST_TEST(FormatWebhook(Started()).body == started);
+  BOOST_TEST(started.find(R"("kind":"deploy",)") != std::string::npos);
+  BOOST_TEST(started.find(R"("result":"started",)") != std::string::npos);
+  BOOST_TEST(FormatFor(NotifierKind::Webhook, Started()).body == started);
+  BOOST_TEST(FormatFor(NotifierKind::Ntfy, Started()).body == FormatNtfy(Started()).body);
+  RunEvent test{NotifyEvent::Test, Run(), std::nullopt, "", 0, ""};
+  std::string tested = FormatWebhook(test).body;
+  BOOST_TEST(tested.find(R"("kind":"test",)") != std::string::npos);
+  BOOST_TEST(tested.find(R"("result":"test",)") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(says_a_rollback_run_is_one) {
   RunEvent event = Failure();
-  event.run.kind = "rollback";
-  event.event = "succeeded";
+  event.run.kind = RunKind::Rollback;
+  event.event = NotifyEvent::Succeeded;
   BOOST_TEST(SummaryTitle(event) == "web: rollback succeeded");
-  event.event = "started";
+  event.event = NotifyEvent::Started;
   BOOST_TEST(SummaryTitle(event) == "web: rollback started");
 }
 
@@ -114,20 +120,20 @@ BOOST_AUTO_TEST_CASE(keeps_the_last_lines_of_the_output_cleaned) {
 
 BOOST_AUTO_TEST_CASE(a_finished_failure_names_its_step_duration_and_output) {
   testing::TempDir dir;
-  RunRecord run = Run("rolled_back");
+  RunRecord run = Run(RunResult::RolledBack);
   run.log = (dir / "run.log").string();
   std::string output;
   for (int i = 0; i < 40; ++i) output += "line " + std::to_string(i) + "\n";
   testing::WriteText(run.log, output);
   RunEvent event = FinishedEvent(run);
-  BOOST_TEST(event.event == "rolled_back");
+  BOOST_TEST(event.event == NotifyEvent::RolledBack);
   BOOST_TEST(event.seconds.value() == 65);
   BOOST_TEST(event.failed_step == "up");
   BOOST_TEST(event.failed_exit_code == 1);
   BOOST_TEST(event.output_tail.starts_with("line 25\n"));
   BOOST_TEST(event.output_tail.ends_with("\nline 39"));
 
-  RunRecord success = Run("succeeded");
+  RunRecord success = Run(RunResult::Succeeded);
   success.log = run.log;
   RunEvent quiet = FinishedEvent(success);
   BOOST_TEST(quiet.failed_step.empty());

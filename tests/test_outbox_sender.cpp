@@ -14,9 +14,9 @@ namespace {
 
 using std::chrono::milliseconds;
 
-Notifier MakeNotifier(std::string kind, std::string url, std::string secret = "") {
+Notifier MakeNotifier(NotifierKind kind, std::string url, std::string secret = "") {
   Notifier notifier;
-  notifier.kind = std::move(kind);
+  notifier.kind = kind;
   notifier.url = std::move(url);
   notifier.secret = std::move(secret);
   return notifier;
@@ -63,8 +63,8 @@ BOOST_AUTO_TEST_SUITE(outbox_sender)
 BOOST_AUTO_TEST_CASE(retries_gives_up_and_signs_without_logging_urls) {
   testing::TempDir state;
   auto config = std::make_shared<Config>();
-  config->notifiers = {MakeNotifier("slack", "http://slack.test/T0KEN"),
-                       MakeNotifier("webhook", "http://hooks.test/W0KEN", "s3cret")};
+  config->notifiers = {MakeNotifier(NotifierKind::Slack, "http://slack.test/T0KEN"),
+                       MakeNotifier(NotifierKind::Webhook, "http://hooks.test/W0KEN", "s3cret")};
   Outbox outbox(state.Path());
   outbox.Put(Message("20261128T080000001Z-00000001", "discord", 5));  // its table is gone
   outbox.Put(Message("20261128T080000002Z-00000002", "slack", 0));
@@ -106,7 +106,7 @@ BOOST_AUTO_TEST_CASE(retries_gives_up_and_signs_without_logging_urls) {
 BOOST_AUTO_TEST_CASE(stores_the_next_try_of_a_failed_message) {
   testing::TempDir state;
   auto config = std::make_shared<Config>();
-  config->notifiers = {MakeNotifier("ntfy", "http://ntfy.test/topic")};
+  config->notifiers = {MakeNotifier(NotifierKind::Ntfy, "http://ntfy.test/topic")};
   Outbox outbox(state.Path());
   outbox.Put(Message("20261128T080000001Z-00000001", "ntfy", 0));
   ScriptedReceiver receiver;

@@ -21,11 +21,11 @@ namespace {
 
 const std::string HOSTILE = "<script>alert(1)</script>\"'&\x1b[31m";
 
-RunRecord MakeRun(std::string id, std::string target, std::string result, std::string commit = std::string(40, 'c')) {
+RunRecord MakeRun(std::string id, std::string target, RunResult result, std::string commit = std::string(40, 'c')) {
   RunRecord run;
   run.id = std::move(id);
   run.target = std::move(target);
-  run.result = std::move(result);
+  run.result = result;
   run.commit = std::move(commit);
   run.started_at = "2026-11-28T08:00:00.000Z";
   run.finished_at = "2026-11-28T08:00:42.500Z";
@@ -65,8 +65,8 @@ BOOST_AUTO_TEST_CASE(the_index_reads_only_what_was_appended) {
   testing::TempDir state;
   HistoryIndex index(state.Path());
   BOOST_TEST(index.Refresh().empty());
-  Append(state.Path(), MakeRun("1", "web", "succeeded"));
-  Append(state.Path(), MakeRun("2", "web", "failed"));
+  Append(state.Path(), MakeRun("1", "web", RunResult::Succeeded));
+  Append(state.Path(), MakeRun("2", "web", RunResult::Failed));
   auto targets = index.Refresh();
   BOOST_TEST(targets["web"].results["succeeded"] == 1u);
   BOOST_TEST(targets["web"].results["failed"] == 1u);
@@ -74,7 +74,7 @@ BOOST_AUTO_TEST_CASE(the_index_reads_only_what_was_appended) {
   BOOST_TEST(targets["web"].duration_sum == 85.0);
   BOOST_TEST(targets["web"].last_success > 0);
   // A line half written is read once it is whole.
-  std::string line = SerializeRun(MakeRun("3", "web", "succeeded"));
+  std::string line = SerializeRun(MakeRun("3", "web", RunResult::Succeeded));
   {
     std::ofstream out(HistoryPath(state.Path()), std::ios::app);
     out << line.substr(0, 20);
@@ -92,11 +92,11 @@ BOOST_AUTO_TEST_CASE(the_index_reads_only_what_was_appended) {
 BOOST_AUTO_TEST_CASE(the_index_starts_again_when_the_history_is_replaced) {
   testing::TempDir state;
   HistoryIndex index(state.Path());
-  Append(state.Path(), MakeRun("1", "web", "succeeded"));
-  Append(state.Path(), MakeRun("2", "web", "succeeded"));
+  Append(state.Path(), MakeRun("1", "web", RunResult::Succeeded));
+  Append(state.Path(), MakeRun("2", "web", RunResult::Succeeded));
   BOOST_TEST(index.Refresh()["web"].duration_count == 2u);
   std::filesystem::remove(HistoryPath(state.Path()));
-  Append(state.Path(), MakeRun("3", "api", "failed"));
+  Append(state.Path(), MakeRun("3", "api", RunResult::Failed));
   auto targets = index.Refresh();
   BOOST_TEST(!targets.contains("web"));
   BOOST_TEST(targets["api"].results["failed"] == 1u);
@@ -112,7 +112,7 @@ BOOST_AUTO_TEST_CASE(an_unreadable_history_is_an_empty_index_not_an_error) {
 BOOST_AUTO_TEST_CASE(the_index_keeps_the_recent_runs_bounded) {
   testing::TempDir state;
   HistoryIndex index(state.Path());
-  for (int i = 0; i < 40; ++i) Append(state.Path(), MakeRun(std::to_string(100 + i), "web", "succeeded"));
+  for (int i = 0; i < 40; ++i) Append(state.Path(), MakeRun(std::to_string(100 + i), "web", RunResult::Succeeded));
   auto targets = index.Refresh();
   BOOST_TEST(targets["web"].recent.size() == HistoryIndex::RECENT);
   BOOST_TEST(targets["web"].recent.front().id == "110");
@@ -151,7 +151,8 @@ void CheckNotBelow(const Counted& now, const Counted& before) {
 BOOST_AUTO_TEST_CASE(counters_never_fall_when_compaction_removes_runs) {
   testing::TempDir state;
   HistoryIndex index(state.Path());
-  std::vector<std::string> results = {"succeeded", "failed", "succeeded", "rolled_back", "unchanged"};
+  std::vector<RunResult> results = {RunResult::Succeeded, RunResult::Failed, RunResult::Succeeded,
+                                    RunResult::RolledBack, RunResult::Unchanged};
   for (std::size_t i = 0; i < results.size(); ++i) Append(state.Path(), MakeRun(std::to_string(i), "web", results[i]));
   Counted before = CountedOf(index, "web");
   BOOST_TEST(before.count == 5u);
@@ -164,7 +165,7 @@ BOOST_AUTO_TEST_CASE(counters_never_fall_when_compaction_removes_runs) {
   BOOST_TEST(index.Refresh()["web"].recent.size() == 1u);  // what the page lists is what is kept
   // Runs go on being counted, compaction after each one as the runner does it.
   for (int i = 0; i < 12; ++i) {
-    Append(state.Path(), MakeRun("n" + std::to_string(i), "web", i % 3 == 0 ? "failed" : "succeeded"));
+    Append(state.Path(), MakeRun("n" + std::to_string(i), "web", i % 3 == 0 ? RunResult::Failed : RunResult::Succeeded));
     CompactHistory(state.Path(), 2);
     Counted now = CountedOf(index, "web");
     CheckNotBelow(now, after);
@@ -183,7 +184,7 @@ BOOST_AUTO_TEST_CASE(counters_never_fall_when_compaction_removes_runs) {
 BOOST_AUTO_TEST_CASE(metrics_count_the_runs_compaction_removed) {
   testing::TempDir state;
   HistoryIndex index(state.Path());
-  for (int i = 0; i < 4; ++i) Append(state.Path(), MakeRun(std::to_string(i), "web", "succeeded"));
+  for (int i = 0; i < 4; ++i) Append(state.Path(), MakeRun(std::to_string(i), "web", RunResult::Succeeded));
   CompactHistory(state.Path(), 1);
   TargetView web = View("web", {});
   web.history = index.Refresh()["web"];
@@ -199,7 +200,7 @@ BOOST_AUTO_TEST_CASE(metrics_name_every_series_with_help_and_type) {
   counters.Count(Outcome::Queued);
   counters.Count(Outcome::Queued);
   counters.Count(Outcome::InvalidSignature);
-  TargetView web = View("web", {MakeRun("1", "web", "succeeded")});
+  TargetView web = View("web", {MakeRun("1", "web", RunResult::Succeeded)});
   web.history.results["succeeded"] = 3;
   web.history.results["rolled_back"] = 1;
   web.history.buckets = {0, 0, 0, 3, 4, 4, 4, 4, 4, 4};
@@ -225,7 +226,7 @@ BOOST_AUTO_TEST_CASE(metrics_name_every_series_with_help_and_type) {
 }
 
 BOOST_AUTO_TEST_CASE(status_json_is_json_with_the_deployed_commit) {
-  TargetView web = View("web", {MakeRun("1", "web", "succeeded", HOSTILE), MakeRun("2", "web", "failed")});
+  TargetView web = View("web", {MakeRun("1", "web", RunResult::Succeeded, HOSTILE), MakeRun("2", "web", RunResult::Failed)});
   web.pause = Pause{"alice", "incident", "2026-11-28T08:00:00.000Z"};
   std::string json = RenderStatusJson({web, View("api", {})});
   simdjson::dom::parser parser;
@@ -259,7 +260,7 @@ BOOST_AUTO_TEST_CASE(metrics_and_status_show_the_rejected_queue_files) {
 }
 
 BOOST_AUTO_TEST_CASE(the_page_escapes_every_value_from_a_payload) {
-  RunRecord run = MakeRun("1", "web", "succeeded", HOSTILE);
+  RunRecord run = MakeRun("1", "web", RunResult::Succeeded, HOSTILE);
   run.finished_at = HOSTILE;
   TargetView web = View("web", {run});
   web.pause = Pause{HOSTILE, HOSTILE, "t"};
@@ -272,11 +273,12 @@ BOOST_AUTO_TEST_CASE(the_page_escapes_every_value_from_a_payload) {
 }
 
 BOOST_AUTO_TEST_CASE(the_badge_shows_the_result_in_its_colour) {
-  std::string svg = RenderBadge("rolled_back");
+  std::string svg = RenderBadge(RunResult::RolledBack);
   BOOST_TEST(svg.starts_with("<svg"));
   BOOST_TEST(svg.find(">rolled_back</text>") != std::string::npos);
-  BOOST_TEST(svg.find(std::string(ResultColour("rolled_back"))) != std::string::npos);
-  BOOST_TEST(RenderBadge("").find(">none</text>") != std::string::npos);
+  BOOST_TEST(svg.find(std::string(ResultColour(RunResult::RolledBack))) != std::string::npos);
+  BOOST_TEST(RenderBadge(std::nullopt).find(">none</text>") != std::string::npos);
+  BOOST_TEST(RenderBadge(std::nullopt).find(std::string(ResultColour(std::nullopt))) != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(html_escape_leaves_nothing_active) {

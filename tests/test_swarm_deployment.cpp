@@ -118,7 +118,7 @@ BOOST_AUTO_TEST_SUITE(swarm_deployment)
 
 BOOST_FIXTURE_TEST_CASE(pulls_then_deploys_the_stack_then_waits_for_convergence, SwarmBench) {
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "succeeded");
+  BOOST_TEST(outcome.result == RunResult::Succeeded);
   BOOST_TEST(StepNames(outcome) == (Names{"pull", "deploy", "converge"}));
   BOOST_TEST(outcome.steps[1].argv == StackDeployArgv(target));
   BOOST_TEST(executor.First(PullArgv(std::string(REFERENCE))) < executor.First(StackDeployArgv(target)));
@@ -140,20 +140,20 @@ BOOST_FIXTURE_TEST_CASE(a_rollback_by_swarm_is_rolled_back, SwarmBench) {
             ServiceLine(OLD, "rollback_started", "t1"), ServiceLine(OLD, "rollback_completed", "t1")});
   Tasks({"shop_web.1|" + OLD + "|Running 1 second ago\n"});
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "rolled_back");
+  BOOST_TEST(outcome.result == RunResult::RolledBack);
   BOOST_TEST(Changes() == 1u);  // Swarm rolled back; deployhook changed nothing more
 }
 
 BOOST_FIXTURE_TEST_CASE(a_paused_update_fails, SwarmBench) {
   Services({ServiceLine(OLD), ServiceLine(OLD), ServiceLine(NEW, "paused", "t1")});
-  BOOST_TEST(Deploy().result == "failed");
+  BOOST_TEST(Deploy().result == RunResult::Failed);
   BOOST_TEST(Changes() == 1u);
 }
 
 BOOST_FIXTURE_TEST_CASE(an_update_still_going_at_up_timeout_times_out, SwarmBench) {
   Services({ServiceLine(OLD), ServiceLine(OLD), ServiceLine(NEW, "updating", "t1")});
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "timed_out");
+  BOOST_TEST(outcome.result == RunResult::TimedOut);
   BOOST_TEST((executor.paused >= std::chrono::seconds(target.up_timeout)));
   BOOST_TEST((executor.paused < std::chrono::seconds(target.up_timeout + 2)));
   BOOST_TEST(outcome.steps.back().exit_code == 1);
@@ -162,7 +162,7 @@ BOOST_FIXTURE_TEST_CASE(an_update_still_going_at_up_timeout_times_out, SwarmBenc
 BOOST_FIXTURE_TEST_CASE(an_unreachable_registry_fails_before_any_service_is_touched, SwarmBench) {
   executor.Answer(PullArgv(std::string(REFERENCE)), {Exit(1, "Error response from daemon: connection refused\n")});
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "failed");
+  BOOST_TEST(outcome.result == RunResult::Failed);
   BOOST_TEST(StepNames(outcome) == (Names{"pull"}));
   BOOST_TEST(Changes() == 0u);
 }
@@ -172,7 +172,7 @@ BOOST_FIXTURE_TEST_CASE(an_image_of_another_commit_is_stale_and_touches_nothing,
   target.image_timeout = 60;
   target.image_poll = 15;
   Images({"sha256:0ld|", "sha256:new|" + OTHER_COMMIT});
-  BOOST_TEST(Deploy().result == "stale");
+  BOOST_TEST(Deploy().result == RunResult::Stale);
   BOOST_TEST(Changes() == 0u);
 }
 
@@ -181,7 +181,7 @@ BOOST_FIXTURE_TEST_CASE(the_same_image_with_an_earlier_rollback_status_is_unchan
   std::string earlier = ServiceLine(OLD, "rollback_completed", "t0");
   Services({earlier});
   Tasks({"shop_web.1|" + OLD + "|Running 3 hours ago\n"});
-  BOOST_TEST(Deploy().result == "unchanged");
+  BOOST_TEST(Deploy().result == RunResult::Unchanged);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_service_target_updates_each_service_to_the_checked_digest, SwarmBench) {
@@ -190,7 +190,7 @@ BOOST_FIXTURE_TEST_CASE(a_service_target_updates_each_service_to_the_checked_dig
   target.compose_files.clear();
   target.services = {"shop_web"};
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "succeeded");
+  BOOST_TEST(outcome.result == RunResult::Succeeded);
   BOOST_TEST(StepNames(outcome) == (Names{"pull", "update", "converge"}));
   // Not the tag, which the manager would resolve again: the digest of the image the run checked.
   BOOST_TEST(outcome.steps[1].argv == ServiceUpdateArgv("shop_web", "reg.local/app@sha256:new"));
@@ -202,7 +202,7 @@ BOOST_FIXTURE_TEST_CASE(a_service_target_with_the_registry_down_is_untouched, Sw
   target.kind = TargetKind::Service;
   target.services = {"shop_web"};
   executor.Answer(PullArgv(std::string(REFERENCE)), {Exit(1)});
-  BOOST_TEST(Deploy().result == "failed");
+  BOOST_TEST(Deploy().result == RunResult::Failed);
   BOOST_TEST(Changes() == 0u);
 }
 
@@ -215,7 +215,7 @@ BOOST_FIXTURE_TEST_CASE(a_rollback_job_updates_each_service_to_the_restored_imag
   Services({ServiceLine(NEW), ServiceLine(NEW), ServiceLine(OLD, "completed", "t2")});
   Tasks({"shop_web.1|" + OLD + "|Running 1 second ago\n"});
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "succeeded");
+  BOOST_TEST(outcome.result == RunResult::Succeeded);
   BOOST_TEST(StepNames(outcome) == (Names{"restore-tag", "update", "converge"}));
   BOOST_TEST(outcome.steps[1].argv == ServiceUpdateArgv("shop_web", "reg.local/app@sha256:0ld"));
   BOOST_TEST(executor.Count(PullArgv(std::string(REFERENCE))) == 0u);
@@ -226,7 +226,7 @@ BOOST_FIXTURE_TEST_CASE(a_rollback_job_without_a_registry_digest_changes_nothing
   target.services = {"shop_web"};
   restore = std::vector<ContainerImage>{{"sha256:0ld", std::string(REFERENCE), "shop_web"}};
   executor.Answer(ImageInspectArgv("sha256:0ld"), {Exit(0, R"([{"Id": "sha256:0ld", "RepoDigests": []}])")});
-  BOOST_TEST(Deploy().result == "failed");
+  BOOST_TEST(Deploy().result == RunResult::Failed);
   BOOST_TEST(Changes() == 0u);
   BOOST_TEST(executor.Count(TagArgv("sha256:0ld", std::string(REFERENCE))) == 0u);
 }
@@ -239,7 +239,7 @@ BOOST_FIXTURE_TEST_CASE(a_stack_the_manager_resolved_to_another_digest_is_pinned
                   {Exit(0, ServiceLine(OLD)), Exit(0, ServiceLine(OLD)), Exit(0, ServiceLine(moved, "updating", "t1")),
                    Exit(0, ServiceLine(NEW, "updating", "t2")), Exit(0, ServiceLine(NEW, "completed", "t2"))});
   DeploymentOutcome outcome = Deploy();
-  BOOST_TEST(outcome.result == "succeeded");
+  BOOST_TEST(outcome.result == RunResult::Succeeded);
   BOOST_TEST(StepNames(outcome) == (Names{"pull", "deploy", "pin", "converge"}));
   BOOST_TEST(outcome.steps[2].argv == ServiceUpdateArgv("shop_web", "reg.local/app@sha256:new"));
   BOOST_TEST(outcome.images[0].digest.value_or("") == "reg.local/app@sha256:new");

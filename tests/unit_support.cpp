@@ -36,6 +36,14 @@ std::ostream& operator<<(std::ostream& out, Forge forge) { return out << ForgeNa
 
 std::ostream& operator<<(std::ostream& out, Trigger trigger) { return out << TriggerName(trigger); }
 
+std::ostream& operator<<(std::ostream& out, RunResult result) { return out << Name(result); }
+
+std::ostream& operator<<(std::ostream& out, RunKind kind) { return out << Name(kind); }
+
+std::ostream& operator<<(std::ostream& out, NotifyEvent event) { return out << Name(event); }
+
+std::ostream& operator<<(std::ostream& out, NotifierKind kind) { return out << Name(kind); }
+
 std::ostream& operator<<(std::ostream& out, EventKind kind) {
   switch (kind) {
     case EventKind::Push: return out << "Push";

@@ -31,6 +31,10 @@ std::ostream& operator<<(std::ostream& out, GateVerdict verdict);
 std::ostream& operator<<(std::ostream& out, Forge forge);
 std::ostream& operator<<(std::ostream& out, EventKind kind);
 std::ostream& operator<<(std::ostream& out, Trigger trigger);
+std::ostream& operator<<(std::ostream& out, RunResult result);
+std::ostream& operator<<(std::ostream& out, RunKind kind);
+std::ostream& operator<<(std::ostream& out, NotifyEvent event);
+std::ostream& operator<<(std::ostream& out, NotifierKind kind);
 
 }  // namespace deployhook
 

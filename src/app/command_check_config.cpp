@@ -88,9 +88,11 @@ int RunCheckConfig(const CommandLine& line) {
   // Notifier URLs often hold a token: only where one comes from is printed.
   for (std::size_t i = 0; i < config.notifiers.size(); ++i) {
     const Notifier& notifier = config.notifiers[i];
-    std::printf("notify[%zu] %s: url %s; on %s; targets %s\n", i, notifier.kind.c_str(),
+    std::vector<std::string> on;
+    for (NotifyEvent event : notifier.on) on.emplace_back(Name(event));
+    std::printf("notify[%zu] %s: url %s; on %s; targets %s\n", i, std::string(Name(notifier.kind)).c_str(),
                 notifier.url_file ? ("from " + notifier.url_file->string()).c_str() : "inline",
-                Join(notifier.on, "(nothing)").c_str(), Join(notifier.targets, "(all)").c_str());
+                Join(on, "(nothing)").c_str(), Join(notifier.targets, "(all)").c_str());
   }
   return 0;
 }

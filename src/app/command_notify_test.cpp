@@ -13,11 +13,9 @@ namespace {
 
 // Returns the test event for `notifier`: about its first target (or the first configured).
 RunEvent TestEvent(const Config& config, const Notifier& notifier, SystemTime now) {
-  RunEvent event{.event = "test", .run = {}};
+  RunEvent event{.event = NotifyEvent::Test, .run = {}};
   event.run.id = NewId(now);
   event.run.target = notifier.targets.empty() ? config.targets.front().name : notifier.targets.front();
-  event.run.kind = "test";
-  event.run.result = "test";
   event.run.started_at = FormatRfc3339(now);
   event.run.finished_at = event.run.started_at;
   return event;
@@ -37,15 +35,15 @@ int RunNotifyTest(const CommandLine& line) {
     SystemTime now = std::chrono::system_clock::now();
     RunEvent event = TestEvent(config, notifier, now);
     FormattedMessage formatted = FormatFor(notifier.kind, event);
-    OutboxMessage message{.id = event.run.id, .kind = notifier.kind, .notifier = i,
-                          .target = event.run.target, .event = event.event,
+    OutboxMessage message{.id = event.run.id, .kind = std::string(Name(notifier.kind)), .notifier = i,
+                          .target = event.run.target, .event = std::string(Name(event.event)),
                           .headers = std::move(formatted.headers),
                           .body = std::move(formatted.body), .attempts = 0, .created_ms = 0,
                           .next_try_ms = 0};
     auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch());
     HttpResult answer = HttpPost(NotifyRequest(notifier, message, seconds.count()));
     // The URL is not printed: it often holds a token.
-    std::printf("notify[%zu] %s: ", i, notifier.kind.c_str());
+    std::printf("notify[%zu] %s: ", i, std::string(Name(notifier.kind)).c_str());
     if (answer.Answered()) {
       bool delivered = JudgeAnswer(answer) == SendVerdict::Delivered;
       std::printf("HTTP %ld (%s)\n", answer.status, delivered ? "delivered" : "refused");

@@ -124,12 +124,13 @@ int RunStatus(const CommandLine& line) {
   std::printf("%-24s  %-16s  %-11s  %-12s  %-12s  %10s  %8s  %s\n", "FINISHED", "TARGET",
               "RESULT", "COMMIT", "REVISION", "DELIVERIES", "SECONDS", "ID");
   for (const RunRecord& run : runs) {
-    std::string result = run.kind == "rollback" ? run.result + "*" : run.result;
+    std::string result(Name(run.result));
+    if (run.kind == RunKind::Rollback) result += "*";
     std::printf("%-24s  %-16s  %-11s  %-12s  %-12s  %10zu  %8.1f  %s\n", Shown(run.finished_at).c_str(),
                 Shown(run.target).c_str(), Shown(result).c_str(), Shown(Commit(run)).c_str(),
                 Shown(Revision(run)).c_str(), run.deliveries.size(), RunSeconds(run), Shown(run.id).c_str());
   }
-  if (std::any_of(runs.begin(), runs.end(), [](const RunRecord& run) { return run.kind == "rollback"; })) {
+  if (std::any_of(runs.begin(), runs.end(), [](const RunRecord& run) { return run.kind == RunKind::Rollback; })) {
     std::printf("* a rollback (deployhook rollback)\n");
   }
   return 0;

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "config/notifier_kind.hpp"
+#include "config/notify_event.hpp"
 #include "forge/forge.hpp"
 
 namespace deployhook {
@@ -70,16 +72,16 @@ struct Target {
 
 // One [[notify]] table: where to tell whom about which runs.
 struct Notifier {
-  std::string kind;  // webhook, ntfy, slack, discord
+  NotifierKind kind = NotifierKind::Webhook;
   std::string url;   // from url or url_file; holds a token often, so never logged
   std::optional<std::filesystem::path> url_file;
-  std::vector<std::string> on;       // run results, plus "started"
+  std::vector<NotifyEvent> on;       // ON_EVENTS: run results, plus Started
   std::vector<std::string> targets;  // empty: every target
   std::string secret;                // webhook: the signing secret from secret_file
   std::optional<std::filesystem::path> ca_file;
 
-  // Returns true when this notifier wants to hear `event` (a result or "started") of `target`.
-  bool Wants(std::string_view event, std::string_view target) const;
+  // Returns true when this notifier wants to hear `event` (a result or Started) of `target`.
+  bool Wants(NotifyEvent event, std::string_view target) const;
 };
 
 struct Config {

@@ -11,10 +11,6 @@ namespace {
 
 constexpr std::array<std::string_view, 7> NOTIFY_KEYS = {
     "kind", "url", "url_file", "on", "targets", "secret_file", "ca_file"};
-constexpr std::array<std::string_view, 4> NOTIFY_KINDS = {"webhook", "ntfy", "slack", "discord"};
-constexpr std::array<std::string_view, 8> NOTIFY_EVENTS = {
-    "started", "succeeded", "unchanged", "stale", "failed", "timed_out", "rolled_back",
-    "rollback_failed"};
 
 // Returns the first line of `path` (a URL), trimmed; throws ConfigError naming the problem.
 std::string ReadUrlFile(const std::filesystem::path& path) {
@@ -47,25 +43,30 @@ void ReadUrl(const TableReader& reader, Notifier& notifier) {
   }
 }
 
+// Returns the event `name` in `on` names; fails naming the nearest event when it names none.
+NotifyEvent OnEvent(const TableReader& reader, const std::string& name) {
+  std::optional<NotifyEvent> event = ParseNotifyEvent(name);
+  if (event && std::find(ON_EVENTS.begin(), ON_EVENTS.end(), *event) != ON_EVENTS.end()) return *event;
+  std::vector<std::string_view> names;
+  for (NotifyEvent known : ON_EVENTS) names.push_back(Name(known));
+  std::string what = "unknown event \"" + name + "\"";
+  if (std::optional<std::string> meant = ClosestName(name, names)) what += " (did you mean " + *meant + "?)";
+  reader.Fail(reader.Find("on"), "on", what);
+}
+
 Notifier ReadNotifier(const TableReader& reader, const std::vector<Target>& targets,
                       std::vector<std::string>& warnings) {
   reader.RejectUnknownKeys(NOTIFY_KEYS);
   Notifier notifier;
-  notifier.kind = reader.RequiredString("kind");
-  if (std::find(NOTIFY_KINDS.begin(), NOTIFY_KINDS.end(), notifier.kind) == NOTIFY_KINDS.end()) {
-    reader.Fail(reader.Find("kind"), "kind", "expected webhook, ntfy, slack or discord");
-  }
+  std::optional<NotifierKind> kind = ParseNotifierKind(reader.RequiredString("kind"));
+  if (!kind) reader.Fail(reader.Find("kind"), "kind", "expected webhook, ntfy, slack or discord");
+  notifier.kind = *kind;
   ReadUrl(reader, notifier);
-  notifier.on = reader.Strings("on").value_or(std::vector<std::string>{
-      "stale", "failed", "timed_out", "rolled_back", "rollback_failed"});
-  for (const std::string& event : notifier.on) {
-    if (std::find(NOTIFY_EVENTS.begin(), NOTIFY_EVENTS.end(), event) == NOTIFY_EVENTS.end()) {
-      std::string what = "unknown event \"" + event + "\"";
-      if (std::optional<std::string> meant = ClosestName(event, NOTIFY_EVENTS)) {
-        what += " (did you mean " + *meant + "?)";
-      }
-      reader.Fail(reader.Find("on"), "on", what);
-    }
+  notifier.on = {NotifyEvent::Stale, NotifyEvent::Failed, NotifyEvent::TimedOut,
+                 NotifyEvent::RolledBack, NotifyEvent::RollbackFailed};
+  if (std::optional<std::vector<std::string>> on = reader.Strings("on")) {
+    notifier.on.clear();
+    for (const std::string& name : *on) notifier.on.push_back(OnEvent(reader, name));
   }
   notifier.targets = reader.Strings("targets").value_or(std::vector<std::string>{});
   for (const std::string& name : notifier.targets) {
@@ -74,11 +75,11 @@ Notifier ReadNotifier(const TableReader& reader, const std::vector<Target>& targ
     if (!known) reader.Fail(reader.Find("targets"), "targets", "no target \"" + name + "\"");
   }
   if (std::optional<std::filesystem::path> secret_file = reader.Path("secret_file")) {
-    if (notifier.kind != "webhook") {
+    if (notifier.kind != NotifierKind::Webhook) {
       reader.Fail(reader.Find("secret_file"), "secret_file", "only a webhook is signed");
     }
     notifier.secret = SecretAt(reader, "secret_file", *secret_file, warnings);
-  } else if (notifier.kind == "webhook") {
+  } else if (notifier.kind == NotifierKind::Webhook) {
     reader.Fail(nullptr, "secret_file", "missing (required for a webhook: it is signed)");
   }
   notifier.ca_file = reader.Path("ca_file");
@@ -90,7 +91,7 @@ Notifier ReadNotifier(const TableReader& reader, const std::vector<Target>& targ
 
 }  // namespace
 
-bool Notifier::Wants(std::string_view event, std::string_view target) const {
+bool Notifier::Wants(NotifyEvent event, std::string_view target) const {
   bool for_target = targets.empty() || std::find(targets.begin(), targets.end(), target) != targets.end();
   return for_target && std::find(on.begin(), on.end(), event) != on.end();
 }

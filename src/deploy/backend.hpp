@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "deploy/run_end.hpp"
 #include "deploy/step_runner.hpp"
 
 namespace deployhook {
@@ -35,8 +36,8 @@ class Backend {
   // Pulls every service's image once, recording one "pull" step when `record`.
   virtual ProcessResult Pull(bool record) = 0;
   // A rollback job: arranges for Apply to bring back `restore` (adding to `images` the services
-  // it names). Returns "failed" or "" to go on.
-  virtual std::string PutBack(const std::vector<ContainerImage>& restore,
+  // it names). Returns the result that ends the run (Failed), or nothing to go on.
+  virtual std::optional<RunResult> PutBack(const std::vector<ContainerImage>& restore,
                               std::vector<ImageRecord>& images) = 0;
   // Makes the engine run `images` (their `after` ids, as the run checked them, never what a
   // registry says now); records its step.
@@ -44,10 +45,9 @@ class Backend {
   // Waits until the services are healthy or converged, or the time is up; records step "health"
   // or "converge".
   virtual GateResult Gate() = 0;
-  // After Gate said Failed: brings back `previous` (never pulling). Returns rolled_back,
-  // rollback_failed, or
-  // "interrupted".
-  virtual std::string Rollback(const std::vector<ContainerImage>& previous,
+  // After Gate said Failed: brings back `previous` (never pulling). Returns RolledBack,
+  // RollbackFailed, or interrupted.
+  virtual RunEnd Rollback(const std::vector<ContainerImage>& previous,
                                const std::vector<ImageRecord>& images) = 0;
 };
 

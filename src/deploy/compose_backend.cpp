@@ -29,12 +29,12 @@ class ComposeBackend final : public Backend {
   ProcessResult Pull(bool record) override {
     return steps_.Step("pull", plan_.pull, std::chrono::seconds(setup_.target.pull_timeout), record);
   }
-  std::string PutBack(const std::vector<ContainerImage>& restore,
-                      std::vector<ImageRecord>& images) override;
+  std::optional<RunResult> PutBack(const std::vector<ContainerImage>& restore,
+                                   std::vector<ImageRecord>& images) override;
   ProcessResult Apply(const std::vector<ImageRecord>& images) override;
   GateResult Gate() override;
-  std::string Rollback(const std::vector<ContainerImage>& previous,
-                       const std::vector<ImageRecord>& images) override;
+  RunEnd Rollback(const std::vector<ContainerImage>& previous,
+                  const std::vector<ImageRecord>& images) override;
 
  private:
   using Tags = std::vector<std::pair<std::string, std::string>>;  // image id, reference
@@ -132,7 +132,7 @@ ComposeBackend::TagResult ComposeBackend::TagBack(const std::string& name, const
   return tagged ? TagResult::Done : TagResult::Failed;
 }
 
-std::string ComposeBackend::PutBack(const std::vector<ContainerImage>& restore,
+std::optional<RunResult> ComposeBackend::PutBack(const std::vector<ContainerImage>& restore,
                                     std::vector<ImageRecord>& images) {
   Tags tags;
   for (const ContainerImage& image : restore) {
@@ -144,7 +144,8 @@ std::string ComposeBackend::PutBack(const std::vector<ContainerImage>& restore,
     }
     tags.emplace_back(image.image_id, noted->reference);
   }
-  return TagBack("restore", tags) == TagResult::Done ? "" : "failed";
+  if (TagBack("restore", tags) != TagResult::Done) return RunResult::Failed;
+  return std::nullopt;
 }
 
 GateVerdict ComposeBackend::HealthGate(const std::string& name) {
@@ -186,8 +187,8 @@ GateResult ComposeBackend::Gate() {
   return GateResult::Failed;
 }
 
-std::string ComposeBackend::Rollback(const std::vector<ContainerImage>& previous,
-                                     const std::vector<ImageRecord>& images) {
+RunEnd ComposeBackend::Rollback(const std::vector<ContainerImage>& previous,
+                                const std::vector<ImageRecord>& images) {
   // Each previous image goes back under the reference the compose file names now, which is not
   // the one its container was created from when the file changed since.
   Tags tags;
@@ -201,13 +202,13 @@ std::string ComposeBackend::Rollback(const std::vector<ContainerImage>& previous
     }
   }
   TagResult tagged = TagBack("rollback", tags);
-  if (tagged == TagResult::ImageGone) return "rollback_failed";
+  if (tagged == TagResult::ImageGone) return RunResult::RollbackFailed;
   ProcessResult up = steps_.Step("rollback-up", plan_.up, std::chrono::seconds(setup_.target.up_timeout), true);
-  if (up.interrupted || (up.timed_out && setup_.stopping)) return "interrupted";
-  if (tagged != TagResult::Done || up.exit_code != 0 || up.timed_out || up.interrupted) return "rollback_failed";
+  if (up.interrupted || (up.timed_out && setup_.stopping)) return RunInterrupted{};
+  if (tagged != TagResult::Done || up.exit_code != 0 || up.timed_out || up.interrupted) return RunResult::RollbackFailed;
   GateVerdict verdict = HealthGate("rollback-health");
-  if (verdict == GateVerdict::Waiting) return "interrupted";
-  return verdict == GateVerdict::Healthy ? "rolled_back" : "rollback_failed";
+  if (verdict == GateVerdict::Waiting) return RunInterrupted{};
+  return verdict == GateVerdict::Healthy ? RunResult::RolledBack : RunResult::RollbackFailed;
 }
 
 }  // namespace

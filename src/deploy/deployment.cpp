@@ -27,18 +27,19 @@ class Run {
   // Reads the image each service's reference names now (id, revision, digest); returns false,
   // with a line in the run log, when one cannot be read.
   bool InspectPulledImages();
-  // Pulls until every labelled image is the commit's build. Returns the result that ends the
-  // run ("failed", "timed_out", "stale", or "" to go on); sets interrupted on a stop.
-  std::string PullBuiltImages();
+  // Pulls until every labelled image is the commit's build. Returns how that ends the run
+  // (Failed, TimedOut, Stale, interrupted), or nothing to go on.
+  StepEnd PullBuiltImages();
   // Pulls once more, keeping one "pull" step in the history however often the wait pulls;
-  // returns the result that ends the run ("interrupted", "timed_out", "failed"), or "" to go on.
-  std::string PullAgain(std::optional<std::size_t>& pull_step);
+  // returns how that ends the run (interrupted, TimedOut, Failed), or nothing to go on.
+  StepEnd PullAgain(std::optional<std::size_t>& pull_step);
   void SaveSnapshot(const std::vector<ContainerImage>& previous);
   // Returns the run's result after the gate said `gate`, putting `previous` back when it failed.
   DeploymentOutcome AfterGate(GateResult gate, bool unchanged,
                               const std::vector<ContainerImage>& previous);
-  DeploymentOutcome Finish(std::string result);
+  DeploymentOutcome Finish(RunResult result);
   DeploymentOutcome Interrupted();
+  DeploymentOutcome End(const RunEnd& end);
 
   const DeploymentSetup& setup_;
   StepExecutor& executor_;
@@ -67,7 +68,7 @@ bool Run::InspectPulledImages() {
   return true;
 }
 
-std::string Run::PullAgain(std::optional<std::size_t>& pull_step) {
+StepEnd Run::PullAgain(std::optional<std::size_t>& pull_step) {
   ProcessResult pull = backend_->Pull(!pull_step);
   if (!pull_step) {
     pull_step = outcome_.steps.size() - 1;
@@ -75,14 +76,14 @@ std::string Run::PullAgain(std::optional<std::size_t>& pull_step) {
     outcome_.steps[*pull_step].exit_code = pull.exit_code;
     outcome_.steps[*pull_step].seconds += pull.seconds;
   }
-  if (pull.interrupted || (pull.timed_out && setup_.stopping)) return "interrupted";
-  if (pull.timed_out) return "timed_out";
-  if (pull.exit_code != 0) return "failed";
-  if (setup_.stopping) return "interrupted";
-  return {};
+  if (pull.interrupted || (pull.timed_out && setup_.stopping)) return RunInterrupted{};
+  if (pull.timed_out) return RunResult::TimedOut;
+  if (pull.exit_code != 0) return RunResult::Failed;
+  if (setup_.stopping) return RunInterrupted{};
+  return std::nullopt;
 }
 
-std::string Run::PullBuiltImages() {
+StepEnd Run::PullBuiltImages() {
   const Target& target = setup_.target;
   auto wait = std::chrono::seconds(target.image_timeout);
   TimePoint started = executor_.Now();
@@ -96,12 +97,12 @@ std::string Run::PullBuiltImages() {
     outcome_.steps.push_back({"wait-image", {}, exit_code, seconds});
   };
   while (true) {
-    if (std::string ended = PullAgain(pull_step); !ended.empty()) return ended;
-    if (!InspectPulledImages()) return "failed";
+    if (StepEnd ended = PullAgain(pull_step)) return ended;
+    if (!InspectPulledImages()) return RunResult::Failed;
     std::vector<std::string> awaited = AwaitedServices(outcome_.images, outcome_.commit);
     if (awaited.empty()) {
       record_wait(0);
-      return {};
+      return std::nullopt;
     }
     std::string services;
     for (const std::string& service : awaited) services += (services.empty() ? "" : ",") + service;
@@ -110,7 +111,7 @@ std::string Run::PullBuiltImages() {
                   " within image_timeout; nothing recreated]\n");
       waited = true;
       record_wait(1);
-      return "stale";
+      return RunResult::Stale;
     }
     if (!waited) {
       if (setup_.on_waiting) setup_.on_waiting(true);
@@ -123,7 +124,7 @@ std::string Run::PullBuiltImages() {
                 "; pulling again in " + std::to_string(target.image_poll) + " s]\n");
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - executor_.Now());
     if (!executor_.Pause(std::min<std::chrono::milliseconds>(std::chrono::seconds(target.image_poll), left))) {
-      return "interrupted";
+      return RunInterrupted{};
     }
     if (!setup_.newer_commit) continue;
     std::optional<std::string> newer = setup_.newer_commit();
@@ -141,9 +142,9 @@ void Run::SaveSnapshot(const std::vector<ContainerImage>& previous) {
   snapshot_saved_ = true;
 }
 
-DeploymentOutcome Run::Finish(std::string result) {
-  outcome_.result = std::move(result);
-  log_.Append("[result: " + outcome_.result + "]\n");
+DeploymentOutcome Run::Finish(RunResult result) {
+  outcome_.result = result;
+  log_.Append("[result: " + std::string(Name(result)) + "]\n");
   return std::move(outcome_);
 }
 
@@ -153,34 +154,37 @@ DeploymentOutcome Run::Interrupted() {
   return std::move(outcome_);
 }
 
+DeploymentOutcome Run::End(const RunEnd& end) {
+  if (const RunResult* result = std::get_if<RunResult>(&end)) return Finish(*result);
+  return Interrupted();
+}
+
 DeploymentOutcome Run::AfterGate(GateResult gate, bool unchanged,
                                  const std::vector<ContainerImage>& previous) {
-  const char* done = unchanged ? "unchanged" : "succeeded";
+  RunResult done = unchanged ? RunResult::Unchanged : RunResult::Succeeded;
   switch (gate) {
     case GateResult::Passed: return Finish(done);
     case GateResult::Stopped: return Interrupted();
-    case GateResult::Halted: return Finish("failed");
-    case GateResult::RolledBack: return Finish("rolled_back");
-    case GateResult::TimedOut: return Finish("timed_out");
+    case GateResult::Halted: return Finish(RunResult::Failed);
+    case GateResult::RolledBack: return Finish(RunResult::RolledBack);
+    case GateResult::TimedOut: return Finish(RunResult::TimedOut);
     case GateResult::Failed: break;
   }
   if (unchanged) {
     log_.Append("[rollback: the images did not change; nothing to go back to]\n");
-    return Finish("failed");
+    return Finish(RunResult::Failed);
   }
   if (!setup_.target.rollback || previous.empty()) {
     if (setup_.target.rollback) log_.Append("[rollback: no previous containers to go back to]\n");
-    return Finish("failed");
+    return Finish(RunResult::Failed);
   }
-  std::string rolled = backend_->Rollback(previous, outcome_.images);
-  if (rolled == "interrupted") return Interrupted();
-  return Finish(rolled);
+  return End(backend_->Rollback(previous, outcome_.images));
 }
 
 DeploymentOutcome Run::Execute() {
   if (std::string why = backend_->Unready(); !why.empty()) {
     log_.Append(why);
-    return Finish("failed");
+    return Finish(RunResult::Failed);
   }
   std::vector<ContainerImage> previous;
   if (setup_.snapshot) {
@@ -190,33 +194,32 @@ DeploymentOutcome Run::Execute() {
     previous = std::move(*running);
   } else {
     log_.Append("[snapshot: cannot read what the services run now; nothing was changed]\n");
-    return Finish("failed");
+    return Finish(RunResult::Failed);
   }
   std::optional<std::vector<ImageRecord>> noted = backend_->NoteImages(previous);
   if (!noted) {
     log_.Append("[snapshot: cannot read the services' images; nothing was changed]\n");
-    return Finish("failed");
+    return Finish(RunResult::Failed);
   }
   outcome_.images = std::move(*noted);
 
-  std::string ended;
+  StepEnd ended;
   if (setup_.restore) {
     SaveSnapshot(previous);  // putting back is the first change to the engine
     ended = backend_->PutBack(*setup_.restore, outcome_.images);
-    if (ended.empty() && !InspectPulledImages()) ended = "failed";
+    if (!ended && !InspectPulledImages()) ended = RunResult::Failed;
   } else {
     ended = PullBuiltImages();
   }
-  if (ended == "interrupted") return Interrupted();
-  if (!ended.empty()) return Finish(ended);
+  if (ended) return End(*ended);
   // Every image stayed what ran before: a redelivery, or CI has not pushed a labelled image.
   bool unchanged = ImagesUnchanged(outcome_.images);
 
   SaveSnapshot(previous);
   ProcessResult applied = backend_->Apply(outcome_.images);
   if (applied.interrupted || (applied.timed_out && setup_.stopping)) return Interrupted();
-  if (applied.timed_out) return Finish("timed_out");
-  if (applied.exit_code != 0) return Finish("failed");
+  if (applied.timed_out) return Finish(RunResult::TimedOut);
+  if (applied.exit_code != 0) return Finish(RunResult::Failed);
   return AfterGate(backend_->Gate(), unchanged, previous);
 }
 

@@ -33,7 +33,7 @@ class StepExecutor {
 };
 
 struct DeploymentOutcome {
-  std::string result;  // succeeded, unchanged, stale, failed, timed_out, rolled_back, rollback_failed
+  RunResult result = RunResult::Failed;  // meaningless when interrupted
   std::string commit;  // the commit the run aimed at last (a newer job may have replaced it)
   std::vector<StepRecord> steps;
   std::vector<ImageRecord> images;  // per service, as the last pull left them

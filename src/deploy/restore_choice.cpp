@@ -22,7 +22,7 @@ RestoreChoice ChooseRestore(const std::vector<RunRecord>& history, std::string_v
     if (named->target != target) {
       return Fail("run " + *to + " belongs to target " + named->target + ", not " + std::string(target));
     }
-    if (!LeftDeployed(*named)) return Fail("run " + *to + " ended " + named->result + ": only a succeeded run can be restored");
+    if (!LeftDeployed(*named)) return Fail("run " + *to + " ended " + std::string(Name(named->result)) + ": only a succeeded run can be restored");
     if (!HasImages(*named)) return Fail("run " + *to + " recorded no images to put back");
     return {*named, {}};
   }
@@ -32,7 +32,7 @@ RestoreChoice ChooseRestore(const std::vector<RunRecord>& history, std::string_v
   }
   auto current = std::find_if(runs.begin(), runs.end(), [](const RunRecord* run) { return LeftDeployed(*run); });
   if (current == runs.end()) return Fail("target " + std::string(target) + " has no deployed run to roll back from");
-  if ((*current)->kind == "rollback") {
+  if ((*current)->kind == RunKind::Rollback) {
     const RunRecord& rollback = **current;
     current = std::find_if(current, runs.end(), [&](const RunRecord* run) { return run->id == rollback.restores; });
     if (current == runs.end()) {
@@ -40,7 +40,7 @@ RestoreChoice ChooseRestore(const std::vector<RunRecord>& history, std::string_v
     }
   }
   auto earlier = std::find_if(current + 1, runs.end(), [](const RunRecord* run) {
-    return run->kind == "deploy" && run->result == "succeeded" && HasImages(*run);
+    return run->kind == RunKind::Deploy && run->result == RunResult::Succeeded && HasImages(*run);
   });
   if (earlier == runs.end()) {
     return Fail("no succeeded deployment of " + std::string(target) + " before run " + (*current)->id +

@@ -179,7 +179,7 @@ void Runner::RunWhileQueued(const std::string& name, Session& session) {
       auto delay = backoff.Next();
       ++unrecorded->failed_tries;
       log_.Log(LogLevel::Error, "run",
-               {{"id", unrecorded->run.id}, {"target", name}, {"result", unrecorded->run.result},
+               {{"id", unrecorded->run.id}, {"target", name}, {"result", Name(unrecorded->run.result)},
                 {"reason", std::string("cannot record the run: ") + e.what()},
                 {"retry_in", std::to_string(delay.count() / 1000) + "s"}});
       SleepUnlessStopping(delay);
@@ -225,7 +225,7 @@ void Runner::Record(Finished& finished) {
   const RunRecord& run = finished.run;
   // Forgotten before any result but success is recorded, so a redelivery sent by someone who
   // saw it (stale: CI has since pushed the image) deploys instead of answering `duplicate`.
-  if (run.result != "succeeded") {
+  if (run.result != RunResult::Succeeded) {
     for (const Job& job : finished.jobs) {
       memory_.Forget(DeliveryKey(job.body_sha256, job.target));  // a redelivery may retry
     }
@@ -237,8 +237,8 @@ void Runner::Record(Finished& finished) {
   std::vector<Job>().swap(finished.jobs);
   PruneRunLogs(config_.state_dir, KeepRuns());
   CompactHistoryLogged(config_.state_dir, KeepRuns(), log_);  // housekeeping: the run is recorded
-  log_.Log(run.result == "succeeded" ? LogLevel::Info : LogLevel::Warning, "run",
-           {{"id", run.id}, {"target", run.target}, {"result", run.result}});
+  log_.Log(run.result == RunResult::Succeeded ? LogLevel::Info : LogLevel::Warning, "run",
+           {{"id", run.id}, {"target", run.target}, {"result", Name(run.result)}});
 }
 
 }  // namespace deployhook

@@ -47,7 +47,7 @@ RunRecord OpeningRecord(const Config& config, const Target& target, const std::v
   run.id = NewId(started);
   run.target = target.name;
   if (jobs.front().IsRollback()) {
-    run.kind = "rollback";
+    run.kind = RunKind::Rollback;
     run.restores = jobs.front().restores;
   }
   run.deliveries = coalesced.deliveries;
@@ -61,7 +61,7 @@ RunRecord OpeningRecord(const Config& config, const Target& target, const std::v
 // Fills in what the run's record learns at its end.
 void CloseRecord(RunRecord& run, DeploymentOutcome outcome) {
   run.finished_at = FormatRfc3339(std::chrono::system_clock::now());
-  run.result = std::move(outcome.result);
+  run.result = outcome.result;
   run.commit = std::move(outcome.commit);
   run.steps = std::move(outcome.steps);
   run.images = std::move(outcome.images);
@@ -115,7 +115,7 @@ RunRecord Runner::OpenRun(const Target& target, const std::vector<Job>& jobs,
                           const CoalescedRun& coalesced) {
   RunRecord run = OpeningRecord(config_, target, jobs, coalesced);
   log_.Log(LogLevel::Info, "run",
-           {{"id", run.id}, {"target", target.name}, {"kind", run.kind}, {"after", run.after},
+           {{"id", run.id}, {"target", target.name}, {"kind", Name(run.kind)}, {"after", run.after},
             {"restores", run.restores}, {"deliveries", std::to_string(jobs.size())}});
   if (observer_) {
     RunRecord starting = run;
@@ -175,7 +175,7 @@ std::variant<Runner::Finished, Runner::NoRun> Runner::RunJobs(const Target& targ
     outcome = RunDeployment(setup, executor, output);
   } catch (const std::exception& e) {
     output.Append(std::string("[error: ") + e.what() + "]\n");
-    outcome.result = "failed";
+    outcome.result = RunResult::Failed;
   }
   if (outcome.interrupted) {
     log_.Log(LogLevel::Notice, "run", {{"id", run.id}, {"target", target.name},

@@ -23,12 +23,12 @@ class SwarmBackend final : public Backend {
   std::optional<std::vector<ContainerImage>> Snapshot() override;
   std::optional<std::vector<ImageRecord>> NoteImages(const std::vector<ContainerImage>& running) override;
   ProcessResult Pull(bool record) override;
-  std::string PutBack(const std::vector<ContainerImage>& restore,
-                      std::vector<ImageRecord>& images) override;
+  std::optional<RunResult> PutBack(const std::vector<ContainerImage>& restore,
+                                   std::vector<ImageRecord>& images) override;
   ProcessResult Apply(const std::vector<ImageRecord>& images) override;
   GateResult Gate() override;
-  std::string Rollback(const std::vector<ContainerImage>&, const std::vector<ImageRecord>&) override {
-    return "rollback_failed";  // not asked: Gate leaves rolling back to Swarm (never Failed)
+  RunEnd Rollback(const std::vector<ContainerImage>&, const std::vector<ImageRecord>&) override {
+    return RunResult::RollbackFailed;  // not asked: Gate leaves rolling back to Swarm (never Failed)
   }
 
  private:
@@ -127,7 +127,7 @@ ProcessResult SwarmBackend::Pull(bool record) {
   return total;
 }
 
-std::string SwarmBackend::PutBack(const std::vector<ContainerImage>& restore,
+std::optional<RunResult> SwarmBackend::PutBack(const std::vector<ContainerImage>& restore,
                                   std::vector<ImageRecord>& images) {
   // Swarm runs images by registry digest: find the digest of each image id to go back to, and
   // change nothing unless every one is found.
@@ -139,20 +139,20 @@ std::string SwarmBackend::PutBack(const std::vector<ContainerImage>& restore,
       steps_.Note("[restore: no registry digest of " + image.image_id + " for " + image.reference +
                   "; nothing was put back]\n");
       restore_.clear();
-      return "failed";
+      return RunResult::Failed;
     }
     restore_[image.service] = pinned;
   }
   // The local tags follow, so the run's images (and the next run's "before") show what runs.
   for (const ContainerImage& image : restore) {
     if (steps_.Step("restore-tag", TagArgv(image.image_id, image.reference), INSPECT_TIMEOUT, true).exit_code != 0) {
-      return "failed";
+      return RunResult::Failed;
     }
     if (std::none_of(images.begin(), images.end(), [&](const ImageRecord& r) { return r.service == image.service; })) {
       images.push_back(Noted(image.service, image.reference));
     }
   }
-  return {};
+  return std::nullopt;
 }
 
 ProcessResult SwarmBackend::RunAll(const std::string& name, const std::vector<Argv>& argvs) {

@@ -4,11 +4,11 @@
 
 namespace deployhook {
 
-std::string StatusDescription(std::string_view event) {
-  return "deploy " + std::string(event == "started" ? "started" : event);
+std::string StatusDescription(NotifyEvent event) {
+  return "deploy " + std::string(Name(event));
 }
 
-StatusPost CommitStatusPost(const Target& target, std::string_view sha, std::string_view event) {
+StatusPost CommitStatusPost(const Target& target, std::string_view sha, NotifyEvent event) {
   assert(target.status.has_value());
   const CommitStatusSettings& status = *target.status;
   switch (target.forge) {

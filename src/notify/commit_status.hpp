@@ -21,21 +21,21 @@ struct StatusPost {
 // {api}/api/v1 (Gogs has no commit-status API). States: pending, success, failure (a run that
 // failed, timed out, was rolled back or found its image stale), error (the rollback failed too).
 StatusPost GitHubStatus(std::string_view repos_base, std::string_view repository,
-                        std::string_view sha, std::string_view event, std::string_view context);
+                        std::string_view sha, NotifyEvent event, std::string_view context);
 
 // GitLab: POST {api}/api/v4/projects/{url-encoded path}/statuses/{sha}. States: running,
 // success, failed.
 StatusPost GitLabStatus(std::string_view api, std::string_view repository, std::string_view sha,
-                        std::string_view event, std::string_view context);
+                        NotifyEvent event, std::string_view context);
 
 // Returns the post for `target`'s forge (its status settings must be set, which config loading
 // allows for GitHub, Gitea, Forgejo and GitLab only).
-StatusPost CommitStatusPost(const Target& target, std::string_view sha, std::string_view event);
+StatusPost CommitStatusPost(const Target& target, std::string_view sha, NotifyEvent event);
 
 // Returns the header carrying `token` as `forge` expects it.
 std::pair<std::string, std::string> StatusAuthHeader(Forge forge, std::string_view token);
 
 // Returns the status description: "deploy started", "deploy failed", ...
-std::string StatusDescription(std::string_view event);
+std::string StatusDescription(NotifyEvent event);
 
 }  // namespace deployhook

@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "config/notifier_kind.hpp"
 #include "notify/http_client.hpp"
 #include "notify/run_event.hpp"
 
@@ -18,7 +19,8 @@ struct FormattedMessage {
 constexpr std::size_t TAIL_LINES = 15;
 constexpr std::size_t TAIL_BYTES = 1500;
 
-// The run record as JSON (SerializeRun; "result" is "started" when the run starts). The
+// The run record as JSON (SerializeRun; "result" is "started" when the run starts, "kind" and
+// "result" are "test" for a test message). The
 // Standard-Webhooks signature is added when it is sent (its timestamp is the attempt's).
 FormattedMessage FormatWebhook(const RunEvent& event);
 // {"text": ...} for Slack, Mattermost and Rocket.Chat incoming webhooks.
@@ -29,6 +31,6 @@ FormattedMessage FormatDiscord(const RunEvent& event);
 FormattedMessage FormatNtfy(const RunEvent& event);
 
 // Returns the message for notifier kind `kind` (webhook, slack, discord or ntfy).
-FormattedMessage FormatFor(std::string_view kind, const RunEvent& event);
+FormattedMessage FormatFor(NotifierKind kind, const RunEvent& event);
 
 }  // namespace deployhook

@@ -5,14 +5,19 @@ namespace deployhook {
 namespace {
 
 // ntfy tags that are emoji short codes show as that emoji before the title.
-std::string_view TagFor(std::string_view event) {
-  if (event == "started") return "rocket";
-  if (event == "test") return "test_tube";
-  if (event == "succeeded") return "white_check_mark";
-  if (event == "unchanged") return "zzz";
-  if (event == "rolled_back") return "rewind";
-  if (event == "stale" || event == "timed_out") return "hourglass";
-  return "rotating_light";
+std::string_view TagFor(NotifyEvent event) {
+  switch (event) {
+    case NotifyEvent::Started: return "rocket";
+    case NotifyEvent::Test: return "test_tube";
+    case NotifyEvent::Succeeded: return "white_check_mark";
+    case NotifyEvent::Unchanged: return "zzz";
+    case NotifyEvent::RolledBack: return "rewind";
+    case NotifyEvent::Stale:
+    case NotifyEvent::TimedOut: return "hourglass";
+    case NotifyEvent::Failed:
+    case NotifyEvent::RollbackFailed: return "rotating_light";
+  }
+  return "rotating_light";  // not reached: every enumerator is listed above
 }
 
 }  // namespace

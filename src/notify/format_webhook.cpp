@@ -3,16 +3,19 @@
 namespace deployhook {
 
 FormattedMessage FormatWebhook(const RunEvent& event) {
-  RunRecord run = event.run;
-  if (event.event == "started") run.result = "started";
-  return {{{"Content-Type", "application/json"}}, SerializeRun(run)};
+  // A start says "started" in "result"; a test message says "test" in "kind" and "result".
+  std::string_view kind = event.event == NotifyEvent::Test ? Name(event.event) : Name(event.run.kind);
+  return {{{"Content-Type", "application/json"}}, SerializeRun(event.run, kind, Name(event.event))};
 }
 
-FormattedMessage FormatFor(std::string_view kind, const RunEvent& event) {
-  if (kind == "webhook") return FormatWebhook(event);
-  if (kind == "slack") return FormatSlack(event);
-  if (kind == "discord") return FormatDiscord(event);
-  return FormatNtfy(event);
+FormattedMessage FormatFor(NotifierKind kind, const RunEvent& event) {
+  switch (kind) {
+    case NotifierKind::Webhook: return FormatWebhook(event);
+    case NotifierKind::Slack: return FormatSlack(event);
+    case NotifierKind::Discord: return FormatDiscord(event);
+    case NotifierKind::Ntfy: return FormatNtfy(event);
+  }
+  return FormatNtfy(event);  // not reached: every enumerator is listed above
 }
 
 }  // namespace deployhook

@@ -22,7 +22,7 @@ struct OutboxMessage {
   std::string kind;         // the notifier's kind, checked again when sent
   std::size_t notifier = 0; // index of its [[notify]] table
   std::string target;
-  std::string event;  // "started" or a result
+  std::string event;  // Name(NotifyEvent): "started", a result, or "test"
   HttpHeaders headers;
   std::string body;
   int attempts = 0;              // failed tries so far

@@ -40,7 +40,7 @@ std::optional<HttpRequest> RequestFor(const Config& config, const OutboxMessage&
     return std::nullopt;
   }
   if (message.notifier >= config.notifiers.size() ||
-      config.notifiers[message.notifier].kind != message.kind) {
+      Name(config.notifiers[message.notifier].kind) != message.kind) {
     return std::nullopt;
   }
   return NotifyRequest(config.notifiers[message.notifier], message, now_ms / 1000);

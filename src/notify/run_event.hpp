@@ -4,12 +4,13 @@
 #include <optional>
 #include <string>
 
+#include "config/notify_event.hpp"
 #include "state/history.hpp"
 
 namespace deployhook {
 
 struct RunEvent {
-  std::string event;  // "started", the run's result, or "test" (`deployhook notify-test`)
+  NotifyEvent event = NotifyEvent::Started;  // Started, the run's result, or Test (notify-test)
   RunRecord run;
   std::optional<long> seconds = std::nullopt;  // finished runs: how long the run took
   // failures: the last step that did not exit 0, and its exit code
@@ -18,7 +19,5 @@ struct RunEvent {
   std::string output_tail{};  // failures: the last lines of the run's output, bounded and cleaned
 };
 
-// Returns true for the results that say something went wrong (they carry the failing step).
-bool IsFailure(std::string_view event) noexcept;
 
 }  // namespace deployhook

@@ -16,14 +16,14 @@ std::int64_t UnixMs(SystemTime time) {
 }  // namespace
 
 RunEvent FinishedEvent(const RunRecord& run) {
-  RunEvent event{.event = run.result, .run = run};
+  RunEvent event{.event = EventOf(run.result), .run = run};
   std::optional<SystemTime> started = ParseRfc3339(run.started_at);
   std::optional<SystemTime> finished = ParseRfc3339(run.finished_at);
   if (started && finished) {
     event.seconds = static_cast<long>(
         std::chrono::duration_cast<std::chrono::seconds>(*finished - *started).count());
   }
-  if (!IsFailure(run.result)) return event;
+  if (!IsFailure(event.event)) return event;
   for (auto step = run.steps.rbegin(); step != run.steps.rend(); ++step) {
     if (step->exit_code != 0) {
       event.failed_step = step->name;
@@ -41,7 +41,7 @@ RunNotifier::RunNotifier(ConfigSource config, Outbox& outbox, const Logger& log,
     : config_(std::move(config)), outbox_(outbox), log_(log), wake_(std::move(wake)) {}
 
 void RunNotifier::OnStarted(const RunRecord& run) noexcept {
-  Notify(RunEvent{.event = "started", .run = run});
+  Notify(RunEvent{.event = NotifyEvent::Started, .run = run});
 }
 
 void RunNotifier::OnFinished(const RunRecord& run) noexcept {
@@ -61,8 +61,8 @@ void RunNotifier::Notify(const RunEvent& event) noexcept {
     try {
       FormattedMessage formatted = FormatFor(notifier.kind, event);
       SystemTime now = std::chrono::system_clock::now();
-      OutboxMessage message{.id = NewId(now), .kind = notifier.kind, .notifier = i,
-                            .target = event.run.target, .event = event.event,
+      OutboxMessage message{.id = NewId(now), .kind = std::string(Name(notifier.kind)), .notifier = i,
+                            .target = event.run.target, .event = std::string(Name(event.event)),
                             .headers = std::move(formatted.headers),
                             .body = std::move(formatted.body), .attempts = 0,
                             .created_ms = UnixMs(now), .next_try_ms = UnixMs(now)};
@@ -70,7 +70,7 @@ void RunNotifier::Notify(const RunEvent& event) noexcept {
       put = true;
     } catch (const std::exception& e) {
       log_.Log(LogLevel::Error, "notify",
-               {{"kind", notifier.kind}, {"target", event.run.target}, {"event", event.event},
+               {{"kind", Name(notifier.kind)}, {"target", event.run.target}, {"event", Name(event.event)},
                 {"reason", std::string("cannot store the notification: ") + e.what()}});
     }
   }
@@ -79,7 +79,7 @@ void RunNotifier::Notify(const RunEvent& event) noexcept {
     put = true;
   } catch (const std::exception& e) {
     log_.Log(LogLevel::Error, "notify",
-             {{"kind", "status"}, {"target", event.run.target}, {"event", event.event},
+             {{"kind", "status"}, {"target", event.run.target}, {"event", Name(event.event)},
               {"reason", std::string("cannot store the commit status: ") + e.what()}});
   }
   if (put && wake_) wake_();
@@ -93,7 +93,7 @@ void RunNotifier::PutStatus(const Config& config, const RunEvent& event) {
     StatusPost post = CommitStatusPost(target, sha, event.event);
     SystemTime now = std::chrono::system_clock::now();
     outbox_.Put(OutboxMessage{.id = NewId(now), .kind = "status", .notifier = 0,
-                              .target = target.name, .event = event.event,
+                              .target = target.name, .event = std::string(Name(event.event)),
                               .headers = {{"Content-Type", "application/json"}},
                               .body = std::move(post.body), .attempts = 0,
                               .created_ms = UnixMs(now), .next_try_ms = UnixMs(now),

@@ -5,11 +5,19 @@
 namespace deployhook {
 namespace {
 
-std::string_view GitHubState(std::string_view event) {
-  if (event == "started") return "pending";
-  if (event == "succeeded" || event == "unchanged") return "success";
-  if (event == "rollback_failed") return "error";
-  return "failure";
+std::string_view GitHubState(NotifyEvent event) {
+  switch (event) {
+    case NotifyEvent::Started: return "pending";
+    case NotifyEvent::Succeeded:
+    case NotifyEvent::Unchanged: return "success";
+    case NotifyEvent::RollbackFailed: return "error";
+    case NotifyEvent::Stale:
+    case NotifyEvent::Failed:
+    case NotifyEvent::TimedOut:
+    case NotifyEvent::RolledBack:
+    case NotifyEvent::Test: return "failure";
+  }
+  return "failure";  // not reached: every enumerator is listed above
 }
 
 // Returns "{owner}/{name}" with each part one encoded path segment (a slash past the first is
@@ -23,7 +31,7 @@ std::string RepositoryPath(std::string_view repository) {
 }  // namespace
 
 StatusPost GitHubStatus(std::string_view repos_base, std::string_view repository,
-                        std::string_view sha, std::string_view event, std::string_view context) {
+                        std::string_view sha, NotifyEvent event, std::string_view context) {
   return {std::string(repos_base) + "/repos/" + RepositoryPath(repository) + "/statuses/" +
               PathSegment(sha),
           JsonObject()

@@ -5,16 +5,25 @@
 namespace deployhook {
 namespace {
 
-std::string_view GitLabState(std::string_view event) {
-  if (event == "started") return "running";
-  if (event == "succeeded" || event == "unchanged") return "success";
-  return "failed";
+std::string_view GitLabState(NotifyEvent event) {
+  switch (event) {
+    case NotifyEvent::Started: return "running";
+    case NotifyEvent::Succeeded:
+    case NotifyEvent::Unchanged: return "success";
+    case NotifyEvent::Stale:
+    case NotifyEvent::Failed:
+    case NotifyEvent::TimedOut:
+    case NotifyEvent::RolledBack:
+    case NotifyEvent::RollbackFailed:
+    case NotifyEvent::Test: return "failed";
+  }
+  return "failed";  // not reached: every enumerator is listed above
 }
 
 }  // namespace
 
 StatusPost GitLabStatus(std::string_view api, std::string_view repository, std::string_view sha,
-                        std::string_view event, std::string_view context) {
+                        NotifyEvent event, std::string_view context) {
   return {std::string(api) + "/api/v4/projects/" + PathSegment(repository) + "/statuses/" +
               PathSegment(sha),
           JsonObject()

@@ -4,14 +4,12 @@
 
 namespace deployhook {
 
-bool IsFailure(std::string_view event) noexcept {
-  return event != "started" && event != "succeeded" && event != "unchanged" && event != "test";
-}
 
 std::string SummaryTitle(const RunEvent& event) {
-  if (event.event == "test") return event.run.target + ": test message from deployhook";
-  std::string what = event.event == "started" ? event.run.kind + " started" : event.event;
-  if (event.event != "started" && event.run.kind == "rollback") what = "rollback " + what;
+  if (event.event == NotifyEvent::Test) return event.run.target + ": test message from deployhook";
+  bool started = event.event == NotifyEvent::Started;
+  std::string what = started ? std::string(Name(event.run.kind)) + " started" : std::string(Name(event.event));
+  if (!started && event.run.kind == RunKind::Rollback) what = "rollback " + what;
   return event.run.target + ": " + what;
 }
 

@@ -5,9 +5,9 @@
 
 namespace deployhook {
 
-std::string RenderBadge(std::string_view result) {
+std::string RenderBadge(std::optional<RunResult> result) {
   constexpr std::string_view LABEL = "deploy";
-  std::string message = result.empty() ? "none" : std::string(result);
+  std::string message(result ? Name(*result) : "none");
   // About 7 px per character of 11 px Verdana, 10 px padding each side of a text.
   int left = static_cast<int>(LABEL.size()) * 7 + 10;
   int right = static_cast<int>(message.size()) * 7 + 10;

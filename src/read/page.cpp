@@ -38,9 +38,19 @@ std::string Seconds(double seconds) {
   return text;
 }
 
-std::string ResultSpan(std::string_view result) {
+// `text` in the colour of `result`.
+std::string ResultSpan(std::string_view text, std::optional<RunResult> result) {
   return "<span class=\"result\" style=\"background:" + std::string(ResultColour(result)) + "\">" +
-         EscapeHtml(result) + "</span>";
+         EscapeHtml(text) + "</span>";
+}
+
+// The run's result in the table; a rollback's says so and is shown grey, as it always was.
+std::string ResultRow(const RunRecord& run) {
+  switch (run.kind) {
+    case RunKind::Deploy: return ResultSpan(Name(run.result), run.result);
+    case RunKind::Rollback: return ResultSpan(std::string(Name(run.result)) + " (rollback)", std::nullopt);
+  }
+  return ResultSpan(Name(run.result), run.result);  // not reached: every enumerator is listed above
 }
 
 // An inline SVG bar per recent run (oldest left): height by duration, colour by result.
@@ -56,7 +66,7 @@ std::string Chart(const TargetHistory& history) {
     int height = std::max(2, static_cast<int>(RunSeconds(run) / longest * HEIGHT));
     svg += "<rect x=\"" + std::to_string(x) + "\" y=\"" + std::to_string(HEIGHT - height) + "\" width=\"" +
            std::to_string(BAR - 2) + "\" height=\"" + std::to_string(height) + "\" fill=\"" +
-           std::string(ResultColour(run.result)) + "\"><title>" + EscapeHtml(run.result + " " +
+           std::string(ResultColour(run.result)) + "\"><title>" + EscapeHtml(std::string(Name(run.result)) + " " +
            Seconds(RunSeconds(run)) + " " + run.finished_at) + "</title></rect>";
     x += BAR;
   }
@@ -64,9 +74,10 @@ std::string Chart(const TargetHistory& history) {
 }
 
 std::string Card(const TargetView& target) {
-  std::string last = target.history.recent.empty() ? "none" : target.history.recent.back().result;
+  std::optional<RunResult> last;
+  if (!target.history.recent.empty()) last = target.history.recent.back().result;
   std::string html = "<section class=\"card\"><h2><span>" + EscapeHtml(target.name) + "</span>" +
-                     ResultSpan(last) + "</h2>";
+                     ResultSpan(last ? Name(*last) : "none", last) + "</h2>";
   std::string state = target.activity == "waiting" ? "waiting for the commit's image" : target.activity;
   html += "<p class=\"meta\">state: " + EscapeHtml(state);
   if (target.pause) {
@@ -105,7 +116,7 @@ std::string RenderPage(const std::vector<TargetView>& targets, std::string_view 
   for (const RunRecord* run : runs) {
     const std::string& commit = RunCommit(*run);
     html += "<tr><td>" + EscapeHtml(run->finished_at) + "</td><td>" + EscapeHtml(run->target) + "</td><td>" +
-            ResultSpan(run->kind == "rollback" ? run->result + " (rollback)" : run->result) +
+            ResultRow(*run) +
             "</td><td><code>" + EscapeHtml(Short(commit)) + "</code></td><td class=\"hide-narrow\">" +
             Seconds(RunSeconds(*run)) + "</td><td><a href=\"runs/" + EscapeHtml(run->id) + "/log\">log</a></td></tr>\n";
   }

@@ -9,12 +9,18 @@ const RunRecord* DeployedRun(const TargetHistory& history) {
   return nullptr;
 }
 
-std::string_view ResultColour(std::string_view result) noexcept {
-  if (result == "succeeded" || result == "unchanged") return "#2e7d32";
-  if (result == "stale" || result == "waiting") return "#b58900";
-  if (result == "rolled_back") return "#d9480f";
-  if (result == "failed" || result == "timed_out" || result == "rollback_failed") return "#c62828";
-  return "#6a737d";
+std::string_view ResultColour(std::optional<RunResult> result) noexcept {
+  if (!result) return "#6a737d";
+  switch (*result) {
+    case RunResult::Succeeded:
+    case RunResult::Unchanged: return "#2e7d32";
+    case RunResult::Stale: return "#b58900";
+    case RunResult::RolledBack: return "#d9480f";
+    case RunResult::Failed:
+    case RunResult::TimedOut:
+    case RunResult::RollbackFailed: return "#c62828";
+  }
+  return "#6a737d";  // not reached: every enumerator is listed above
 }
 
 }  // namespace deployhook

@@ -23,7 +23,8 @@ struct TargetView {
 // Returns the run that deployed what runs now: the newest succeeded or unchanged one.
 const RunRecord* DeployedRun(const TargetHistory& history);
 
-// Returns the colour a result is shown in (badge, page): green, amber, orange, red or grey.
-std::string_view ResultColour(std::string_view result) noexcept;
+// Returns the colour a result is shown in (badge, page): green, amber, orange or red; grey for
+// none (no run yet).
+std::string_view ResultColour(std::optional<RunResult> result) noexcept;
 
 }  // namespace deployhook

@@ -110,7 +110,8 @@ Response ReadSide::Serve(const Config& config, const ReadRoute& route, std::stri
       std::vector<TargetView> targets = Targets(config);
       auto found = std::find_if(targets.begin(), targets.end(), [&](const TargetView& t) { return t.name == route.argument; });
       if (found == targets.end()) return Plain(404, "no such target\n");
-      std::string result = found->history.recent.empty() ? "" : found->history.recent.back().result;
+      std::optional<RunResult> result;
+      if (!found->history.recent.empty()) result = found->history.recent.back().result;
       return Plain(200, RenderBadge(result), "image/svg+xml");
     }
   }

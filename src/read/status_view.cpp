@@ -9,8 +9,8 @@ std::string RunJson(const RunRecord& run) {
   std::string revision = RunRevision(run);
   return JsonObject()
       .Add("id", run.id)
-      .Add("kind", run.kind)
-      .Add("result", run.result)
+      .Add("kind", Name(run.kind))
+      .Add("result", Name(run.result))
       .Add("commit", RunCommit(run))
       .AddNullable("revision", revision.empty() ? std::nullopt : std::optional<std::string>(revision))
       .Add("started_at", run.started_at)

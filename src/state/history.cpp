@@ -56,7 +56,16 @@ std::optional<ImageRecord> ParseImage(simdjson::dom::element item) {
 }  // namespace
 
 bool LeftDeployed(const RunRecord& run) noexcept {
-  return run.result == "succeeded" || run.result == "unchanged";
+  switch (run.result) {
+    case RunResult::Succeeded:
+    case RunResult::Unchanged: return true;
+    case RunResult::Stale:
+    case RunResult::Failed:
+    case RunResult::TimedOut:
+    case RunResult::RolledBack:
+    case RunResult::RollbackFailed: return false;
+  }
+  return false;  // not reached: every enumerator is listed above
 }
 
 const std::string& RunCommit(const RunRecord& run) noexcept {
@@ -71,6 +80,10 @@ std::string RunRevision(const RunRecord& run) {
 }
 
 std::string SerializeRun(const RunRecord& run) {
+  return SerializeRun(run, Name(run.kind), Name(run.result));
+}
+
+std::string SerializeRun(const RunRecord& run, std::string_view kind, std::string_view result) {
   std::vector<std::string> steps;
   for (const StepRecord& step : run.steps) {
     steps.push_back(JsonObject()
@@ -97,7 +110,7 @@ std::string SerializeRun(const RunRecord& run) {
   return JsonObject()
       .Add("id", run.id)
       .Add("target", run.target)
-      .Add("kind", run.kind)
+      .Add("kind", kind)
       .AddNullable("restores", run.restores.empty() ? std::nullopt : std::optional<std::string>(run.restores))
       .Add("deliveries", run.deliveries)
       .Add("after", run.after)
@@ -105,7 +118,7 @@ std::string SerializeRun(const RunRecord& run) {
       .Add("queued_at", run.queued_at)
       .Add("started_at", run.started_at)
       .Add("finished_at", run.finished_at)
-      .Add("result", run.result)
+      .Add("result", result)
       .AddRaw("steps", JsonArrayOfRaw(steps))
       .AddRaw("images", JsonArrayOfRaw(images))
       .Add("log", run.log)
@@ -117,15 +130,18 @@ std::optional<RunRecord> ParseRun(std::string_view line) {
   simdjson::dom::object object;
   if (parser.parse(line.data(), line.size()).get(object)) return std::nullopt;
   RunRecord run;
+  std::string result;
   bool complete = ReadStringFields(
       object, {{"id", &run.id}, {"target", &run.target}, {"after", &run.after},
                {"queued_at", &run.queued_at}, {"started_at", &run.started_at},
-               {"finished_at", &run.finished_at}, {"result", &run.result}, {"log", &run.log}});
+               {"finished_at", &run.finished_at}, {"result", &result}, {"log", &run.log}});
+  std::optional<RunResult> known = ParseRunResult(result);
   simdjson::dom::element deliveries;
-  if (!complete || object["deliveries"].get(deliveries) ||
+  if (!complete || !known || object["deliveries"].get(deliveries) ||
       !ReadStringArray(deliveries, run.deliveries)) {
     return std::nullopt;
   }
+  run.result = *known;
   simdjson::dom::array steps;
   if (object["steps"].get_array().get(steps)) return std::nullopt;
   for (simdjson::dom::element item : steps) {
@@ -147,7 +163,11 @@ std::optional<RunRecord> ParseRun(std::string_view line) {
   // Lines written before runs aimed at a commit have neither "commit" nor "images".
   std::string_view text;
   if (!object["commit"].get_string().get(text)) run.commit = std::string(text);
-  if (!object["kind"].get_string().get(text)) run.kind = std::string(text);
+  if (!object["kind"].get_string().get(text)) {
+    std::optional<RunKind> kind = ParseRunKind(text);
+    if (!kind) return std::nullopt;
+    run.kind = *kind;
+  }
   if (!object["restores"].get_string().get(text)) run.restores = std::string(text);
   simdjson::dom::array images;
   if (!object["images"].get_array().get(images)) {
@@ -291,7 +311,7 @@ bool HistoryHoldsRun(const std::filesystem::path& state_dir, std::string_view id
 
 void CountRun(RunTally& tally, const RunRecord& run) {
   if (tally.buckets.empty()) tally.buckets.assign(DURATION_BUCKETS.size() + 1, 0);
-  ++tally.results[run.result];
+  ++tally.results[std::string(Name(run.result))];
   double seconds = RunSeconds(run);
   for (std::size_t i = 0; i < DURATION_BUCKETS.size(); ++i) {
     if (seconds <= DURATION_BUCKETS[i]) ++tally.buckets[i];

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/run_result.hpp"
 #include "util/log.hpp"
 
 namespace deployhook {
@@ -38,15 +39,15 @@ struct ImageRecord {
 struct RunRecord {
   std::string id;
   std::string target;
-  std::string kind = "deploy";  // deploy, or rollback (`deployhook rollback`)
-  std::string restores;         // the run a rollback put back; empty for a deployment
+  RunKind kind = RunKind::Deploy;
+  std::string restores;  // the run a rollback put back; empty for a deployment
   std::vector<std::string> deliveries;
   std::string after;   // the newest pushed commit among the deliveries (kept for older readers)
   std::string commit;  // the commit the run aimed at; empty for a manual run without one
   std::string queued_at;
   std::string started_at;
   std::string finished_at;
-  std::string result;  // succeeded, unchanged, stale, failed, timed_out, rolled_back
+  RunResult result = RunResult::Failed;  // a run whose end was never told to it failed
   std::vector<StepRecord> steps;
   std::vector<ImageRecord> images;
   std::string log;  // path of the run's output
@@ -69,7 +70,12 @@ double RunSeconds(const RunRecord& run);
 // Returns the record as one line of JSON (no newline).
 std::string SerializeRun(const RunRecord& run);
 
-// Returns the record a history line holds, or nothing for a line that is not one.
+// Returns the record as one line of JSON with "kind" and "result" as given: a notification of a
+// run's start ("started") or a test message ("test") says what it is in those fields.
+std::string SerializeRun(const RunRecord& run, std::string_view kind, std::string_view result);
+
+// Returns the record a history line holds, or nothing for a line that is not one (a result or
+// kind this build does not know included: such a line is unparsable like a torn one).
 std::optional<RunRecord> ParseRun(std::string_view line);
 
 std::filesystem::path HistoryPath(const std::filesystem::path& state_dir);
@@ -91,7 +97,7 @@ inline const std::vector<double> DURATION_BUCKETS = {5, 15, 30, 60, 120, 300, 60
 // The counts a target's runs add up to: runs by result, their wall times as a histogram, and the
 // last time one left the target deployed.
 struct RunTally {
-  std::map<std::string, std::uint64_t> results;  // result -> runs
+  std::map<std::string, std::uint64_t> results;  // result name -> runs (as metrics and the file)
   std::vector<std::uint64_t> buckets;            // cumulative per DURATION_BUCKETS, then +Inf
   double duration_sum = 0;
   std::uint64_t duration_count = 0;
