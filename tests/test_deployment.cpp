@@ -118,13 +118,23 @@ struct DeployBench {
 
   DeploymentOutcome Deploy() {
     RunLog run_log(dir / "run.log");
-    DeploymentSetup setup{target,       compose, env,          stopping, log.logger(), "run-1",
-                          commit,       newer_commit, snapshot, [this](const std::vector<ContainerImage>& images) {
-                            saved.push_back({images, executor.ran.size()});
-                            if (refuse_snapshot) throw StorageError("disk full");
-                          },
-                          restore,      [this](bool waiting) { waiting_changes.push_back(waiting); },
-                          generation};
+    DeploymentSetup setup{.target = target,
+                          .compose = compose,
+                          .env = env,
+                          .stopping = stopping,
+                          .logger = log.logger(),
+                          .run_id = "run-1",
+                          .commit = commit,
+                          .newer_commit = newer_commit,
+                          .snapshot = snapshot,
+                          .save_snapshot =
+                              [this](const std::vector<ContainerImage>& images) {
+                                saved.push_back({images, executor.ran.size()});
+                                if (refuse_snapshot) throw StorageError("disk full");
+                              },
+                          .restore = restore,
+                          .on_waiting = [this](bool waiting) { waiting_changes.push_back(waiting); },
+                          .compose_generation = generation};
     return RunDeployment(setup, executor, run_log);
   }
 

@@ -13,7 +13,7 @@ namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
 // Writes `path` whole by rename, as the queue and the CLI do.
 void WriteByRename(const std::filesystem::path& path) {
@@ -25,9 +25,9 @@ void WriteByRename(const std::filesystem::path& path) {
 // Waits for news (up to 10 s) and fails when it took more than a few seconds: the news must
 // come from the event, not from the fallback time.
 QueueNews Heard(QueueWatch& watch) {
-  auto began = Clock::now();
+  auto began = SteadyClock::now();
   QueueNews news = watch.Wait(seconds(10));
-  BOOST_TEST((Clock::now() - began < seconds(5)));
+  BOOST_TEST((SteadyClock::now() - began < seconds(5)));
   return news;
 }
 
@@ -87,10 +87,10 @@ BOOST_AUTO_TEST_CASE(a_nudge_asks_for_every_target) {
 BOOST_AUTO_TEST_CASE(asks_for_every_target_when_the_fallback_time_passes_unheard) {
   testing::TempDir state;
   QueueWatch watch(state.Path());
-  auto began = Clock::now();
+  auto began = SteadyClock::now();
   QueueNews news = watch.Wait(milliseconds(50));
   BOOST_TEST(news.everything);
-  BOOST_TEST((Clock::now() - began >= milliseconds(50)));
+  BOOST_TEST((SteadyClock::now() - began >= milliseconds(50)));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

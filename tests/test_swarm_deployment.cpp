@@ -98,8 +98,19 @@ struct SwarmBench {
 
   DeploymentOutcome Deploy() {
     RunLog run_log(dir / "run.log");
-    DeploymentSetup setup{target, compose, env, stopping, log.logger(), "run-1", commit, {}, std::nullopt,
-                          [](const std::vector<ContainerImage>&) {}, restore, {}};
+    DeploymentSetup setup{.target = target,
+                          .compose = compose,
+                          .env = env,
+                          .stopping = stopping,
+                          .logger = log.logger(),
+                          .run_id = "run-1",
+                          .commit = commit,
+                          .newer_commit = {},
+                          .snapshot = std::nullopt,
+                          .save_snapshot = [](const std::vector<ContainerImage>&) {},
+                          .restore = restore,
+                          .on_waiting = {},
+                          .compose_generation = ComposeGeneration::V1};
     return RunDeployment(setup, executor, run_log);
   }
 };

@@ -145,11 +145,20 @@ std::string FormEncode(std::string_view text) {
 }
 
 LogCapture::LogCapture()
-    : lines_(std::make_shared<std::vector<std::string>>()),
-      logger_([lines = lines_](std::string_view line) { lines->emplace_back(line); }) {}
+    : lines_(std::make_shared<Lines>()),
+      logger_([lines = lines_](std::string_view line) {
+        std::lock_guard lock(lines->mutex);
+        lines->lines.emplace_back(line);
+      }) {}
+
+std::vector<std::string> LogCapture::lines() const {
+  std::lock_guard lock(lines_->mutex);
+  return lines_->lines;
+}
 
 bool LogCapture::Contains(std::string_view text) const {
-  for (const std::string& line : *lines_) {
+  std::lock_guard lock(lines_->mutex);
+  for (const std::string& line : lines_->lines) {
     if (line.find(text) != std::string::npos) return true;
   }
   return false;

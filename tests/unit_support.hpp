@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iosfwd>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -79,17 +80,22 @@ std::string Sign(std::string_view secret, std::string_view body);
 // Returns `text` encoded as a form value: unreserved bytes kept, everything else %XX.
 std::string FormEncode(std::string_view text);
 
-// A Logger whose lines are kept in memory.
+// A Logger whose lines are kept in memory; threads may log and look at once.
 class LogCapture {
  public:
   LogCapture();
   const Logger& logger() const { return logger_; }
-  const std::vector<std::string>& lines() const { return *lines_; }
+  // Returns the lines so far (a copy: another thread may be logging).
+  std::vector<std::string> lines() const;
   // Returns true when some line contains `text`.
   bool Contains(std::string_view text) const;
 
  private:
-  std::shared_ptr<std::vector<std::string>> lines_;
+  struct Lines {
+    std::mutex mutex;
+    std::vector<std::string> lines;
+  };
+  std::shared_ptr<Lines> lines_;
   Logger logger_;
 };
 

@@ -4,14 +4,14 @@
 #include <cstdlib>
 #include <optional>
 
-#include "deploy/process.hpp"
+#include "deploy/process_executor.hpp"
 #include "deploy/step_environment.hpp"
 
 namespace deployhook {
 namespace {
 
 // Returns what `<argv> version` printed when it answered; nothing when it did not.
-std::optional<std::string> Version(std::vector<std::string> argv) {
+std::optional<std::string> Version(std::vector<std::string> argv, StepExecutor& executor) {
   ProcessSpec spec;
   spec.argv = std::move(argv);
   spec.argv.push_back("version");
@@ -19,7 +19,7 @@ std::optional<std::string> Version(std::vector<std::string> argv) {
   spec.env = StepEnvironment();
   spec.timeout = std::chrono::seconds(10);
   spec.stderr_apart = true;
-  ProcessResult result = RunProcess(spec);
+  ProcessResult result = executor.Run(spec);
   if (result.spawn_failed || result.timed_out || result.interrupted || result.exit_code != 0) return std::nullopt;
   return result.output;
 }
@@ -48,13 +48,18 @@ ComposeGeneration GenerationOf(std::string_view version_output) {
   return major >= 2 ? ComposeGeneration::V2 : ComposeGeneration::V1;
 }
 
-ComposeChoice ChooseComposeCommand(const std::vector<std::string>& configured) {
-  if (!configured.empty()) return Chosen(configured, "configured", Version(configured).value_or(""));
+ComposeChoice ChooseComposeCommand(const std::vector<std::string>& configured, StepExecutor& executor) {
+  if (!configured.empty()) return Chosen(configured, "configured", Version(configured, executor).value_or(""));
   for (std::vector<std::string> candidate : {std::vector<std::string>{"docker", "compose"},
                                              std::vector<std::string>{"docker-compose"}}) {
-    if (std::optional<std::string> output = Version(candidate)) return Chosen(candidate, "detected", *output);
+    if (std::optional<std::string> output = Version(candidate, executor)) return Chosen(candidate, "detected", *output);
   }
   return {.argv = {}, .how = "neither 'docker compose' nor 'docker-compose' answers", .generation = ComposeGeneration::V1, .version = ""};
+}
+
+ComposeChoice ChooseComposeCommand(const std::vector<std::string>& configured) {
+  ProcessExecutor executor(ExecutorSetup{.lock_fd = -1, .abort = nullptr, .pause = {}});
+  return ChooseComposeCommand(configured, executor);
 }
 
 }  // namespace deployhook

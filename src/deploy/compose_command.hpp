@@ -8,6 +8,8 @@
 
 namespace deployhook {
 
+class StepExecutor;
+
 // Compose v1 (the Python `docker-compose` 1.x) has no `up --pull`; v2 (the Go plugin or
 // binary, 2.x) has `up --pull never`.
 enum class ComposeGeneration { V1, V2 };
@@ -24,7 +26,11 @@ struct ComposeChoice {
 ComposeGeneration GenerationOf(std::string_view version_output);
 
 // Returns the configured argv, or probes `docker compose version` then `docker-compose version`
-// (each bounded to a few seconds); either way the version it answers tells the generation.
+// (each bounded to a few seconds) through `executor`; either way the version it answers tells
+// the generation. Throws only when the executor does.
+ComposeChoice ChooseComposeCommand(const std::vector<std::string>& configured, StepExecutor& executor);
+
+// Returns the same, probing with processes of its own (no lock kept, no stop).
 ComposeChoice ChooseComposeCommand(const std::vector<std::string>& configured);
 
 }  // namespace deployhook

@@ -24,9 +24,9 @@ RunnerTiming RunnerTimingFromEnvironment() {
 }
 
 Runner::Runner(const Config& config, JobQueue& queue, DeliveryMemory& memory, const Logger& log,
-               RunnerTiming timing, RunObserver* observer)
+               RunnerTiming timing, RunObserver* observer, ExecutorFactory executors, Clock& clock)
     : config_(config), queue_(queue), memory_(memory), log_(log), timing_(timing),
-      observer_(observer),
+      observer_(observer), executors_(std::move(executors)), clock_(clock),
       current_(std::make_shared<const Config>(config)) {}
 
 Runner::~Runner() { Stop(); }
@@ -48,7 +48,7 @@ void Runner::Start() {
 void Runner::Reconfigure(std::shared_ptr<const Config> config) {
   {
     std::lock_guard lock(mutex_);
-    if (stopping_) return;
+    if (stopping_.IsSet()) return;
     current_ = std::move(config);
   }
   Wake();
@@ -81,7 +81,7 @@ std::size_t Runner::KeepRuns() {
 void Runner::Dispatch() {
   for (;;) {
     QueueNews news = watch_->Wait(timing_.poll);
-    if (stopping_) return;
+    if (stopping_.IsSet()) return;
     for (const std::string& name : TargetNames()) {
       if (!news.everything && !news.targets.contains(name)) continue;
       // Counting names only: a target without jobs costs a directory listing, not a thread.
@@ -94,7 +94,7 @@ void Runner::Launch(const std::string& name) {
   std::thread ended;
   {
     std::lock_guard lock(mutex_);
-    if (stopping_) return;
+    if (stopping_.IsSet()) return;
     Session& session = sessions_[name];
     if (session.running) {
       session.again = true;
@@ -118,7 +118,7 @@ void Runner::Serve(const std::string& name) {
     RunWhileQueued(name, *session);
     std::lock_guard lock(mutex_);
     // Under the lock Launch takes: news that came after the last look starts another look.
-    if (!session->again || stopping_) {
+    if (!session->again || stopping_.IsSet()) {
       session->running = false;
       return;
     }
@@ -130,7 +130,7 @@ void Runner::RunWhileQueued(const std::string& name, Session& session) {
   std::optional<Finished> unrecorded;
   Backoff backoff(RECORD_RETRY_FIRST, RECORD_RETRY_MAX);
   bool said_locked = false;
-  while (!stopping_) {
+  while (!stopping_.IsSet()) {
     // A copy: a run keeps the settings it started with, whatever a reload does meanwhile.
     std::optional<Target> target = CurrentTarget(name);
     if (!target && !unrecorded) return;
@@ -139,26 +139,14 @@ void Runner::RunWhileQueued(const std::string& name, Session& session) {
         std::variant<Finished, NoRun> attempt = RunOnce(*target, session.held_by_pause);
         if (const NoRun* none = std::get_if<NoRun>(&attempt)) {
           if (*none != NoRun::Locked) return;
-          if (!said_locked) {
-            log_.Log(LogLevel::Info, "run", {{"target", name}, {"reason", "locked by another process; waiting for it"}});
-            said_locked = true;
-          }
-          SleepUnlessStopping(timing_.lock_retry);
+          AwaitLock(name, said_locked);
           continue;
         }
         unrecorded.emplace(std::move(std::get<Finished>(attempt)));
         session.failing.clear();
       }
       Record(*unrecorded);
-      if (observer_) observer_->OnFinished(unrecorded->run);
-      if (unrecorded->failed_tries > 0) {
-        // Said only of a record read back from the history, never of an append that merely
-        // returned.
-        bool held = HistoryHoldsRun(config_.state_dir, unrecorded->run.id);
-        log_.Log(held ? LogLevel::Notice : LogLevel::Error, "run",
-                 {{"id", unrecorded->run.id}, {"target", name},
-                  {"reason", held ? "recorded after all" : "appended, but the history does not hold it"}});
-      }
+      AfterRecord(*unrecorded);
       unrecorded.reset();
       backoff.Reset();
       said_locked = false;
@@ -167,42 +155,66 @@ void Runner::RunWhileQueued(const std::string& name, Session& session) {
       ::malloc_trim(0);
     } catch (const std::exception& e) {
       if (!unrecorded) {
-        if (session.failing != e.what()) {
-          session.failing = e.what();
-          log_.Log(LogLevel::Error, "runner",
-                   {{"target", name}, {"reason", session.failing},
-                    {"note", "said once; looked at again at the next news"}});
-        }
+        SayFailing(name, session, e.what());
         return;  // looked at again at the next news or the fallback look
       }
       // Repeating the deployment would not help: only its record is missing.
-      auto delay = backoff.Next();
-      ++unrecorded->failed_tries;
-      log_.Log(LogLevel::Error, "run",
-               {{"id", unrecorded->run.id}, {"target", name}, {"result", Name(unrecorded->run.result)},
-                {"reason", std::string("cannot record the run: ") + e.what()},
-                {"retry_in", std::to_string(delay.count() / 1000) + "s"}});
-      SleepUnlessStopping(delay);
+      RetryRecordLater(*unrecorded, backoff, e.what());
     }
   }
 }
 
+void Runner::AwaitLock(const std::string& name, bool& said_locked) {
+  if (!said_locked) {
+    log_.Log(LogLevel::Info, "run", {{"target", name}, {"reason", "locked by another process; waiting for it"}});
+    said_locked = true;
+  }
+  SleepUnlessStopping(timing_.lock_retry);
+}
+
+void Runner::SayFailing(const std::string& name, Session& session, const std::string& failure) {
+  if (session.failing == failure) return;
+  session.failing = failure;
+  log_.Log(LogLevel::Error, "runner",
+           {{"target", name}, {"reason", session.failing},
+            {"note", "said once; looked at again at the next news"}});
+}
+
+void Runner::AfterRecord(const Finished& finished) {
+  const RunRecord& run = finished.batch.Record();
+  if (observer_) observer_->OnFinished(run);
+  if (finished.failed_tries == 0) return;
+  // Said only of a record read back from the history, never of an append that merely returned.
+  bool held = HistoryHoldsRun(config_.state_dir, run.id);
+  log_.Log(held ? LogLevel::Notice : LogLevel::Error, "run",
+           {{"id", run.id}, {"target", run.target},
+            {"reason", held ? "recorded after all" : "appended, but the history does not hold it"}});
+}
+
+void Runner::RetryRecordLater(Finished& unrecorded, Backoff& backoff, const std::string& failure) {
+  const RunRecord& run = unrecorded.batch.Record();
+  auto delay = backoff.Next();
+  ++unrecorded.failed_tries;
+  log_.Log(LogLevel::Error, "run",
+           {{"id", run.id}, {"target", run.target}, {"result", Name(run.result)},
+            {"reason", "cannot record the run: " + failure},
+            {"retry_in", std::to_string(delay.count() / 1000) + "s"}});
+  SleepUnlessStopping(delay);
+}
+
 bool Runner::SleepUnlessStopping(std::chrono::milliseconds duration) {
-  std::unique_lock lock(mutex_);
-  return !wake_.wait_for(lock, duration, [&] { return stopping_.load(); });
+  return clock_.Sleep(duration, stopping_);
 }
 
 void Runner::Stop() noexcept {
   if (!dispatcher_.joinable()) return;
   {
     std::lock_guard lock(mutex_);
-    stopping_ = true;
+    stopping_.Set();
   }
-  wake_.notify_all();
   watch_->Nudge();
   std::thread killer([this] {
-    std::unique_lock lock(mutex_);
-    if (!wake_.wait_for(lock, timing_.stop_grace, [&] { return abort_.load(); })) abort_ = true;
+    if (clock_.Sleep(timing_.stop_grace, abort_)) abort_.Set();
   });
   dispatcher_.join();
   std::vector<std::thread> sessions;
@@ -213,28 +225,22 @@ void Runner::Stop() noexcept {
     }
   }
   for (std::thread& thread : sessions) thread.join();
-  {
-    std::lock_guard lock(mutex_);
-    abort_ = true;
-  }
-  wake_.notify_all();
+  abort_.Set();
   killer.join();
 }
 
 void Runner::Record(Finished& finished) {
-  const RunRecord& run = finished.run;
+  const RunRecord& run = finished.batch.Record();
   // Forgotten before any result but success is recorded, so a redelivery sent by someone who
   // saw it (stale: CI has since pushed the image) deploys instead of answering `duplicate`.
   if (run.result != RunResult::Succeeded) {
-    for (const Job& job : finished.jobs) {
+    for (const Job& job : finished.batch.Jobs()) {
       memory_.Forget(DeliveryKey(job.body_sha256, job.target));  // a redelivery may retry
     }
   }
   if (!finished.in_history) AppendHistory(config_.state_dir, run);
   finished.in_history = true;
-  queue_.Remove(finished.jobs);
-  // A burst's jobs are not needed past this point: housekeeping below reads the history.
-  std::vector<Job>().swap(finished.jobs);
+  finished.batch.RemoveJobs();
   PruneRunLogs(config_.state_dir, KeepRuns());
   CompactHistoryLogged(config_.state_dir, KeepRuns(), log_);  // housekeeping: the run is recorded
   log_.Log(run.result == RunResult::Succeeded ? LogLevel::Info : LogLevel::Warning, "run",

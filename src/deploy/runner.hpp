@@ -6,7 +6,6 @@
 // target gets a thread only while it has jobs.
 
 #include <atomic>
-#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -18,13 +17,17 @@
 
 #include "config/config.hpp"
 #include "state/delivery_memory.hpp"
-#include "deploy/coalesce.hpp"
+#include "deploy/batch.hpp"
 #include "deploy/deployment.hpp"
+#include "deploy/process_executor.hpp"
 #include "state/file_lock.hpp"
 #include "deploy/queue_watch.hpp"
 #include "deploy/target_activity.hpp"
 #include "state/job_queue.hpp"
+#include "util/backoff.hpp"
+#include "util/clock.hpp"
 #include "util/log.hpp"
+#include "util/stop_flag.hpp"
 #include "deploy/run_observer.hpp"
 
 namespace deployhook {
@@ -59,9 +62,11 @@ class Runner {
   static constexpr std::chrono::minutes RECORD_RETRY_MAX{10};
 
   // `observer`, when given, hears of every run that starts and every run recorded; it must
-  // outlive the runner.
+  // outlive the runner. Steps run through the executors `executors` makes (processes), and the
+  // runner's time and pauses come from `clock` (the system's), which must outlive it.
   Runner(const Config& config, JobQueue& queue, DeliveryMemory& memory, const Logger& log,
-         RunnerTiming timing = {}, RunObserver* observer = nullptr);
+         RunnerTiming timing = {}, RunObserver* observer = nullptr,
+         ExecutorFactory executors = ProcessExecutors(), Clock& clock = SystemClock());
   ~Runner();
 
   // Starts the dispatcher, which first looks at every target's queue (the jobs a stopped or
@@ -83,8 +88,7 @@ class Runner {
  private:
   // A finished run not yet in the history, holding the target's lock until it is.
   struct Finished {
-    std::vector<Job> jobs;
-    RunRecord run;
+    Batch batch;  // its record closed
     FileLock lock;
     bool in_history = false;  // appended; only removing the jobs failed
     int failed_tries = 0;
@@ -115,11 +119,21 @@ class Runner {
   void Serve(const std::string& name);
   // Runs and records runs of the target while it has jobs; returns when it has none.
   void RunWhileQueued(const std::string& name, Session& session);
+  // Waits lock_retry for another process's run of the target, said once per wait.
+  void AwaitLock(const std::string& name, bool& said_locked);
+  // Says the failure of a look at the target's queue, once until it changes.
+  void SayFailing(const std::string& name, Session& session, const std::string& failure);
   // Returns target `name` as configured now, or nothing when a reload removed it.
   std::optional<Target> CurrentTarget(const std::string& name);
   std::vector<std::string> TargetNames();
   std::size_t KeepRuns();
   bool SleepUnlessStopping(std::chrono::milliseconds duration);
+  bool Paused(const std::string& name) const;
+  // Returns the jobs the target's next run covers, as queued now.
+  std::vector<Job> Runnable(const std::string& name) const;
+  // Returns why the target has nothing to run (no job, or paused with only deployments queued),
+  // saying once per change how many jobs the pause holds back; nothing when it has.
+  std::optional<NoRun> HeldBack(const Target& target, std::size_t& held_by_pause);
   // Waits until a burst's jobs stop arriving; returns false when the worker is stopping.
   bool GatherBurst(const std::string& name);
   // Runs the queued jobs, if any, and returns the finished run to record, or why none ran.
@@ -127,10 +141,19 @@ class Runner {
   std::variant<Finished, NoRun> RunOnce(const Target& target, std::size_t& held_by_pause);
   // Runs `jobs` (the lock `lock` held) and returns the finished run, or Stopped.
   std::variant<Finished, NoRun> RunJobs(const Target& target, std::vector<Job> jobs, FileLock lock);
-  // Returns the record a run of `jobs` opens with, logged and told to the observer.
-  RunRecord OpenRun(const Target& target, const std::vector<Job>& jobs, const CoalescedRun& coalesced);
+  // Logs the run that `batch` opens and tells the observer.
+  void Announce(const Target& target, const Batch& batch);
+  // Runs the deployment of `batch`, its steps keeping `lock` open; returns its outcome (failed
+  // when the run could not go on, interrupted when the worker stops).
+  DeploymentOutcome Deploy(const Target& target, Batch& batch, const FileLock& lock);
+  // Lets the jobs queued since the run started join it; returns the commit it aims at now.
+  std::optional<std::string> JoinNewer(const Target& target, Batch& batch);
   // Records the run in the history (once) and removes its jobs. Throws StorageError.
   void Record(Finished& finished);
+  // Tells the observer of the recorded run, and says whether a retried record made it.
+  void AfterRecord(const Finished& finished);
+  // Says why the run could not be recorded and waits before the next try.
+  void RetryRecordLater(Finished& unrecorded, Backoff& backoff, const std::string& failure);
 
   const Config& config_;  // as started: state_dir, which a reload never changes
   JobQueue& queue_;
@@ -138,14 +161,15 @@ class Runner {
   const Logger& log_;
   const RunnerTiming timing_;
   RunObserver* const observer_;
+  const ExecutorFactory executors_;
+  Clock& clock_;
   std::unique_ptr<QueueWatch> watch_;
   std::thread dispatcher_;
   std::mutex mutex_;
   std::shared_ptr<const Config> current_;     // guarded by mutex_
   std::map<std::string, Session> sessions_;   // guarded by mutex_; never erased
-  std::condition_variable wake_;
-  std::atomic<bool> stopping_{false};
-  std::atomic<bool> abort_{false};
+  StopFlag stopping_;  // set under mutex_: no session starts after Stop collected them
+  StopFlag abort_;     // running steps are stopped (the stop grace is over)
   TargetActivity activity_;
 };
 

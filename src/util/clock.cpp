@@ -24,7 +24,21 @@ Parts Split(SystemTime time) {
   return parts;
 }
 
+class RealClock final : public Clock {
+ public:
+  std::chrono::steady_clock::time_point SteadyNow() override { return std::chrono::steady_clock::now(); }
+  SystemTime WallNow() override { return std::chrono::system_clock::now(); }
+  bool Sleep(std::chrono::milliseconds duration, const StopFlag& stop) override {
+    return stop.WaitFor(duration);
+  }
+};
+
 }  // namespace
+
+Clock& SystemClock() {
+  static RealClock clock;
+  return clock;
+}
 
 std::string FormatRfc3339(SystemTime time) {
   Parts p = Split(time);
