@@ -145,6 +145,59 @@ void Supervise(bp::child& child, std::vector<Stream>& streams, const ProcessSpec
   result.exit_code = ExitStatus(child.native_exit_code());
 }
 
+// The pipes a step writes its output to. The read ends are ours (the streams, into the result's
+// texts); the write ends go to the child and are closed here once it has them, so the end of its
+// output is seen.
+struct OutputPipes {
+  std::vector<Stream> streams;
+  UniqueFd out;
+  UniqueFd err;  // only when stderr is read apart
+};
+
+// Returns the pipes for a step's output, read into result; nullopt when one cannot be made.
+std::optional<OutputPipes> OpenPipes(const ProcessSpec& spec, ProcessResult& result) {
+  OutputPipes pipes;
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return std::nullopt;
+  pipes.streams.push_back({UniqueFd(fds[0]), &result.output});
+  pipes.out = UniqueFd(fds[1]);
+  if (!spec.stderr_apart) return pipes;
+  if (::pipe2(fds, O_CLOEXEC) != 0) return std::nullopt;
+  pipes.streams.push_back({UniqueFd(fds[0]), &result.error_output});
+  pipes.err = UniqueFd(fds[1]);
+  return pipes;
+}
+
+// Starts exe as the step, its output on the pipes, and closes their write ends once the child
+// has them. A child that could not start is said in `error`.
+bp::child Spawn(const ProcessSpec& spec, const boost::filesystem::path& exe, OutputPipes& pipes,
+                std::error_code& error) {
+  bp::environment env;
+  for (const auto& [name, value] : spec.env) env[name] = value;
+  bp::pipe out_pipe(pipes.streams[0].fd.get(), pipes.out.get());
+  std::optional<bp::pipe> err_pipe;
+  if (spec.stderr_apart) err_pipe.emplace(pipes.streams[1].fd.get(), pipes.err.get());
+  const pid_t worker = ::getpid();
+  auto spawn = [&](auto&&... redirections) {
+    return bp::child(exe, bp::args(std::vector<std::string>(spec.argv.begin() + 1, spec.argv.end())),
+                     bp::start_dir(spec.cwd.string()), env, bp::std_in<bp::null, redirections...,
+                     bp::extend::on_exec_setup([&](auto&) { PrepareStepProcess(worker, spec.inherit_fd); }),
+                     error);
+  };
+  bp::child child = spec.stderr_apart ? spawn(bp::std_out > out_pipe, bp::std_err > *err_pipe)
+                                      : spawn((bp::std_out & bp::std_err) > out_pipe);
+  // Both ends stay `pipes`' own: the read ends in its streams, the write ends closed now.
+  out_pipe.assign_sink(-1);
+  out_pipe.assign_source(-1);
+  if (err_pipe) {
+    err_pipe->assign_sink(-1);
+    err_pipe->assign_source(-1);
+  }
+  pipes.out.Reset();
+  pipes.err.Reset();
+  return child;
+}
+
 }  // namespace
 
 ProcessResult RunProcess(const ProcessSpec& spec) {
@@ -162,59 +215,26 @@ ProcessResult RunProcess(const ProcessSpec& spec) {
     return finish();
   }
 
-  bp::environment env;
-  for (const auto& [name, value] : spec.env) env[name] = value;
   boost::filesystem::path exe = FindExecutable(spec);
   if (exe.empty()) {
     result.output = spec.argv[0] + ": not found in PATH\n";
     result.spawn_failed = true;
     return finish();
   }
-
-  // Each pipe's read end is ours (a Stream); its write end goes to the child and is closed here
-  // once the child has it, so the end of the child's output is seen.
-  int out_fds[2];
-  int err_fds[2];
-  if (::pipe2(out_fds, O_CLOEXEC) != 0) {
+  std::optional<OutputPipes> pipes = OpenPipes(spec, result);
+  if (!pipes) {
     result.spawn_failed = true;
     return finish();
   }
-  std::vector<Stream> streams;
-  streams.push_back({UniqueFd(out_fds[0]), &result.output});
-  if (spec.stderr_apart && ::pipe2(err_fds, O_CLOEXEC) != 0) {
-    ::close(out_fds[1]);
-    result.spawn_failed = true;
-    return finish();
-  }
-  if (spec.stderr_apart) streams.push_back({UniqueFd(err_fds[0]), &result.error_output});
-  bp::pipe out_pipe(out_fds[0], out_fds[1]);
-  std::optional<bp::pipe> err_pipe;
-  if (spec.stderr_apart) err_pipe.emplace(err_fds[0], err_fds[1]);
   std::error_code error;
-  const pid_t worker = ::getpid();
-  auto spawn = [&](auto&&... redirections) {
-    return bp::child(exe, bp::args(std::vector<std::string>(spec.argv.begin() + 1, spec.argv.end())),
-                     bp::start_dir(spec.cwd.string()), env, bp::std_in<bp::null, redirections...,
-                     bp::extend::on_exec_setup([&](auto&) { PrepareStepProcess(worker, spec.inherit_fd); }),
-                     error);
-  };
-  bp::child child = spec.stderr_apart ? spawn(bp::std_out > out_pipe, bp::std_err > *err_pipe)
-                                      : spawn((bp::std_out & bp::std_err) > out_pipe);
-  ::close(out_fds[1]);
-  out_pipe.assign_sink(-1);
-  out_pipe.assign_source(-1);  // the Stream owns it
-  if (err_pipe) {
-    ::close(err_fds[1]);
-    err_pipe->assign_sink(-1);
-    err_pipe->assign_source(-1);
-  }
+  bp::child child = Spawn(spec, exe, *pipes, error);
   if (error) {
     result.output = spec.argv[0] + ": " + error.message() + "\n";
     result.spawn_failed = true;
     return finish();
   }
 
-  Supervise(child, streams, spec, started + spec.timeout, result);
+  Supervise(child, pipes->streams, spec, started + spec.timeout, result);
   return finish();
 }
 

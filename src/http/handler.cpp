@@ -45,6 +45,22 @@ std::string RefsOf(const std::vector<ChosenTarget>& chosen) {
   return Joined(refs);
 }
 
+// Returns the 202 answer's object for the queued jobs (at least one): the first job's target,
+// commit and id, and every job's target and id.
+JsonObject QueuedAnswer(const std::vector<Job>& jobs, std::string_view delivery) {
+  std::vector<std::string> listed;
+  for (const Job& job : jobs) {
+    listed.push_back(JsonObject().Add("target", job.target).Add("id", job.id).Str());
+  }
+  JsonObject answer = StatusObject(Outcome::Queued);
+  answer.Add("target", jobs.front().target)
+      .Add("after", jobs.front().after)
+      .Add("delivery", delivery)
+      .Add("id", jobs.front().id)
+      .AddRaw("targets", JsonArrayOfRaw(listed));
+  return answer;
+}
+
 }  // namespace
 
 Handler::Handler(const Config& config, JobSink& sink, DeliveryMemory& memory, const Logger& log,
@@ -256,19 +272,7 @@ Response Handler::Queue(const Delivery& from, std::string_view body, const Event
     for (const std::string& key : claimed) memory_.Forget(key);
   };
   try {
-    SystemTime now = clock_();
-    for (const ChosenTarget& target : targets) {
-      const std::string& name = config_.targets[target.index].name;
-      std::string key = DeliveryKey(body_sha256, name);
-      if (memory_.TryClaim(key) == Claim::Duplicate) continue;
-      claimed.push_back(std::move(key));
-      // `after` carries the commit the run aims at: the head of the branch the push updated,
-      // the workflow run's head_sha, or the package's revision label (empty when it has none).
-      jobs.push_back({.id = NewId(now), .target = name, .delivery = delivery,
-                      .repository = event.repository, .ref = target.ref, .after = target.commit,
-                      .body_sha256 = body_sha256, .queued_at = FormatRfc3339(now),
-                      .snapshot = std::nullopt, .restores = {}, .restore = {}});
-    }
+    jobs = ClaimJobs(targets, delivery, event, body_sha256, claimed);
     if (jobs.empty()) {
       log_decision(Outcome::Duplicate, "this exact body was accepted before");
       return MakeResponse(Outcome::Duplicate);
@@ -284,20 +288,31 @@ Response Handler::Queue(const Delivery& from, std::string_view body, const Event
   }
 
   std::vector<std::string> ids = ConfirmClaims(jobs, claimed, delivery);
-  std::vector<std::string> listed;
-  for (const Job& job : jobs) {
-    listed.push_back(JsonObject().Add("target", job.target).Add("id", job.id).Str());
-  }
   names.clear();
   for (const Job& job : jobs) names.push_back(job.target);
   log_decision(Outcome::Queued, {}, Joined(ids));
-  JsonObject answer = StatusObject(Outcome::Queued);
-  answer.Add("target", jobs.front().target)
-      .Add("after", jobs.front().after)
-      .Add("delivery", delivery)
-      .Add("id", jobs.front().id)
-      .AddRaw("targets", JsonArrayOfRaw(listed));
-  return MakeResponse(Outcome::Queued, answer);
+  return MakeResponse(Outcome::Queued, QueuedAnswer(jobs, delivery));
+}
+
+std::vector<Job> Handler::ClaimJobs(const std::vector<ChosenTarget>& targets,
+                                    const std::string& delivery, const Event& event,
+                                    const std::string& body_sha256,
+                                    std::vector<std::string>& claimed) {
+  std::vector<Job> jobs;
+  SystemTime now = clock_();
+  for (const ChosenTarget& target : targets) {
+    const std::string& name = config_.targets[target.index].name;
+    std::string key = DeliveryKey(body_sha256, name);
+    if (memory_.TryClaim(key) == Claim::Duplicate) continue;
+    claimed.push_back(std::move(key));
+    // `after` carries the commit the run aims at: the head of the branch the push updated,
+    // the workflow run's head_sha, or the package's revision label (empty when it has none).
+    jobs.push_back({.id = NewId(now), .target = name, .delivery = delivery,
+                    .repository = event.repository, .ref = target.ref, .after = target.commit,
+                    .body_sha256 = body_sha256, .queued_at = FormatRfc3339(now),
+                    .snapshot = std::nullopt, .restores = {}, .restore = {}});
+  }
+  return jobs;
 }
 
 }  // namespace deployhook

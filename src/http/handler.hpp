@@ -67,6 +67,12 @@ class Handler {
                                     const SignatureResult& signature) const;
   Response Queue(const Delivery& delivery, std::string_view body, const Event& event,
                  const std::vector<ChosenTarget>& targets, std::string_view secrets_tried);
+  // Claims the body for each chosen target and returns a job for each claim won (none when every
+  // target had this body before); each claim's key is added to `claimed` as it is made, so a
+  // caller can release them when this or the enqueue throws. Throws StorageError.
+  std::vector<Job> ClaimJobs(const std::vector<ChosenTarget>& targets,
+                             const std::string& delivery, const Event& event,
+                             const std::string& body_sha256, std::vector<std::string>& claimed);
   // Confirms each queued job's claim on the body (a failure only weakens duplicate detection,
   // and is logged); returns the jobs' ids.
   std::vector<std::string> ConfirmClaims(const std::vector<Job>& jobs,

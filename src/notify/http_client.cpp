@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace deployhook {
 namespace {
@@ -26,6 +27,51 @@ int CheckAbort(void* flag, curl_off_t, curl_off_t, curl_off_t, curl_off_t) noexc
   return abort != nullptr && abort->load() ? 1 : 0;
 }
 
+using HeaderList = std::unique_ptr<curl_slist, ListDeleter>;
+
+// Returns the request's headers as curl's list, with an empty Expect: (without it curl waits for
+// "100 Continue" on larger bodies, a second per message); nullopt when out of memory.
+std::optional<HeaderList> Headers(const HttpRequest& request) {
+  HeaderList headers;
+  for (const auto& [name, value] : request.headers) {
+    std::string line = name + ": " + value;
+    curl_slist* appended = curl_slist_append(headers.get(), line.c_str());
+    if (appended == nullptr) return std::nullopt;
+    (void)headers.release();
+    headers.reset(appended);
+  }
+  curl_slist* appended = curl_slist_append(headers.get(), "Expect:");
+  if (appended != nullptr) {
+    (void)headers.release();
+    headers.reset(appended);
+  }
+  return headers;
+}
+
+// Sets up handle to POST the request with headers, within the timeouts, until abort is set.
+void SetOptions(CURL* handle, const HttpRequest& request, const HttpTimeouts& timeouts,
+                curl_slist* headers, const std::atomic<bool>* abort) {
+  curl_easy_setopt(handle, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM for DNS timeouts
+  curl_easy_setopt(handle, CURLOPT_POST, 1L);
+  curl_easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.data());
+  curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE,
+                   static_cast<curl_off_t>(request.body.size()));
+  curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (request.ca_file) curl_easy_setopt(handle, CURLOPT_CAINFO, request.ca_file->c_str());
+  curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(timeouts.connect.count()));
+  curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(timeouts.total.count()));
+  curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, DiscardBody);
+  curl_easy_setopt(handle, CURLOPT_USERAGENT, "deployhook");
+  curl_easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, CheckAbort);
+  curl_easy_setopt(handle, CURLOPT_XFERINFODATA, abort);
+}
+
 }  // namespace
 
 HttpResult HttpPost(const HttpRequest& request, const HttpTimeouts& timeouts,
@@ -40,43 +86,13 @@ HttpResult HttpPost(const HttpRequest& request, const HttpTimeouts& timeouts,
       result.error = "cannot start an HTTP client";
       return result;
     }
-    std::unique_ptr<curl_slist, ListDeleter> headers;
-    for (const auto& [name, value] : request.headers) {
-      std::string line = name + ": " + value;
-      curl_slist* appended = curl_slist_append(headers.get(), line.c_str());
-      if (appended == nullptr) {
-        result.error = "out of memory";
-        return result;
-      }
-      (void)headers.release();
-      headers.reset(appended);
-    }
-    // Without this curl waits for "100 Continue" on larger bodies, a second per message.
-    curl_slist* appended = curl_slist_append(headers.get(), "Expect:");
-    if (appended != nullptr) {
-      (void)headers.release();
-      headers.reset(appended);
+    std::optional<HeaderList> headers = Headers(request);
+    if (!headers) {
+      result.error = "out of memory";
+      return result;
     }
     CURL* handle = easy.get();
-    curl_easy_setopt(handle, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM for DNS timeouts
-    curl_easy_setopt(handle, CURLOPT_POST, 1L);
-    curl_easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.data());
-    curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE,
-                     static_cast<curl_off_t>(request.body.size()));
-    curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.get());
-    curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (request.ca_file) curl_easy_setopt(handle, CURLOPT_CAINFO, request.ca_file->c_str());
-    curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS,
-                     static_cast<long>(timeouts.connect.count()));
-    curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(timeouts.total.count()));
-    curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, DiscardBody);
-    curl_easy_setopt(handle, CURLOPT_USERAGENT, "deployhook");
-    curl_easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, CheckAbort);
-    curl_easy_setopt(handle, CURLOPT_XFERINFODATA, abort);
+    SetOptions(handle, request, timeouts, headers->get(), abort);
     CURLcode code = curl_easy_perform(handle);
     if (code != CURLE_OK) {
       result.error = curl_easy_strerror(code);

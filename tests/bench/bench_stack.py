@@ -126,18 +126,18 @@ class BenchCaddy(Caddy):
 
 
 class Floor:
-    """tests/bench/fcgi_floor on a unix socket: the bare libfcgi responder. stats() is how many
-    requests it answered and how many of them asked to keep their connection."""
+    """tests/bench/fcgi_floor on a unix socket: the bare libfcgi responder, on as many threads as
+    asked (restart() changes them). stats() is how many requests it answered and how many of them
+    asked to keep their connection."""
 
-    THREADS = 64  # more than nginx ever holds open, so kept connections never make it wait
-
-    def __init__(self, directory, binary):
+    def __init__(self, directory, binary, threads):
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.directory.chmod(0o755)
         self.socket = self.directory / "floor.sock"
         self.stats_path = self.directory / "stats"
         self.binary = binary
+        self.threads = threads
         self.process = None
 
     @property
@@ -146,11 +146,19 @@ class Floor:
 
     def start(self):
         """Start the responder; return self once its socket exists."""
-        self.process = subprocess.Popen([str(self.binary), str(self.socket), str(self.THREADS),
+        for path in (self.socket, self.stats_path):
+            path.unlink(missing_ok=True)
+        self.process = subprocess.Popen([str(self.binary), str(self.socket), str(self.threads),
                                          str(self.stats_path)], stdin=subprocess.DEVNULL)
         wait_until(lambda: self.socket.exists() and self.stats_path.exists(), START_TIMEOUT,
                    "the floor's socket")
         return self
+
+    def restart(self, threads):
+        """Stop the responder and start it again on threads threads, on the same socket."""
+        self.stop()
+        self.threads = threads
+        return self.start()
 
     def stats(self):
         """Return (requests answered, of which with FCGI_KEEP_CONN), as of the last 100 ms."""

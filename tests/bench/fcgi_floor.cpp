@@ -1,6 +1,7 @@
 // The floor of the FastCGI path, for scripts/bench (not part of the product): a bare libfcgi
 // responder that reads each request's body and answers 401, nothing else, on as many threads as
-// it is told (so that connections nginx keeps open never make it wait). With STATS_PATH it
+// it is told (scripts/bench measures it at several counts, deployhook's among them; a connection
+// nginx keeps holds one of them while it is open). With STATS_PATH it
 // rewrites that file every 100 ms with two numbers, "REQUESTS KEPT": how many requests it
 // answered, and how many of them asked to keep their connection open (FCGI_KEEP_CONN), so a
 // bench can tell whether a proxy reuses connections.
