@@ -1,5 +1,7 @@
 #include "config/notifier_kind.hpp"
 
+#include "util/name_table.hpp"
+
 namespace deployhook {
 
 std::string_view Name(NotifierKind kind) noexcept {
@@ -13,10 +15,7 @@ std::string_view Name(NotifierKind kind) noexcept {
 }
 
 std::optional<NotifierKind> ParseNotifierKind(std::string_view name) noexcept {
-  for (NotifierKind kind : ALL_NOTIFIER_KINDS) {
-    if (Name(kind) == name) return kind;
-  }
-  return std::nullopt;
+  return ValueNamed(ALL_NOTIFIER_KINDS, name);
 }
 
 }  // namespace deployhook

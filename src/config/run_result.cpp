@@ -1,5 +1,7 @@
 #include "config/run_result.hpp"
 
+#include "util/name_table.hpp"
+
 namespace deployhook {
 
 std::string_view Name(RunResult result) noexcept {
@@ -16,10 +18,7 @@ std::string_view Name(RunResult result) noexcept {
 }
 
 std::optional<RunResult> ParseRunResult(std::string_view name) noexcept {
-  for (RunResult result : ALL_RUN_RESULTS) {
-    if (Name(result) == name) return result;
-  }
-  return std::nullopt;
+  return ValueNamed(ALL_RUN_RESULTS, name);
 }
 
 std::string_view Name(RunKind kind) noexcept {
@@ -31,10 +30,7 @@ std::string_view Name(RunKind kind) noexcept {
 }
 
 std::optional<RunKind> ParseRunKind(std::string_view name) noexcept {
-  for (RunKind kind : ALL_RUN_KINDS) {
-    if (Name(kind) == name) return kind;
-  }
-  return std::nullopt;
+  return ValueNamed(ALL_RUN_KINDS, name);
 }
 
 }  // namespace deployhook
