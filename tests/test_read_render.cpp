@@ -272,6 +272,14 @@ BOOST_AUTO_TEST_CASE(the_page_escapes_every_value_from_a_payload) {
   BOOST_TEST(html.find("<svg") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(a_rollback_row_has_its_results_colour) {
+  RunRecord rollback = MakeRun("2", "web", RunResult::Failed);
+  rollback.kind = RunKind::Rollback;
+  std::string html = RenderPage({View("web", {MakeRun("1", "web", RunResult::Succeeded), rollback})}, "0.2.0");
+  std::string row = "background:" + std::string(ResultColour(RunResult::Failed)) + "\">failed (rollback)";
+  BOOST_TEST(html.find(row) != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(the_badge_shows_the_result_in_its_colour) {
   std::string svg = RenderBadge(RunResult::RolledBack);
   BOOST_TEST(svg.starts_with("<svg"));

@@ -48,7 +48,7 @@ std::string ResultSpan(std::string_view text, std::optional<RunResult> result) {
 std::string ResultRow(const RunRecord& run) {
   switch (run.kind) {
     case RunKind::Deploy: return ResultSpan(Name(run.result), run.result);
-    case RunKind::Rollback: return ResultSpan(std::string(Name(run.result)) + " (rollback)", std::nullopt);
+    case RunKind::Rollback: return ResultSpan(std::string(Name(run.result)) + " (rollback)", run.result);
   }
   return ResultSpan(Name(run.result), run.result);  // not reached: every enumerator is listed above
 }
