@@ -37,7 +37,7 @@ RunRecord MakeRun(std::string id, std::string target, RunResult result, std::str
 TargetView View(std::string name, std::vector<RunRecord> runs) {
   TargetView view;
   view.name = std::move(name);
-  view.activity = "idle";
+  view.activity = Activity::Idle;
   view.history.buckets.assign(DURATION_BUCKETS.size() + 1, 0);
   for (RunRecord& run : runs) view.history.recent.push_back(std::move(run));
   return view;

@@ -78,7 +78,8 @@ std::string Card(const TargetView& target) {
   if (!target.history.recent.empty()) last = target.history.recent.back().result;
   std::string html = "<section class=\"card\"><h2><span>" + EscapeHtml(target.name) + "</span>" +
                      ResultSpan(last ? Name(*last) : "none", last) + "</h2>";
-  std::string state = target.activity == "waiting" ? "waiting for the commit's image" : target.activity;
+  std::string state = target.activity == Activity::Waiting ? "waiting for the commit's image"
+                                                      : std::string(ActivityName(target.activity));
   html += "<p class=\"meta\">state: " + EscapeHtml(state);
   if (target.pause) {
     html += " · <strong>paused</strong> by " + EscapeHtml(target.pause->user);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "deploy/target_activity.hpp"
 #include "read/history_index.hpp"
 #include "state/pause.hpp"
 
@@ -13,7 +14,7 @@ namespace deployhook {
 
 struct TargetView {
   std::string name;
-  std::string activity;  // idle, waiting (for an image), running
+  Activity activity = Activity::Idle;
   std::size_t queued = 0;
   std::size_t rejected = 0;  // files in state_dir/rejected/<target>/
   std::optional<Pause> pause;

@@ -78,7 +78,7 @@ std::vector<TargetView> ReadSide::Targets(const Config& config) {
     if (activity == Activity::Idle && FileLock::IsHeld(config.state_dir / "locks" / (target.name + ".lock"))) {
       activity = Activity::Running;
     }
-    view.activity = std::string(ActivityName(activity));
+    view.activity = activity;
     view.queued = queue.Pending(target.name).size();
     view.rejected = RejectedFiles(config.state_dir, target.name).size();
     view.pause = ReadPause(config.state_dir, target.name);

@@ -26,7 +26,7 @@ std::string RenderStatusJson(const std::vector<TargetView>& targets, std::size_t
   std::vector<std::string> items;
   for (const TargetView& target : targets) {
     JsonObject object;
-    object.Add("name", target.name).Add("state", target.activity);
+    object.Add("name", target.name).Add("state", ActivityName(target.activity));
     if (target.pause) {
       object.AddRaw("paused", JsonObject()
                                   .Add("user", target.pause->user)
