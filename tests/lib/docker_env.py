@@ -451,6 +451,14 @@ class Engine:
         kill_pids(pids_where("cmdline", [self.exec_root]))
 
 
+# What a registry may answer a manifest GET with, most specific first.
+MANIFEST_TYPES = ", ".join((
+    "application/vnd.docker.distribution.manifest.v2+json",
+    "application/vnd.oci.image.manifest.v1+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+    "application/vnd.oci.image.index.v1+json"))
+
+
 class Registry:
     """A docker-registry (distribution) on 127.0.0.1, storing under ``root``."""
 
@@ -519,6 +527,24 @@ class Registry:
         """Stop, then start the registry; raise DockerEnvError if it does not come back."""
         self.stop()
         self.start()
+
+    def tag(self, name, source, target):
+        """Make tag target of repository name point at source's manifest, in the registry only.
+
+        The same manifest bytes under a second tag: same digest, and no engine's tags touched.
+        Raises DockerEnvError if the registry refuses or cannot be reached.
+        """
+        url = f"http://{self.address}/v2/{name}/manifests/"
+        try:
+            request = urllib.request.Request(url + source, headers={"Accept": MANIFEST_TYPES})
+            with urllib.request.urlopen(request, timeout=10) as reply:
+                manifest, kind = reply.read(), reply.headers["Content-Type"]
+            request = urllib.request.Request(url + target, data=manifest, method="PUT",
+                                             headers={"Content-Type": kind})
+            with urllib.request.urlopen(request, timeout=10):
+                pass
+        except (urllib.error.URLError, OSError) as error:
+            raise DockerEnvError(f"cannot tag {name}:{source} as {target}: {error}") from error
 
 
 def image_tarball(busybox, marker, healthy):
@@ -682,23 +708,28 @@ class DockerEnv:
         if not labels and revision is not None:
             raise ValueError("an image without labels has no revision label")
         tarball = image_tarball(require_tool("busybox"), marker, healthy)
-        previous = self.image_id(ref)
         changes = []
         if labels:
             changes += ["--change", f"LABEL version={json.dumps(marker)}"]
         if revision is not None:
             changes += ["--change", f"LABEL org.opencontainers.image.revision={revision}"]
+        address, _, reference = ref.partition("/")
+        name, _, tag = reference.rpartition(":")
+        if address != self.registry.address or not name:
+            raise ValueError(f"{ref} is not name:tag in this registry")
+        # Pushed under a tag of its own, then tagged in the registry: the engine's tag ref is
+        # never moved, so a worker pulling ref at this moment sees the old image or the new one.
+        staging = f"{address}/{name}:build-{uuid.uuid4().hex[:12]}"
         with self.timings.measure("image build+push"):
             new = self.docker("import", *changes,
                               "--change", 'CMD ["/bin/busybox", "sleep", "86400"]',
                               "-", input=tarball).stdout.strip()
             try:
-                self.docker("tag", new, ref)
-                self.docker("push", ref)
+                self.docker("tag", new, staging)
+                self.docker("push", staging)
+                self.registry.tag(name, staging.rpartition(":")[2], tag)
             finally:
-                if previous:
-                    self.docker("tag", previous, ref)
-                self.docker("rmi", new)
+                self.docker("rmi", staging)
         return new
 
     def new_project(self, name="demo", image=None, service="app"):
