@@ -8,8 +8,11 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
+#include <iterator>
 
 #include "deploy/process.hpp"
+#include "refused_closes.hpp"
 
 namespace deployhook {
 namespace {
@@ -21,6 +24,12 @@ ProcessSpec Shell(const std::string& script) {
   spec.env = {{"PATH", "/usr/bin:/bin"}};
   spec.timeout = std::chrono::seconds(20);
   return spec;
+}
+
+// Returns how many descriptors this process has open.
+std::size_t OpenDescriptors() {
+  auto entries = std::filesystem::directory_iterator("/proc/self/fd");
+  return static_cast<std::size_t>(std::distance(begin(entries), end(entries)));
 }
 
 }  // namespace
@@ -65,6 +74,22 @@ BOOST_AUTO_TEST_CASE(keeps_open_only_the_descriptor_it_is_asked_to_pass_on) {
   BOOST_TEST(RunProcess(spec).exit_code == 0);
   ::close(fds[0]);
   ::close(fds[1]);
+}
+
+// Boost.Process closes the write end of an output pipe in the worker once the child has it; a
+// second close of that number, a moment later, would close whatever another thread had opened
+// in between (a proxy's kept connection, reset with a request on it).
+BOOST_AUTO_TEST_CASE(closes_each_end_of_its_pipes_once) {
+  for (bool apart : {false, true}) {
+    ProcessSpec spec = Shell("echo out; echo err >&2");
+    spec.stderr_apart = apart;
+    long before = testing::RefusedCloses();
+    std::size_t open_before = OpenDescriptors();
+    ProcessResult result = RunProcess(spec);
+    BOOST_TEST(result.exit_code == 0);
+    BOOST_TEST(testing::RefusedCloses() - before == 0, "stderr apart: " << apart);
+    BOOST_TEST(OpenDescriptors() == open_before, "stderr apart: " << apart);  // none left open
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

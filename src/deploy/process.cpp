@@ -146,8 +146,8 @@ void Supervise(bp::child& child, std::vector<Stream>& streams, const ProcessSpec
 }
 
 // The pipes a step writes its output to. The read ends are ours (the streams, into the result's
-// texts); the write ends go to the child and are closed here once it has them, so the end of its
-// output is seen.
+// texts); the write ends go to Spawn, which hands them to Boost.Process: it closes them once the
+// child has them (or could not start), so the end of the child's output is seen.
 struct OutputPipes {
   std::vector<Stream> streams;
   UniqueFd out;
@@ -168,15 +168,18 @@ std::optional<OutputPipes> OpenPipes(const ProcessSpec& spec, ProcessResult& res
   return pipes;
 }
 
-// Starts exe as the step, its output on the pipes, and closes their write ends once the child
-// has them. A child that could not start is said in `error`.
+// Starts exe as the step, its output on the pipes. A child that could not start is said in
+// `error`.
 bp::child Spawn(const ProcessSpec& spec, const boost::filesystem::path& exe, OutputPipes& pipes,
                 std::error_code& error) {
   bp::environment env;
   for (const auto& [name, value] : spec.env) env[name] = value;
-  bp::pipe out_pipe(pipes.streams[0].fd.get(), pipes.out.get());
+  // The redirections below take each write end over and close it in this process, whether the
+  // child started or not: released here, so that nothing closes the number a second time (by
+  // then another thread may have been given it for a connection or a lock).
+  bp::pipe out_pipe(pipes.streams[0].fd.get(), pipes.out.Release());
   std::optional<bp::pipe> err_pipe;
-  if (spec.stderr_apart) err_pipe.emplace(pipes.streams[1].fd.get(), pipes.err.get());
+  if (spec.stderr_apart) err_pipe.emplace(pipes.streams[1].fd.get(), pipes.err.Release());
   const pid_t worker = ::getpid();
   auto spawn = [&](auto&&... redirections) {
     return bp::child(exe, bp::args(std::vector<std::string>(spec.argv.begin() + 1, spec.argv.end())),
@@ -186,15 +189,9 @@ bp::child Spawn(const ProcessSpec& spec, const boost::filesystem::path& exe, Out
   };
   bp::child child = spec.stderr_apart ? spawn(bp::std_out > out_pipe, bp::std_err > *err_pipe)
                                       : spawn((bp::std_out & bp::std_err) > out_pipe);
-  // Both ends stay `pipes`' own: the read ends in its streams, the write ends closed now.
-  out_pipe.assign_sink(-1);
+  // The read ends stay `pipes`' own, in its streams (the write ends are closed already).
   out_pipe.assign_source(-1);
-  if (err_pipe) {
-    err_pipe->assign_sink(-1);
-    err_pipe->assign_source(-1);
-  }
-  pipes.out.Reset();
-  pipes.err.Reset();
+  if (err_pipe) err_pipe->assign_source(-1);
   return child;
 }
 
