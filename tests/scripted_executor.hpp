@@ -63,6 +63,24 @@ class ScriptedExecutor final : public StepExecutor {
 
   std::chrono::steady_clock::time_point Now() override { return now; }
 
+  // Answers from the statuses scripted for `url` (used in turn, the last repeating); 200 when
+  // none was.
+  HttpResult Get(const std::string& url) override {
+    gets.push_back(url);
+    auto found = statuses_.find(url);
+    HttpResult result;
+    result.status = 200;
+    if (found == statuses_.end()) return result;
+    result.status = found->second.front();
+    if (found->second.size() > 1) found->second.pop_front();
+    if (result.status == 0) result.error = "connection refused";
+    return result;
+  }
+
+  void AnswerGet(const std::string& url, std::vector<long> statuses) {
+    statuses_[url] = std::deque<long>(statuses.begin(), statuses.end());
+  }
+
   // Returns how often `argv` ran.
   std::size_t Count(const Argv& argv) const {
     return static_cast<std::size_t>(std::count_if(ran.begin(), ran.end(),
@@ -81,9 +99,11 @@ class ScriptedExecutor final : public StepExecutor {
   std::chrono::milliseconds paused{0};
   std::chrono::steady_clock::time_point now{};
   std::function<bool()> on_pause;
+  std::vector<std::string> gets;
 
  private:
   std::map<Argv, std::deque<ProcessResult>> script_;
+  std::map<std::string, std::deque<long>> statuses_;
 };
 
 }  // namespace deployhook::testing

@@ -6,61 +6,17 @@
 #include "config/config.hpp"
 #include "config/secrets.hpp"
 #include "util/log.hpp"
+#include "config_files.hpp"
 #include "unit_support.hpp"
 
 namespace deployhook {
 namespace {
 
-// A temporary directory holding deployhook.toml and its secret files.
-struct ConfigDir {
-  testing::TempDir dir;
-
-  std::filesystem::path Write(std::string_view name, std::string_view content) const {
-    std::filesystem::path path = dir / name;
-    testing::WriteText(path, content);
-    return path;
-  }
-
-  Config Load(std::string_view toml, ConfigEnvironment env = {}) const {
-    return LoadConfig(Write("deployhook.toml", toml), env);
-  }
-
-  // Returns what() of the ConfigError loading `toml` throws; fails the test when none is thrown.
-  std::string Error(std::string_view toml, ConfigEnvironment env = {}) const {
-    try {
-      Load(toml, env);
-    } catch (const ConfigError& e) {
-      return e.what();
-    }
-    BOOST_ERROR("no ConfigError for:\n" << toml);
-    return {};
-  }
-
-  // Returns the "FILE:LINE:" an error about line `line` of deployhook.toml starts with.
-  std::string At(int line) const {
-    return (dir / "deployhook.toml").string() + ":" + std::to_string(line) + ":";
-  }
-};
-
-ConfigEnvironment WithSecret(std::string secret) { return {std::move(secret)}; }
-
-// Checks that `error` begins at FILE:LINE and names `key`.
-void CheckNames(const std::string& error, const std::string& where, std::string_view key) {
-  BOOST_TEST(error.starts_with(where), error);
-  BOOST_TEST(error.find(key) != std::string::npos, error);
-  BOOST_TEST(error.find('\n') == std::string::npos, error);
-}
-
-constexpr std::string_view MINIMAL_TARGET = R"([[target]]
-name = "web"
-repository = "octo/app"
-branch = "main"
-project_dir = "/srv/web"
-)";
-
-std::string Minimal(std::string_view top = "") {
-  return std::string(top) + std::string(MINIMAL_TARGET);
-}
+using testing::CheckNames;
+using testing::ConfigDir;
+using testing::Minimal;
+using testing::MINIMAL_TARGET;
+using testing::WithSecret;
 
 }  // namespace
 

@@ -13,6 +13,7 @@
 #include "deploy/deployment.hpp"
 #include "state/durable_file.hpp"
 #include "deploy/image_state.hpp"
+#include "engine_json.hpp"
 #include "scripted_executor.hpp"
 #include "unit_support.hpp"
 
@@ -25,24 +26,14 @@ using testing::Exit;
 using testing::Interrupted;
 using testing::ScriptedExecutor;
 using testing::TimedOut;
+using testing::Container;
+using testing::CONTAINER;
+using testing::REFERENCE;
+using testing::Unlabelled;
 
-constexpr std::string_view CONTAINER = "3f4e5d6c7b8a";
-constexpr std::string_view REFERENCE = "registry.local/app:latest";
 const std::string COMMIT_A = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
 const std::string COMMIT_B = "b1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
 const std::string COMMIT_C = "c1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
-
-// One container as `docker inspect` describes it: service app on sha256:0ld unless told otherwise.
-std::string Container(std::string_view health, std::string_view id = CONTAINER,
-                      std::string_view image = "sha256:0ld", std::string_view reference = REFERENCE,
-                      std::string_view service = "app") {
-  return R"({"Id": ")" + std::string(id) + R"(", "Image": ")" + std::string(image) +
-         R"(", "Config": {"Image": ")" + std::string(reference) +
-         R"(", "Labels": {"com.docker.compose.service": ")" + std::string(service) +
-         R"("}}, "State": {"Status": "running", "Health": {"Status": ")" + std::string(health) +
-         R"("}, "StartedAt": "2026-11-26T21:05:01.1Z", "ExitCode": 0}, "RestartCount": 0,)"
-         R"( "HostConfig": {"RestartPolicy": {"Name": "always"}}})";
-}
 
 // What `docker inspect` prints of the app's one container.
 std::string StateLine(std::string_view health, std::string_view id = CONTAINER) {
@@ -54,11 +45,6 @@ std::string Labelled(std::string_view id, std::string_view revision) {
   return R"([{"Id": ")" + std::string(id) + R"(", "RepoDigests": ["registry.local/app@sha256:d)" +
          std::string(id.substr(7)) + R"("], "Config": {"Labels": {"version": "2", ")" +
          std::string(REVISION_LABEL) + R"(": ")" + std::string(revision) + R"("}}}])";
-}
-
-// What `docker image inspect` prints of an image without any label: "Labels": null.
-std::string Unlabelled(std::string_view id) {
-  return R"([{"Id": ")" + std::string(id) + R"(", "RepoDigests": [], "Config": {"Labels": null}}])";
 }
 
 // A target "web" whose one container ran sha256:0ld and comes up healthy after `up`, unless a

@@ -86,6 +86,7 @@ class SharedExecutor final : public StepExecutor {
   }
   bool Pause(milliseconds duration) override { return script_.Pause(duration); }
   std::chrono::steady_clock::time_point Now() override { return script_.Now(); }
+  HttpResult Get(const std::string& url) override { return script_.Get(url); }
 
  private:
   ScriptedExecutor& script_;

@@ -13,6 +13,7 @@
 
 #include "config/notifier_kind.hpp"
 #include "config/notify_event.hpp"
+#include "config/rollout.hpp"
 #include "forge/forge.hpp"
 
 namespace deployhook {
@@ -68,6 +69,8 @@ struct Target {
   std::optional<std::filesystem::path> secret_file;  // this target's own secret
   std::string secret;  // the secret that verifies this target's deliveries
   std::optional<CommitStatusSettings> status;
+  Strategy strategy = Strategy::Recreate;
+  std::optional<BlueGreenSettings> blue_green;  // strategy blue-green: its settings
 };
 
 // One [[notify]] table: where to tell whom about which runs.

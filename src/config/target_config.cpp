@@ -4,17 +4,20 @@
 #include <array>
 #include <set>
 
+#include "config/rollout_config.hpp"
 #include "config/secrets.hpp"
 
 namespace deployhook {
 namespace {
 
-constexpr std::array<std::string_view, 23> TARGET_KEYS = {
+constexpr std::array<std::string_view, 31> TARGET_KEYS = {
     "name",          "repository",   "branch",       "project_dir",    "services",
     "compose",       "compose_files", "pull_timeout", "up_timeout",    "health_timeout",
     "rollback",      "image_timeout", "image_poll",   "forge",         "trigger",
     "workflow",      "package",      "secret_file",  "kind",          "stack",
-    "status_token_file", "status_api", "status_context"};
+    "status_token_file", "status_api", "status_context", "strategy",   "slots",
+    "upstream_file", "upstream_format", "reload",  "ready_path",      "drain",
+    "release"};
 
 // Returns true when `name` matches [a-z0-9_-]+. Checked by hand: libstdc++'s std::regex recurses
 // once per character and overflows the stack on a name of tens of thousands of characters.
@@ -186,6 +189,7 @@ Target ReadTarget(const TableReader& reader, std::vector<std::string>& warnings)
     target.compose_files.push_back(reader.Resolve(file).string());
   }
   ReadKind(reader, target);
+  ReadRollout(reader, target);
   constexpr std::int64_t DAY = 86400;
   target.pull_timeout = static_cast<int>(reader.Integer("pull_timeout", 1, DAY).value_or(600));
   target.up_timeout = static_cast<int>(reader.Integer("up_timeout", 1, DAY).value_or(300));

@@ -1,5 +1,6 @@
 #include "deploy/backend.hpp"
 
+#include "deploy/blue_green_backend.hpp"
 #include "deploy/compose_backend.hpp"
 #include "deploy/swarm_backend.hpp"
 
@@ -13,6 +14,7 @@ std::unique_ptr<Backend> MakeBackend(StepRunner& steps) {
     case TargetKind::Compose:
       break;
   }
+  if (steps.setup().target.blue_green) return MakeBlueGreenBackend(steps);
   return MakeComposeBackend(steps);
 }
 

@@ -49,6 +49,9 @@ class Backend {
   // RollbackFailed, or interrupted.
   virtual RunEnd Rollback(const std::vector<ContainerImage>& previous,
                                const std::vector<ImageRecord>& images) = 0;
+  // Stops and removes the services' containers, recorded as step `name` (a blue-green slot
+  // going out of service). Only Compose projects do; the others exit 1 without a step.
+  virtual ProcessResult Remove(const std::string& /*name*/) { return Exited(1); }
 };
 
 // Returns the backend for the setup's target kind, its commands run through `steps`.

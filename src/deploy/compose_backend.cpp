@@ -12,9 +12,9 @@ namespace {
 
 class ComposeBackend final : public Backend {
  public:
-  explicit ComposeBackend(StepRunner& steps)
+  ComposeBackend(StepRunner& steps, const std::optional<std::string>& project)
       : steps_(steps), setup_(steps.setup()),
-        plan_(PlanSteps(setup_.target, setup_.compose, setup_.compose_generation)) {}
+        plan_(PlanSteps(setup_.target, setup_.compose, setup_.compose_generation, project)) {}
 
   std::string Unready() const override {
     if (!setup_.compose.empty()) return {};
@@ -35,6 +35,7 @@ class ComposeBackend final : public Backend {
   GateResult Gate() override;
   RunEnd Rollback(const std::vector<ContainerImage>& previous,
                   const std::vector<ImageRecord>& images) override;
+  ProcessResult Remove(const std::string& name) override;
 
  private:
   using Tags = std::vector<std::pair<std::string, std::string>>;  // image id, reference
@@ -81,7 +82,17 @@ bool ComposeBackend::PinReferences(const std::string& name, const std::vector<Im
 
 ProcessResult ComposeBackend::Apply(const std::vector<ImageRecord>& images) {
   if (!PinReferences("pin", images)) return Exited(1);
-  return steps_.Step("up", plan_.up, std::chrono::seconds(setup_.target.up_timeout), true);
+  auto timeout = std::chrono::seconds(setup_.target.up_timeout);
+  if (!plan_.release.empty()) {
+    // From the images just pinned (v1) or pulled (v2: `run` does not pull an image it has).
+    ProcessResult release = steps_.Step("release", plan_.release, timeout, true);
+    if (release.exit_code != 0 || release.timed_out || release.interrupted) return release;
+  }
+  return steps_.Step("up", plan_.up, timeout, true);
+}
+
+ProcessResult ComposeBackend::Remove(const std::string& name) {
+  return steps_.Step(name, plan_.remove, std::chrono::seconds(setup_.target.up_timeout), true);
 }
 
 // The services' images as they are before the pull: each reference the compose file names (or,
@@ -213,8 +224,8 @@ RunEnd ComposeBackend::Rollback(const std::vector<ContainerImage>& previous,
 
 }  // namespace
 
-std::unique_ptr<Backend> MakeComposeBackend(StepRunner& steps) {
-  return std::make_unique<ComposeBackend>(steps);
+std::unique_ptr<Backend> MakeComposeBackend(StepRunner& steps, const std::optional<std::string>& project) {
+  return std::make_unique<ComposeBackend>(steps, project);
 }
 
 }  // namespace deployhook

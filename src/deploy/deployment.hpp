@@ -15,6 +15,7 @@
 #include "config/config.hpp"
 #include "state/history.hpp"
 #include "state/job.hpp"
+#include "util/http_client.hpp"
 #include "util/log.hpp"
 #include "deploy/process.hpp"
 #include "deploy/run_log.hpp"
@@ -28,6 +29,8 @@ class StepExecutor {
   virtual ProcessResult Run(const ProcessSpec& spec) = 0;
   // Waits between two health checks or pulls; returns early (false) when the run should stop.
   virtual bool Pause(std::chrono::milliseconds duration) = 0;
+  // GETs `url` (a blue-green slot's ready_path) within a few seconds; the status, or why none.
+  virtual HttpResult Get(const std::string& url) = 0;
   // The clock deadlines are measured on.
   virtual std::chrono::steady_clock::time_point Now() { return std::chrono::steady_clock::now(); }
 };

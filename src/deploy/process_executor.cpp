@@ -13,6 +13,11 @@ bool ProcessExecutor::Pause(std::chrono::milliseconds duration) {
   return setup_.pause ? setup_.pause(duration) : true;
 }
 
+HttpResult ProcessExecutor::Get(const std::string& url) {
+  constexpr HttpTimeouts PROBE{.connect = std::chrono::seconds(2), .total = std::chrono::seconds(5)};
+  return HttpGet(url, PROBE, setup_.abort);
+}
+
 ExecutorFactory ProcessExecutors() {
   return [](ExecutorSetup setup) -> std::unique_ptr<StepExecutor> {
     return std::make_unique<ProcessExecutor>(std::move(setup));

@@ -34,6 +34,7 @@ class ProcessExecutor final : public StepExecutor {
 
   ProcessResult Run(const ProcessSpec& spec) override;
   bool Pause(std::chrono::milliseconds duration) override;
+  HttpResult Get(const std::string& url) override;
 
  private:
   ExecutorSetup setup_;

@@ -5,11 +5,15 @@ namespace {
 
 constexpr const char* DOCKER = "docker";
 
-Argv ComposePrefix(const Target& target, const Argv& compose) {
+Argv ComposePrefix(const Target& target, const Argv& compose, const std::optional<std::string>& project) {
   Argv argv = compose;
   for (const std::string& file : target.compose_files) {
     argv.push_back("-f");
     argv.push_back(file);
+  }
+  if (project) {
+    argv.push_back("-p");
+    argv.push_back(*project);
   }
   return argv;
 }
@@ -21,8 +25,9 @@ Argv WithServices(Argv argv, const Target& target) {
 
 }  // namespace
 
-StepPlan PlanSteps(const Target& target, const Argv& compose, ComposeGeneration generation) {
-  Argv prefix = ComposePrefix(target, compose);
+StepPlan PlanSteps(const Target& target, const Argv& compose, ComposeGeneration generation,
+                   const std::optional<std::string>& project) {
+  Argv prefix = ComposePrefix(target, compose, project);
   auto command = [&](std::initializer_list<const char*> words) {
     Argv argv = prefix;
     argv.insert(argv.end(), words.begin(), words.end());
@@ -32,7 +37,14 @@ StepPlan PlanSteps(const Target& target, const Argv& compose, ComposeGeneration 
   config.push_back("config");
   Argv up = generation == ComposeGeneration::V2 ? command({"up", "-d", "--pull", "never"})
                                                 : command({"up", "-d"});
-  return {command({"pull"}), std::move(up), command({"ps", "-q"}), std::move(config)};
+  Argv release;
+  if (target.blue_green && target.blue_green->release) {
+    release = prefix;
+    release.insert(release.end(), {"run", "--rm", *target.blue_green->release});
+  }
+  return {.pull = command({"pull"}), .up = std::move(up), .ps = command({"ps", "-q"}),
+          .config = std::move(config), .release = std::move(release),
+          .remove = command({"rm", "-s", "-f"})};
 }
 
 Argv InspectContainersArgv(const std::vector<std::string>& ids) {

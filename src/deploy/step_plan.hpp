@@ -2,6 +2,7 @@
 // The argv of every command a deployment runs, built from the target's configuration alone:
 // nothing from a payload ever reaches them.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,11 +18,15 @@ struct StepPlan {
   Argv up;    // <compose> [-f F]... up -d [--pull never] <services>: never pulls again (v2)
   Argv ps;    // <compose> [-f F]... ps -q <services>: the service containers' ids
   Argv config;  // <compose> [-f F]... config: the normalised compose file (image references)
+  Argv release;  // <compose> [-f F]... run --rm <release>: empty when the target has none
+  Argv remove;   // <compose> [-f F]... rm -s -f <services>: stops and removes the containers
 };
 
-// Returns the plan for `target` with the compose argv prefix `compose` of `generation`.
+// Returns the plan for `target` with the compose argv prefix `compose` of `generation`; with a
+// `project`, every command names it (`-p PROJECT`: a blue-green slot).
 StepPlan PlanSteps(const Target& target, const Argv& compose,
-                   ComposeGeneration generation = ComposeGeneration::V1);
+                   ComposeGeneration generation = ComposeGeneration::V1,
+                   const std::optional<std::string>& project = std::nullopt);
 
 // docker inspect --type container of containers: a JSON array (engine_state.hpp reads it).
 Argv InspectContainersArgv(const std::vector<std::string>& container_ids);

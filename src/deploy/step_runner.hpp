@@ -39,6 +39,7 @@ class StepRunner {
 
   const DeploymentSetup& setup() const { return setup_; }
   StepExecutor& executor() { return executor_; }
+  RunLog& log() { return log_; }
   std::vector<StepRecord>& steps() { return steps_; }
 
  private:

@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "config/config.hpp"
-#include "notify/http_client.hpp"
+#include "util/http_client.hpp"
 
 namespace deployhook {
 

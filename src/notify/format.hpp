@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "config/notifier_kind.hpp"
-#include "notify/http_client.hpp"
+#include "util/http_client.hpp"
 #include "notify/run_event.hpp"
 
 namespace deployhook {

@@ -4,7 +4,7 @@
 #include <cstdint>
 
 #include "config/config.hpp"
-#include "notify/http_client.hpp"
+#include "util/http_client.hpp"
 #include "notify/outbox.hpp"
 
 namespace deployhook {

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "notify/http_client.hpp"
+#include "util/http_client.hpp"
 
 namespace deployhook {
 

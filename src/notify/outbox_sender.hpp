@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "util/log.hpp"
-#include "notify/http_client.hpp"
+#include "util/http_client.hpp"
 #include "notify/outbox.hpp"
 #include "notify/retry_schedule.hpp"
 #include "notify/run_notifier.hpp"

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "notify/http_client.hpp"
+#include "util/http_client.hpp"
 
 namespace deployhook {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "notify/http_client.hpp"
+#include "util/http_client.hpp"
 
 namespace deployhook {
 

@@ -1,4 +1,4 @@
-#include "notify/http_client.hpp"
+#include "util/http_client.hpp"
 
 #include <curl/curl.h>
 
@@ -48,16 +48,19 @@ std::optional<HeaderList> Headers(const HttpRequest& request) {
   return headers;
 }
 
-// Sets up handle to POST the request with headers, within the timeouts, until abort is set.
-void SetOptions(CURL* handle, const HttpRequest& request, const HttpTimeouts& timeouts,
+// Sets up handle to send the request (a POST when `post`, else a GET) with headers, within the
+// timeouts, until abort is set.
+void SetOptions(CURL* handle, const HttpRequest& request, bool post, const HttpTimeouts& timeouts,
                 curl_slist* headers, const std::atomic<bool>* abort) {
   curl_easy_setopt(handle, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM for DNS timeouts
-  curl_easy_setopt(handle, CURLOPT_POST, 1L);
-  curl_easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.data());
-  curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE,
-                   static_cast<curl_off_t>(request.body.size()));
+  if (post) {
+    curl_easy_setopt(handle, CURLOPT_POST, 1L);
+    curl_easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
+  }
   curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 2L);
@@ -72,10 +75,8 @@ void SetOptions(CURL* handle, const HttpRequest& request, const HttpTimeouts& ti
   curl_easy_setopt(handle, CURLOPT_XFERINFODATA, abort);
 }
 
-}  // namespace
-
-HttpResult HttpPost(const HttpRequest& request, const HttpTimeouts& timeouts,
-                    const std::atomic<bool>* abort) noexcept {
+HttpResult Send(const HttpRequest& request, bool post, const HttpTimeouts& timeouts,
+                const std::atomic<bool>* abort) noexcept {
   // curl_global_init is not thread-safe; the first caller does it for everyone.
   static std::once_flag global_init;
   std::call_once(global_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
@@ -92,7 +93,7 @@ HttpResult HttpPost(const HttpRequest& request, const HttpTimeouts& timeouts,
       return result;
     }
     CURL* handle = easy.get();
-    SetOptions(handle, request, timeouts, headers->get(), abort);
+    SetOptions(handle, request, post, timeouts, headers->get(), abort);
     CURLcode code = curl_easy_perform(handle);
     if (code != CURLE_OK) {
       result.error = curl_easy_strerror(code);
@@ -105,6 +106,26 @@ HttpResult HttpPost(const HttpRequest& request, const HttpTimeouts& timeouts,
     result.error = e.what();
   }
   return result;
+}
+
+}  // namespace
+
+HttpResult HttpPost(const HttpRequest& request, const HttpTimeouts& timeouts,
+                    const std::atomic<bool>* abort) noexcept {
+  return Send(request, true, timeouts, abort);
+}
+
+HttpResult HttpGet(const std::string& url, const HttpTimeouts& timeouts,
+                   const std::atomic<bool>* abort) noexcept {
+  try {
+    HttpRequest request;
+    request.url = url;
+    return Send(request, false, timeouts, abort);
+  } catch (const std::exception& e) {  // out of memory for the request
+    HttpResult failed;
+    failed.error = e.what();
+    return failed;
+  }
 }
 
 }  // namespace deployhook

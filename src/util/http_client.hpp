@@ -1,5 +1,6 @@
 #pragma once
-// Outbound HTTP(S) POSTs: the one place that talks to libcurl.
+// Outbound HTTP(S): notifications' POSTs and blue-green's readiness GETs; the one place that
+// talks to libcurl.
 
 #include <atomic>
 #include <chrono>
@@ -36,5 +37,9 @@ struct HttpResult {
 // Never throws; redirects are not followed. Returns early with an error once `abort` is set.
 HttpResult HttpPost(const HttpRequest& request, const HttpTimeouts& timeouts = {},
                     const std::atomic<bool>* abort = nullptr) noexcept;
+
+// GETs `url` (its body read and dropped) as HttpPost POSTs: the status or the transport error.
+HttpResult HttpGet(const std::string& url, const HttpTimeouts& timeouts = {},
+                   const std::atomic<bool>* abort = nullptr) noexcept;
 
 }  // namespace deployhook
