@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "app/check_blue_green.hpp"
 #include "app/commands.hpp"
 #include "deploy/compose_command.hpp"
 
@@ -20,6 +21,41 @@ std::string Join(const std::vector<std::string>& items, std::string_view empty) 
 std::string HookBase(std::string_view hook_path) {
   while (hook_path.size() > 1 && hook_path.back() == '/') hook_path.remove_suffix(1);
   return std::string(hook_path == "/" ? "" : hook_path);
+}
+
+// Prints what check-config understood of one target; returns how many errors it found.
+int PrintTarget(const Config& config, const Target& target) {
+  ComposeChoice compose = ChooseComposeCommand(target.compose);
+  std::printf("target %s: %s branch %s in %s\n", target.name.c_str(), target.repository.c_str(),
+              target.branch.c_str(), target.project_dir.c_str());
+  std::printf("  url: POST %s/%s (this target alone, its secret alone)\n",
+              HookBase(config.hook_path).c_str(), target.name.c_str());
+  std::printf("  forge: %s, proof %s\n", std::string(ForgeName(target.forge)).c_str(),
+              std::string(ProofScheme(target.forge)).c_str());
+  std::printf("  trigger: %s", std::string(TriggerName(target.trigger)).c_str());
+  if (target.workflow) std::printf(", workflow %s", target.workflow->c_str());
+  if (target.package) std::printf(", package %s", target.package->c_str());
+  std::printf("\n");
+  std::printf("  kind: %s", std::string(KindName(target.kind)).c_str());
+  if (target.kind == TargetKind::Stack) std::printf(", stack %s", target.stack.c_str());
+  std::printf("\n");
+  std::printf("  services: %s\n", Join(target.services, "(whole project)").c_str());
+  std::printf("  compose: %s (%s%s)\n", Join(compose.argv, "(none found)").c_str(),
+              compose.how.c_str(), compose.version.empty() ? "" : (", version " + compose.version).c_str());
+  if (!compose.argv.empty()) {
+    std::printf("  up: %s\n", compose.generation == ComposeGeneration::V2
+                                 ? "--pull never (runs the images the run checked)"
+                                 : "references tagged to the checked images first (compose v1 has no --pull)");
+  }
+  std::printf("  timeouts: pull %ds, up %ds, health %ds; rollback %s\n", target.pull_timeout,
+              target.up_timeout, target.health_timeout, target.rollback ? "on" : "off");
+  std::printf("  secret: %s\n", target.secret_file ? ("secret_file " + target.secret_file->string()).c_str()
+                                                  : "the global secret");
+  if (target.status) {
+    std::printf("  commit status: %s as %s\n", target.status->api.c_str(),
+                target.status->context.c_str());
+  }
+  return CheckBlueGreen(target, compose);
 }
 
 }  // namespace
@@ -53,38 +89,8 @@ int RunCheckConfig(const CommandLine& line) {
   std::printf("  %d requests are served at once; connections the proxy keeps open (nginx "
               "keepalive) hold no thread between requests\n",
               config.threads);
-  for (const Target& target : config.targets) {
-    ComposeChoice compose = ChooseComposeCommand(target.compose);
-    std::printf("target %s: %s branch %s in %s\n", target.name.c_str(), target.repository.c_str(),
-                target.branch.c_str(), target.project_dir.c_str());
-    std::printf("  url: POST %s/%s (this target alone, its secret alone)\n",
-                HookBase(config.hook_path).c_str(), target.name.c_str());
-    std::printf("  forge: %s, proof %s\n", std::string(ForgeName(target.forge)).c_str(),
-                std::string(ProofScheme(target.forge)).c_str());
-    std::printf("  trigger: %s", std::string(TriggerName(target.trigger)).c_str());
-    if (target.workflow) std::printf(", workflow %s", target.workflow->c_str());
-    if (target.package) std::printf(", package %s", target.package->c_str());
-    std::printf("\n");
-    std::printf("  kind: %s", std::string(KindName(target.kind)).c_str());
-    if (target.kind == TargetKind::Stack) std::printf(", stack %s", target.stack.c_str());
-    std::printf("\n");
-    std::printf("  services: %s\n", Join(target.services, "(whole project)").c_str());
-    std::printf("  compose: %s (%s%s)\n", Join(compose.argv, "(none found)").c_str(),
-                compose.how.c_str(), compose.version.empty() ? "" : (", version " + compose.version).c_str());
-    if (!compose.argv.empty()) {
-      std::printf("  up: %s\n", compose.generation == ComposeGeneration::V2
-                                   ? "--pull never (runs the images the run checked)"
-                                   : "references tagged to the checked images first (compose v1 has no --pull)");
-    }
-    std::printf("  timeouts: pull %ds, up %ds, health %ds; rollback %s\n", target.pull_timeout,
-                target.up_timeout, target.health_timeout, target.rollback ? "on" : "off");
-    std::printf("  secret: %s\n", target.secret_file ? ("secret_file " + target.secret_file->string()).c_str()
-                                                    : "the global secret");
-    if (target.status) {
-      std::printf("  commit status: %s as %s\n", target.status->api.c_str(),
-                  target.status->context.c_str());
-    }
-  }
+  int errors = 0;
+  for (const Target& target : config.targets) errors += PrintTarget(config, target);
   // Notifier URLs often hold a token: only where one comes from is printed.
   for (std::size_t i = 0; i < config.notifiers.size(); ++i) {
     const Notifier& notifier = config.notifiers[i];
@@ -94,7 +100,7 @@ int RunCheckConfig(const CommandLine& line) {
                 notifier.url_file ? ("from " + notifier.url_file->string()).c_str() : "inline",
                 Join(on, "(nothing)").c_str(), Join(notifier.targets, "(all)").c_str());
   }
-  return 0;
+  return errors == 0 ? 0 : 1;
 }
 
 }  // namespace deployhook

@@ -1,0 +1,78 @@
+#include "app/check_blue_green.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "deploy/process.hpp"
+#include "deploy/slot_conflicts.hpp"
+#include "deploy/slots.hpp"
+#include "deploy/step_environment.hpp"
+#include "deploy/step_plan.hpp"
+
+namespace deployhook {
+namespace {
+
+// Returns true when `program` (a path, or a name found on the worker's PATH) is an executable.
+bool Executable(const std::string& program) {
+  if (program.find('/') != std::string::npos) return ::access(program.c_str(), X_OK) == 0;
+  const char* path = std::getenv("PATH");
+  std::string_view rest = path != nullptr ? path : "/usr/bin:/bin";
+  while (!rest.empty()) {
+    std::size_t colon = rest.find(':');
+    std::string candidate = std::string(rest.substr(0, colon)) + "/" + program;
+    if (::access(candidate.c_str(), X_OK) == 0) return true;
+    rest = colon == std::string_view::npos ? std::string_view{} : rest.substr(colon + 1);
+  }
+  return false;
+}
+
+// Returns what `compose config` prints for blue's slot; nothing when it could not run.
+std::optional<std::string> SlotConfig(const Target& target, const ComposeChoice& compose) {
+  if (compose.argv.empty()) return std::nullopt;
+  const SlotAddress& blue = SlotAt(*target.blue_green, Slot::Blue);
+  ProcessSpec spec;
+  spec.argv = PlanSteps(target, compose.argv, compose.generation).config;
+  spec.cwd = target.project_dir;
+  spec.env = StepEnvironment();
+  spec.env["DEPLOYHOOK_SLOT"] = "blue";
+  spec.env["DEPLOYHOOK_ADDR"] = blue.host;
+  spec.env["DEPLOYHOOK_PORT"] = std::to_string(blue.port);
+  spec.timeout = std::chrono::seconds(30);
+  spec.stderr_apart = true;
+  ProcessResult result = RunProcess(spec);
+  if (result.spawn_failed || result.timed_out || result.exit_code != 0) return std::nullopt;
+  return result.output;
+}
+
+}  // namespace
+
+int CheckBlueGreen(const Target& target, const ComposeChoice& compose) {
+  std::printf("  strategy: %s\n", std::string(StrategyName(target.strategy)).c_str());
+  if (!target.blue_green) return 0;
+  const BlueGreenSettings& settings = *target.blue_green;
+  std::printf("  slots: blue %s, green %s; upstream_file %s (%s); drain %ds\n",
+              settings.slots[0].text.c_str(), settings.slots[1].text.c_str(),
+              settings.upstream_file.c_str(), std::string(UpstreamFormatName(settings.upstream_format)).c_str(),
+              settings.drain);
+  int errors = 0;
+  if (!Executable(settings.reload.front())) {
+    std::fprintf(stderr, "error: target %s: reload: %s is not an executable file\n", target.name.c_str(),
+                 settings.reload.front().c_str());
+    ++errors;
+  }
+  std::optional<std::string> config = SlotConfig(target, compose);
+  if (!config) {
+    std::fprintf(stderr, "warning: target %s: cannot read the compose file to check that both slots can run it\n",
+                 target.name.c_str());
+    return errors;
+  }
+  for (const std::string& conflict : SlotConflicts(*config, settings.slots[0].port)) {
+    std::fprintf(stderr, "error: target %s: %s\n", target.name.c_str(), conflict.c_str());
+    ++errors;
+  }
+  return errors;
+}
+
+}  // namespace deployhook
