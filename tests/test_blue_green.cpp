@@ -138,6 +138,7 @@ BOOST_FIXTURE_TEST_CASE(starts_the_idle_slot_gates_it_then_switches_drains_and_r
   BOOST_TEST(EnvOf(Plan(Slot::Green).remove).at("DEPLOYHOOK_PORT") == "8082");
   BOOST_TEST(outcome.images.at(0).before == "sha256:0ld");
   BOOST_TEST(outcome.images.at(0).after == "sha256:n3w");
+  BOOST_TEST(outcome.slot == "blue");  // what history records as live
 }
 
 BOOST_FIXTURE_TEST_CASE(an_unhealthy_new_slot_is_removed_and_the_front_door_never_told, BlueGreenBench) {
@@ -149,6 +150,7 @@ BOOST_FIXTURE_TEST_CASE(an_unhealthy_new_slot_is_removed_and_the_front_door_neve
   BOOST_TEST(executor.Count(RELOAD) == 0u);
   BOOST_TEST(executor.Count(Plan(Slot::Green).remove) == 0u);
   BOOST_TEST((UpstreamNames() == Slot::Green));
+  BOOST_TEST(outcome.slot == "green");
 }
 
 BOOST_FIXTURE_TEST_CASE(a_new_slot_that_never_answers_ready_is_rolled_back, BlueGreenBench) {
@@ -207,6 +209,7 @@ BOOST_FIXTURE_TEST_CASE(a_first_version_that_is_not_healthy_fails_and_leaves_not
   BOOST_TEST(outcome.result == RunResult::Failed);  // nothing served before: nothing rolled back to
   BOOST_TEST(executor.Count(RELOAD) == 0u);
   BOOST_TEST(!UpstreamNames().has_value());
+  BOOST_TEST(outcome.slot.empty());
 }
 
 BOOST_FIXTURE_TEST_CASE(a_run_cut_short_after_the_write_reloads_before_anything_else, BlueGreenBench) {

@@ -103,6 +103,15 @@ BOOST_AUTO_TEST_CASE(serialize_then_parse_round_trips) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(records_a_blue_green_runs_live_slot_and_no_slot_for_others) {
+  RunRecord run = MakeRun("20261126T210501123Z-1a2b3c4d", RunResult::Succeeded);
+  BOOST_TEST(SerializeRun(run).find("\"slot\"") == std::string::npos);
+  BOOST_TEST(ParseRun(SerializeRun(run))->slot.empty());
+  run.slot = "green";
+  BOOST_TEST(SerializeRun(run).find(R"("slot":"green")") != std::string::npos);
+  BOOST_TEST(ParseRun(SerializeRun(run))->slot == "green");
+}
+
 BOOST_AUTO_TEST_CASE(records_the_commit_and_each_services_images) {
   RunRecord run = MakeRun("1");
   run.commit = "b1b2c3d4e5f60718293a4b5c6d7e8f9012345678";

@@ -77,6 +77,8 @@ void PrintTarget(const Config& config, const std::string& target, const std::vec
   } else {
     std::printf("deployed: nothing recorded\n");
   }
+  auto slotted = std::find_if(runs.begin(), runs.end(), [](const RunRecord& run) { return !run.slot.empty(); });
+  if (slotted != runs.end()) std::printf("live slot: %s (after run %s)\n", slotted->slot.c_str(), slotted->id.c_str());
   QueueScan queue = JobQueue(config.state_dir).Scan(target);
   std::printf("queued: %zu job%s\n", queue.jobs.size(), queue.jobs.size() == 1 ? "" : "s");
   for (const Job& job : queue.jobs) {

@@ -52,6 +52,9 @@ class Backend {
   // Stops and removes the services' containers, recorded as step `name` (a blue-green slot
   // going out of service). Only Compose projects do; the others exit 1 without a step.
   virtual ProcessResult Remove(const std::string& /*name*/) { return Exited(1); }
+  // Returns the blue-green slot that serves now ("blue", "green"); empty for other targets, or
+  // before any slot served.
+  virtual std::string LiveSlot() const { return {}; }
 };
 
 // Returns the backend for the setup's target kind, its commands run through `steps`.

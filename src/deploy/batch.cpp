@@ -24,7 +24,8 @@ RunRecord OpeningRecord(const std::filesystem::path& state_dir, const std::vecto
                    .result = RunResult::Failed,
                    .steps = {},
                    .images = {},
-                   .log = std::move(log)};
+                   .log = std::move(log),
+                   .slot = ""};
 }
 
 }  // namespace
@@ -54,6 +55,7 @@ void Batch::Close(DeploymentOutcome outcome, SystemTime finished) {
   run_.commit = std::move(outcome.commit);
   run_.steps = std::move(outcome.steps);
   run_.images = std::move(outcome.images);
+  run_.slot = std::move(outcome.slot);
 }
 
 void Batch::RemoveJobs() {

@@ -53,6 +53,9 @@ class BlueGreenBackend final : public Backend {
   }
   ProcessResult Apply(const std::vector<ImageRecord>& images) override;
   GateResult Gate() override;
+  std::string LiveSlot() const override {
+    return live_ ? std::string(SlotName(*live_)) : std::string();
+  }
   RunEnd Rollback(const std::vector<ContainerImage>&, const std::vector<ImageRecord>&) override {
     // Never asked: a failed gate removes the new slot itself and the old one served throughout.
     return RunResult::RollbackFailed;
@@ -78,6 +81,7 @@ class BlueGreenBackend final : public Backend {
   const BlueGreenSettings& settings_;
   std::array<std::unique_ptr<SlotSide>, 2> sides_;
   SlotChoice choice_;
+  std::optional<Slot> live_;  // serving now: choice_.live until a switch succeeds
 };
 
 std::optional<Slot> BlueGreenBackend::UpstreamNow() const {
@@ -98,6 +102,7 @@ std::optional<std::vector<ContainerImage>> BlueGreenBackend::Snapshot() {
   choice_ = ChooseSlots({.blue_running = !running[0].empty(), .green_running = !running[1].empty(),
                          .upstream = UpstreamNow()});
   std::string live = choice_.live ? std::string(SlotName(*choice_.live)) : "none yet";
+  live_ = choice_.live;
   steps_.Note("[slots: live " + live + ", the new version goes to " +
               std::string(SlotName(choice_.next)) + "]\n");
   if (!choice_.live) return std::vector<ContainerImage>{};
@@ -172,6 +177,7 @@ GateResult BlueGreenBackend::Gate() {
     if (choice_.live) TellFrontDoor("switch-back", *choice_.live, true);
     return Abandon(GateResult::Halted);
   }
+  live_ = choice_.next;
   if (!choice_.live) return GateResult::Passed;
   steps_.Note("[drain: " + std::to_string(settings_.drain) + " s before " +
               std::string(SlotName(*choice_.live)) + " is removed]\n");

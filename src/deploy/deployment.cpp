@@ -144,6 +144,7 @@ void Run::SaveSnapshot(const std::vector<ContainerImage>& previous) {
 
 DeploymentOutcome Run::Finish(RunResult result) {
   outcome_.result = result;
+  outcome_.slot = backend_->LiveSlot();
   log_.Append("[result: " + std::string(Name(result)) + "]\n");
   return std::move(outcome_);
 }

@@ -41,6 +41,7 @@ struct DeploymentOutcome {
   std::vector<StepRecord> steps;
   std::vector<ImageRecord> images;  // per service, as the last pull left them
   bool interrupted = false;  // the worker is stopping: not finished, leave the jobs queued
+  std::string slot;  // blue-green: the slot serving when the run ended ("blue", "green")
 };
 
 struct DeploymentSetup {

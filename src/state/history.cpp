@@ -107,8 +107,8 @@ std::string SerializeRun(const RunRecord& run, std::string_view kind, std::strin
     if (image.digest) object.Add("digest", *image.digest);  // only when a registry has one
     images.push_back(object.Str());
   }
-  return JsonObject()
-      .Add("id", run.id)
+  JsonObject record;
+  record.Add("id", run.id)
       .Add("target", run.target)
       .Add("kind", kind)
       .AddNullable("restores", run.restores.empty() ? std::nullopt : std::optional<std::string>(run.restores))
@@ -121,8 +121,9 @@ std::string SerializeRun(const RunRecord& run, std::string_view kind, std::strin
       .Add("result", result)
       .AddRaw("steps", JsonArrayOfRaw(steps))
       .AddRaw("images", JsonArrayOfRaw(images))
-      .Add("log", run.log)
-      .Str();
+      .Add("log", run.log);
+  if (!run.slot.empty()) record.Add("slot", run.slot);  // blue-green targets' runs alone
+  return record.Str();
 }
 
 std::optional<RunRecord> ParseRun(std::string_view line) {
@@ -169,6 +170,7 @@ std::optional<RunRecord> ParseRun(std::string_view line) {
     run.kind = *kind;
   }
   if (!object["restores"].get_string().get(text)) run.restores = std::string(text);
+  if (!object["slot"].get_string().get(text)) run.slot = std::string(text);
   simdjson::dom::array images;
   if (!object["images"].get_array().get(images)) {
     for (simdjson::dom::element item : images) {

@@ -51,6 +51,7 @@ struct RunRecord {
   std::vector<StepRecord> steps;
   std::vector<ImageRecord> images;
   std::string log;  // path of the run's output
+  std::string slot;  // blue-green: the slot serving when the run ended; empty otherwise
 };
 
 // Returns true when the run left its images running: it succeeded, or changed nothing.

@@ -4,7 +4,7 @@ some to an image that never becomes healthy and some whose release fails, then `
 rollback`. No request may fail; after each good deploy every answer comes from the new version,
 after each bad one from the old. Latency at rest and during the deploys is printed.
 
-The suite runs 6 deploys per front door (one unhealthy, one failing release);
+The suite runs 4 deploys per front door (one unhealthy, one failing release);
 DEPLOYHOOK_TEST_BLUE_GREEN_DEPLOYS=20 runs the full sequence (5 unhealthy, 2 failing release),
 about 4 minutes under compose v2 and 8 under v1 here.
 
@@ -26,9 +26,9 @@ from worker import wait_until
 FRONT_FOR = {"v2": NginxFront, "v1": CaddyFront}
 # The deploys after the first: how many, which are to an image that is never healthy, which
 # fail their release.
-DEPLOYS = int(os.environ.get("DEPLOYHOOK_TEST_BLUE_GREEN_DEPLOYS", "6"))
-UNHEALTHY = {n for n in (3, 7, 10, 14, 17) if n <= DEPLOYS}
-BAD_RELEASE = {n for n in (5, 12) if n <= DEPLOYS}
+DEPLOYS = int(os.environ.get("DEPLOYHOOK_TEST_BLUE_GREEN_DEPLOYS", "4"))
+UNHEALTHY = {n for n in (2, 7, 10, 14, 17) if n <= DEPLOYS}
+BAD_RELEASE = {n for n in (3, 12) if n <= DEPLOYS}
 ANSWERS_TO_CHECK = 40
 
 
@@ -56,6 +56,10 @@ def write_slot_project(project_dir, image):
     with open(os.path.join(project_dir, "docker-compose.yml"), "w") as f:
         json.dump(compose, f, indent=2)
     return project_dir
+
+
+def other(slot):
+    return "green" if slot == "blue" else "blue"
 
 
 def commit(number):
@@ -88,6 +92,8 @@ def test_deploys_behind_the_front_door_drop_no_request(docker_env, tmp_path):
         with serving(docker_env, project, **options) as worker:
             first = deliver_push(worker, push_body(after=commit(1000)))
             assert first["result"] == "succeeded", run_log(first)
+            live = first["slot"]
+            assert live == "blue"
             served, during, failures = "v0", [], []
             with GetLoad(front.url + "/version") as load:
                 rest = answers(load, 200)
@@ -106,6 +112,9 @@ def test_deploys_behind_the_front_door_drop_no_request(docker_env, tmp_path):
                     expected = ("failed" if bad_release else
                                 "rolled_back" if number in UNHEALTHY else "succeeded")
                     assert run["result"] == expected, run_log(run)
+                    # History names the slot serving: the new one after a switch, else the old.
+                    assert run["slot"] == (other(live) if expected == "succeeded" else live)
+                    live = run["slot"]
                     if expected == "succeeded":
                         served = marker
                         good.append(marker)
@@ -120,6 +129,9 @@ def test_deploys_behind_the_front_door_drop_no_request(docker_env, tmp_path):
                 assert rolled["result"] == "succeeded", run_log(rolled)
                 seen = answers(load)
                 assert set(seen.bodies) == {good[-2]}, (seen.bodies, run_log(rolled))
+                assert rolled["slot"] == other(live)
+                shown = worker.command("status", TARGET)
+                assert f"live slot: {rolled['slot']} (after run {rolled['id']})" in shown.stdout
 
     total = during[0]
     for window in during[1:]:
