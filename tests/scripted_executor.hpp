@@ -106,4 +106,13 @@ class ScriptedExecutor final : public StepExecutor {
   std::map<std::string, std::deque<long>> statuses_;
 };
 
+using Names = std::vector<std::string>;
+
+// Returns the names of a run's recorded steps, in order.
+inline Names StepNames(const DeploymentOutcome& outcome) {
+  Names names;
+  for (const StepRecord& step : outcome.steps) names.push_back(step.name);
+  return names;
+}
+
 }  // namespace deployhook::testing

@@ -115,13 +115,8 @@ struct SwarmBench {
   }
 };
 
-std::vector<std::string> StepNames(const DeploymentOutcome& outcome) {
-  std::vector<std::string> names;
-  for (const StepRecord& step : outcome.steps) names.push_back(step.name);
-  return names;
-}
-
-using Names = std::vector<std::string>;
+using testing::Names;
+using testing::StepNames;
 
 }  // namespace
 
