@@ -57,7 +57,8 @@ release = "migrate"
 }
 
 BOOST_FIXTURE_TEST_CASE(blue_green_defaults, ConfigDir) {
-  const BlueGreenSettings& settings = *Load(WithKeys(BLUE_GREEN), WithSecret("s")).targets[0].blue_green;
+  Config config = Load(WithKeys(BLUE_GREEN), WithSecret("s"));
+  const BlueGreenSettings& settings = *config.targets[0].blue_green;
   BOOST_TEST((settings.upstream_format == UpstreamFormat::Nginx));
   BOOST_TEST(settings.drain == 10);
   BOOST_TEST(!settings.ready_path.has_value());
