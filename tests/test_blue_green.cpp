@@ -236,6 +236,20 @@ BOOST_FIXTURE_TEST_CASE(the_engine_wins_over_a_file_naming_a_slot_that_is_not_ru
   BOOST_TEST(executor.First(RELOAD) < executor.First(Plan(Slot::Blue).up));
 }
 
+BOOST_FIXTURE_TEST_CASE(a_slot_whose_container_exited_is_not_live, BlueGreenBench) {
+  // Compose v1's `ps -q` lists blue's stopped container; blue is still the idle slot.
+  std::string id(BLUE_ID), exited = Container("unhealthy", id);
+  exited.replace(exited.find("\"running\""), 9, "\"exited\"");
+  executor.Answer(Plan(Slot::Blue).ps, {Exit(0, id + "\n")});
+  executor.Answer(Look(Slot::Blue), {Exit(0, "[" + exited + "]"),
+                                     Exit(0, "[" + Container("healthy", id, "sha256:n3w") + "]")});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == RunResult::Succeeded);
+  BOOST_TEST(outcome.steps.at(1).argv == Plan(Slot::Blue).up);
+  BOOST_TEST(executor.Count(RELOAD) == 1u);  // no reconcile: green alone was live
+  BOOST_TEST(outcome.slot == "blue");
+}
+
 BOOST_FIXTURE_TEST_CASE(a_reload_that_fails_puts_the_file_back_and_removes_the_new_slot, BlueGreenBench) {
   executor.Answer(RELOAD, {Exit(1, "nginx: [emerg] host not found\n"), Exit(0)});
   DeploymentOutcome outcome = Deploy();

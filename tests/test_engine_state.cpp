@@ -68,6 +68,7 @@ BOOST_AUTO_TEST_CASE(a_container_without_healthcheck_or_labels_has_empty_fields)
   const ContainerState& state = (*containers)[0];
   BOOST_TEST(state.service.empty());
   BOOST_TEST(state.health.empty());
+  BOOST_TEST(RunningImages(*containers).empty());  // exited: what compose v1's `ps -q` still lists
   BOOST_TEST(state.exit_code == "3");
   BOOST_TEST(state.restarts == "2");
 }

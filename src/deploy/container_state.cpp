@@ -9,6 +9,8 @@ namespace deployhook {
 std::vector<ContainerImage> RunningImages(const std::vector<ContainerState>& containers) {
   std::vector<ContainerImage> images;
   for (const ContainerState& container : containers) {
+    // Compose v1's `ps -q` lists stopped containers too, v2's does not: both mean what runs.
+    if (container.status == "exited" || container.status == "dead" || container.status == "created") continue;
     images.push_back({container.image, container.reference, container.service});
   }
   return images;

@@ -29,7 +29,8 @@ enum class GateVerdict { Healthy, Waiting, Failed };
 // A container without a healthcheck must keep running this long to count as up.
 constexpr std::chrono::seconds SETTLE_TIME{3};
 
-// Returns what each container runs: its image id, reference and service.
+// Returns what each container that has not stopped runs: its image id, reference and service (a
+// container exited, dead or never started is left out, as compose v2's `ps -q` leaves it out).
 std::vector<ContainerImage> RunningImages(const std::vector<ContainerState>& containers);
 
 // Returns the container ids `compose ps -q` printed (hex lines only; warnings are skipped).
