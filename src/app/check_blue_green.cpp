@@ -16,16 +16,9 @@ namespace {
 
 // Returns true when `program` (a path, or a name found on the worker's PATH) is an executable.
 bool Executable(const std::string& program) {
-  if (program.find('/') != std::string::npos) return ::access(program.c_str(), X_OK) == 0;
   const char* path = std::getenv("PATH");
-  std::string_view rest = path != nullptr ? path : "/usr/bin:/bin";
-  while (!rest.empty()) {
-    std::size_t colon = rest.find(':');
-    std::string candidate = std::string(rest.substr(0, colon)) + "/" + program;
-    if (::access(candidate.c_str(), X_OK) == 0) return true;
-    rest = colon == std::string_view::npos ? std::string_view{} : rest.substr(colon + 1);
-  }
-  return false;
+  std::string found = FindProgram(program, path != nullptr ? path : "/usr/bin:/bin");
+  return !found.empty() && ::access(found.c_str(), X_OK) == 0;
 }
 
 // Returns what `compose config` prints for blue's slot; nothing when it could not run.

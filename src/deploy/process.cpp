@@ -92,21 +92,10 @@ int ExitStatus(int native) {
   return -1;
 }
 
-// Returns the executable argv[0] names: itself when it holds a '/', else the first match on the
-// step's own PATH (not the worker's); empty when there is none.
+// Returns the executable argv[0] names on the step's own PATH (not the worker's).
 boost::filesystem::path FindExecutable(const ProcessSpec& spec) {
-  if (spec.argv[0].find('/') != std::string::npos) return spec.argv[0];
   auto path_entry = spec.env.find("PATH");
-  std::vector<boost::filesystem::path> path;
-  if (path_entry != spec.env.end()) {
-    std::string_view rest = path_entry->second;
-    while (!rest.empty()) {
-      std::size_t colon = rest.find(':');
-      path.emplace_back(std::string(rest.substr(0, colon)));
-      rest = colon == std::string_view::npos ? std::string_view{} : rest.substr(colon + 1);
-    }
-  }
-  return bp::search_path(spec.argv[0], path);
+  return FindProgram(spec.argv[0], path_entry != spec.env.end() ? path_entry->second : "");
 }
 
 // Reads the child's output while it runs; at the deadline or on abort, stops its process group
@@ -196,6 +185,17 @@ bp::child Spawn(const ProcessSpec& spec, const boost::filesystem::path& exe, Out
 }
 
 }  // namespace
+
+std::string FindProgram(const std::string& program, std::string_view path_variable) {
+  if (program.find('/') != std::string::npos) return program;
+  std::vector<boost::filesystem::path> path;
+  while (!path_variable.empty()) {
+    std::size_t colon = path_variable.find(':');
+    path.emplace_back(std::string(path_variable.substr(0, colon)));
+    path_variable = colon == std::string_view::npos ? std::string_view{} : path_variable.substr(colon + 1);
+  }
+  return bp::search_path(program, path).string();
+}
 
 ProcessResult RunProcess(const ProcessSpec& spec) {
   ProcessResult result;

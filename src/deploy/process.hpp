@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace deployhook {
@@ -44,6 +45,10 @@ struct ProcessResult {
 // calling thread waits for it, so the signal never comes early). Never throws for the program's
 // failures; they are in the result.
 ProcessResult RunProcess(const ProcessSpec& spec);
+
+// Returns the executable `program` names: itself when it holds a '/', else the first executable
+// file of that name in the folders of `path_variable` (a PATH value); empty when there is none.
+std::string FindProgram(const std::string& program, std::string_view path_variable);
 
 constexpr std::chrono::seconds KILL_GRACE{5};
 
