@@ -9,6 +9,11 @@ dockerd without networking), a registry on 127.0.0.1 holding the demo image, a c
 whose service runs that image (network_mode: none, with a healthcheck), the worker on a unix
 socket of group www-data, and nginx with TLS on 127.0.0.1:PORT configured from nginx/.
 
+A second target, `web`, deploys the same image blue-green: busybox httpd on one of two slots
+(network_mode: host, 127.0.0.1 only) behind a second nginx whose upstream block includes the
+file the worker rewrites at each switch. Each delivery deploys both targets; GETs go through
+that nginx while `web` deploys, and the demo says how many there were and how many failed.
+
 State lives in .run/ at the top of the checkout (configuration, secret, logs, pid files, the
 worker's state_dir, the registry's storage). What www-data must reach (the worker's socket and
 nginx's temporary files) and the private engine (whose socket paths must stay short) live in
@@ -27,18 +32,24 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "tests" / "lib"), str(REPO / "tests" / "proxy")]
 
-from docker_env import (DockerEnv, Engine, Registry, Timings, remove_tree,  # noqa: E402
-                        require_tool, run, write_compose_project)
+from docker_env import (DockerEnv, Engine, Registry, RegistryApi, Timings,  # noqa: E402
+                        free_port, remove_tree, require_tool, run, write_compose_project)
 from front_doors import Nginx, make_tls  # noqa: E402
+from http_load import GetLoad  # noqa: E402
+from slot_fronts import NginxFront  # noqa: E402
+from slot_project import write_slot_project  # noqa: E402
 from worker import config_text, fastcgi_request, target, wait_until  # noqa: E402
 
-STATE = REPO / ".run"
-RUNTIME = Path("/run/deployhook-demo")
+# Tests point both elsewhere (DEPLOYHOOK_DEMO_STATE, DEPLOYHOOK_DEMO_RUNTIME) so as not to touch
+# a demo that runs from this checkout.
+STATE = Path(os.environ.get("DEPLOYHOOK_DEMO_STATE", REPO / ".run"))
+RUNTIME = Path(os.environ.get("DEPLOYHOOK_DEMO_RUNTIME", "/run/deployhook-demo"))
 PIDS = STATE / "pids"
 LOGS = STATE / "logs"
 STACK_FILE = STATE / "stack.json"
@@ -48,20 +59,28 @@ READ_TOKEN = STATE / "read.token"  # the read side's bearer token (status page, 
 CONFIG = STATE / "deployhook.toml"
 SOCKET = RUNTIME / "deployhook.sock"
 TARGET, REPOSITORY, BRANCH, SERVICE = "demo", "demo/app", "main", "app"
+# The blue-green target: its compose project (slot projects deployhook-web-blue and -green),
+# its two slots, and the nginx in front of them.
+WEB_TARGET = "web"
+WEB_PROJECT = STATE / "deployhook-web"
+WEB_FRONT = RUNTIME / "web-front"
+LOAD_INTERVAL_S = 0.05  # each of 4 GET threads through the web front door: 80 requests/s
 DEPLOY_TIMEOUT = 180.0
 STOP_TIMEOUT = 60.0  # the worker lets a running compose step finish for up to 30 s
 # What each pid file's process calls itself (/proc/PID/comm), so a reused pid is left alone.
-PROGRAMS = {"nginx": "nginx", "worker": "deployhook", "registry": "docker-registry",
-            "dockerd": "dockerd"}
+PROGRAMS = {"nginx": "nginx", "web-front": "nginx", "worker": "deployhook",
+            "registry": "docker-registry", "dockerd": "dockerd"}
 
 
 class DemoDocker(DockerEnv):
     """DockerEnv's image and compose helpers (make_image, compose, container, wait_health) on
-    an engine given by its environment, instead of a temporary engine of its own."""
+    an engine given by its environment and the registry at registry_address, instead of a
+    temporary engine and registry of their own."""
 
-    def __init__(self, env):  # deliberately not DockerEnv's: no temporary engine or registry
+    def __init__(self, env, registry_address):  # deliberately not DockerEnv's
         self.timings = Timings()
         self._env = dict(env)
+        self.registry = RegistryApi(registry_address)
 
     def env(self):
         return dict(self._env)
@@ -150,15 +169,32 @@ def start_project(docker, image):
     say(f"compose project {PROJECT.name} runs {image} (version v1), healthy")
 
 
-def write_worker_config():
-    """Write .run/deployhook.toml: the socket for www-data, one target for the demo project."""
+def start_web_front(image):
+    """Write the blue-green project and start the nginx in front of its slots; return
+    (front, slots)."""
+    write_slot_project(str(WEB_PROJECT), image, SERVICE)
+    front = NginxFront(WEB_FRONT)
+    front.__enter__()  # it outlives this process: stop() stops it by its pid file
+    write_pid("web-front", front.process.pid)
+    slots = [f"127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}"]
+    say(f"nginx for the blue-green target on {front.url}, slots {' and '.join(slots)}")
+    return front, slots
+
+
+def write_worker_config(front, slots):
+    """Write .run/deployhook.toml: the socket for www-data, the demo target, and web, the same
+    image deployed blue-green behind front."""
+    timeouts = {"compose": ["docker-compose"], "pull_timeout": 120, "up_timeout": 120,
+                "health_timeout": 60}
     CONFIG.write_text(config_text(
         {"listen": f"unix:{SOCKET}", "socket_mode": "0660", "socket_group": "www-data",
          "state_dir": str(STATE / "state"), "secret_file": str(SECRET),
          "read_token_file": str(READ_TOKEN)},
-        [target(TARGET, REPOSITORY, BRANCH, PROJECT, services=[SERVICE],
-                compose=["docker-compose"], pull_timeout=120, up_timeout=120,
-                health_timeout=60)]))
+        [target(TARGET, REPOSITORY, BRANCH, PROJECT, services=[SERVICE], **timeouts),
+         target(WEB_TARGET, REPOSITORY, BRANCH, WEB_PROJECT, services=[SERVICE], **timeouts,
+                strategy="blue-green", slots=slots, upstream_file=str(front.upstream_file),
+                upstream_format="nginx", reload=front.reload_argv(), ready_path="/ready",
+                drain=2, release="migrate")]))
 
 
 def start_worker(binary, docker_env):
@@ -207,9 +243,10 @@ def push_payload(after, version):
 
 
 def deliver(stack):
-    """Push a new image version, send a signed push through nginx, wait for its deployment
-    and show it. Returns 0 when the deployment succeeded."""
-    docker = DemoDocker(stack["docker_env"])
+    """Push a new image version, send a signed push through nginx, wait for its deployments
+    (both targets) while GETs go through the blue-green target's front door, and show them.
+    Returns 0 when both succeeded and no GET failed."""
+    docker = DemoDocker(stack["docker_env"], stack["registry"])
     version = time.strftime("v%Y%m%d-%H%M%S")
     after = hashlib.sha1(version.encode()).hexdigest()
     # The commit's revision label, as docker/metadata-action sets it: status shows it.
@@ -219,27 +256,52 @@ def deliver(stack):
     payload.parent.mkdir(exist_ok=True)
     payload.write_bytes(push_payload(after, version))
     delivery = f"demo-{version}"
-    say(f"signed push of {after[:12]} through nginx (delivery {delivery})")
-    sent = subprocess.run([sys.executable, str(REPO / "scripts" / "send-delivery"),
-                           "--url", stack["url"], "--cacert", stack["ca"],
-                           "--secret-file", str(SECRET), "--delivery", delivery, str(payload)],
-                          capture_output=True, text=True, timeout=60, check=False)
-    print(sent.stdout, end="")
-    if sent.returncode != 0 or not sent.stdout.startswith("HTTP 202"):
-        print(sent.stderr, end="", file=sys.stderr)
-        return 1
-    run_record = wait_for_run(delivery)
+    say(f"signed push of {after[:12]} through nginx (delivery {delivery}); GETs go through "
+        f"{stack['web_url']} meanwhile")
+    with GetLoad(stack["web_url"] + "/version", interval_s=LOAD_INTERVAL_S) as load:
+        sent = subprocess.run([sys.executable, str(REPO / "scripts" / "send-delivery"),
+                               "--url", stack["url"], "--cacert", stack["ca"],
+                               "--secret-file", str(SECRET), "--delivery", delivery,
+                               str(payload)],
+                              capture_output=True, text=True, timeout=60, check=False)
+        print(sent.stdout, end="")
+        if sent.returncode != 0 or not sent.stdout.startswith("HTTP 202"):
+            print(sent.stderr, end="", file=sys.stderr)
+            return 1
+        runs = {name: wait_for_run(delivery, name) for name in (TARGET, WEB_TARGET)}
+        during = load.window()
     subprocess.run([stack["binary"], "status", "--config", str(CONFIG), "--limit", "5"],
                    timeout=30, check=False)
     container = docker.container(str(PROJECT), SERVICE)
     running = docker.docker("exec", container, "/bin/busybox", "cat", "/version").stdout
-    say(f"deployment {run_record['result']}: {SERVICE} now runs version {running} "
-        f"(the run's output: {run_record.get('log', '-')})")
-    return 0 if run_record["result"] == "succeeded" else 1
+    say(f"deployment {runs[TARGET]['result']}: {SERVICE} now runs version {running} "
+        f"(the run's output: {runs[TARGET].get('log', '-')})")
+    web = runs[WEB_TARGET]
+    with urllib.request.urlopen(stack["web_url"] + "/version", timeout=10) as answer:
+        serving = answer.read().decode().strip()
+    say(f"blue-green deployment of {WEB_TARGET} {web['result']}: slot {web.get('slot', '-')} "
+        f"serves version {serving}; {during.requests} GETs through {stack['web_url']} during "
+        f"it, {during.failed} failed (the run's output: {web.get('log', '-')})")
+    ok = all(run_record["result"] == "succeeded" for run_record in runs.values())
+    return 0 if ok and during.failed == 0 else 1
 
 
-def wait_for_run(delivery):
-    """Return the history record of the run that covered delivery (deadline DEPLOY_TIMEOUT)."""
+def deploy_first_web_version(stack):
+    """Deploy the image to the blue-green target's first slot (`deployhook deploy`), so that
+    the first delivery switches slots under load."""
+    subprocess.run([stack["binary"], "deploy", WEB_TARGET, "--config", str(CONFIG)], check=True,
+                   timeout=30, capture_output=True)
+    first = wait_for_run("manual", WEB_TARGET)
+    # unchanged: the demo target pulled the same image already, and the slot is started anyway.
+    if first["result"] not in ("succeeded", "unchanged"):
+        raise RuntimeError(f"the first deployment of {WEB_TARGET} {first['result']}: "
+                           f"see {first.get('log', LOGS)}")
+    say(f"{WEB_TARGET}: first version live in slot {first.get('slot')}")
+
+
+def wait_for_run(delivery, target_name):
+    """Return the history record of target_name's run that covered delivery (deadline
+    DEPLOY_TIMEOUT)."""
     history = STATE / "state" / "deployments.jsonl"
 
     def recorded():
@@ -247,11 +309,11 @@ def wait_for_run(delivery):
             return None
         for line in history.read_text().splitlines():
             record = json.loads(line) if line.strip() else {}
-            if delivery in record.get("deliveries", []):
+            if delivery in record.get("deliveries", []) and record.get("target") == target_name:
                 return record
         return None
 
-    say(f"waiting for the deployment (up to {DEPLOY_TIMEOUT:.0f} s)")
+    say(f"waiting for the deployment of {target_name} (up to {DEPLOY_TIMEOUT:.0f} s)")
     return wait_until(recorded, DEPLOY_TIMEOUT, f"the deployment of {delivery}", 0.5)
 
 
@@ -273,15 +335,19 @@ def start(binary, port):
             kept.chmod(0o600)
     tls = make_tls(STATE / "tls")
     docker_env = start_engine()
-    image = f"{start_registry()}/demo/app:latest"
+    registry = start_registry()
+    image = f"{registry}/demo/app:latest"
     stack = {"binary": str(Path(binary).resolve()), "docker_env": docker_env, "image": image,
-             "ca": str(tls.ca)}
+             "registry": registry, "ca": str(tls.ca)}
     STACK_FILE.write_text(json.dumps(stack, indent=2) + "\n")
-    start_project(DemoDocker(docker_env), image)
-    write_worker_config()
+    start_project(DemoDocker(docker_env, registry), image)
+    front, slots = start_web_front(image)
+    stack["web_url"] = front.url
+    write_worker_config(front, slots)
     start_worker(stack["binary"], docker_env)
     stack["url"] = start_nginx(port, tls)
     STACK_FILE.write_text(json.dumps(stack, indent=2) + "\n")
+    deploy_first_web_version(stack)
     status = deliver(stack)
     print_next_steps(stack)
     return status
@@ -298,6 +364,7 @@ The stack is running.
   secret        {SECRET}
   worker        {CONFIG}, log {LOGS / 'deployhook.log'}
   history       {stack['binary']} status --config {CONFIG}
+  blue-green    {stack['web_url']}/version   (target {WEB_TARGET}: nginx switches slots at each deploy)
   status page   {page}   (it asks for "Authorization: Bearer <the token in {READ_TOKEN}>")
     curl --cacert {stack['ca']} -H "Authorization: Bearer $(cat {READ_TOKEN})" {page}status
     curl --cacert {stack['ca']} -H "Authorization: Bearer $(cat {READ_TOKEN})" -H "Accept: text/html" -o status.html {page}
@@ -310,12 +377,18 @@ Stop everything scripts/run started:  scripts/run stop""")
 def stop():
     """Stop what start started, newest first; remove the demo's containers and runtime files."""
     stop_pid("nginx")
+    stop_pid("web-front")
     stop_pid("worker", STOP_TIMEOUT)
-    if STACK_FILE.exists() and (PROJECT / "docker-compose.yml").exists():
-        docker = DemoDocker(json.loads(STACK_FILE.read_text())["docker_env"])
-        with contextlib.suppress(Exception):
-            docker.compose(str(PROJECT), "down", "--volumes", "--timeout", "5", check=False,
-                           timeout=60)
+    if STACK_FILE.exists():
+        stack = json.loads(STACK_FILE.read_text())
+        docker = DemoDocker(stack["docker_env"], stack.get("registry", ""))
+        projects = [(PROJECT, None)] + [(WEB_PROJECT, f"{WEB_PROJECT.name}-{slot}")
+                                        for slot in ("blue", "green")]
+        for directory, name in projects:
+            if (directory / "docker-compose.yml").exists():
+                with contextlib.suppress(Exception):
+                    docker.compose(str(directory), "down", "--volumes", "--timeout", "5",
+                                   project=name, check=False, timeout=60)
     stop_pid("registry")
     if (PIDS / "dockerd.pid").exists():
         stop_pid("dockerd", STOP_TIMEOUT)

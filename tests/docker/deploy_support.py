@@ -83,9 +83,10 @@ def serving(docker_env, project, env_extra=None, **options):
     key; PATH and DOCKER_CONFIG pick the flavour's docker CLI and compose plugin), runs jobs
     with the runner's pauses shortened (FAST_RUNNER_ENV), and is stopped by pid however the
     test ends."""
+    keys = {"health_timeout": HEALTH_TIMEOUT, "pull_timeout": STEP_TIMEOUT,
+            "up_timeout": STEP_TIMEOUT, **options}
     table = target(TARGET, REPOSITORY, BRANCH, project, services=[SERVICE],
-                   compose=docker_env.compose_command, health_timeout=HEALTH_TIMEOUT,
-                   pull_timeout=STEP_TIMEOUT, up_timeout=STEP_TIMEOUT, **options)
+                   compose=docker_env.compose_command, **keys)
     with serving_target(docker_env, table, env_extra) as worker:
         yield worker
 

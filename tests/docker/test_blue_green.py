@@ -4,58 +4,39 @@ some to an image that never becomes healthy and some whose release fails, then `
 rollback`. No request may fail; after each good deploy every answer comes from the new version,
 after each bad one from the old. Latency at rest and during the deploys is printed.
 
-The suite runs 4 deploys per front door (one unhealthy, one failing release);
-DEPLOYHOOK_TEST_BLUE_GREEN_DEPLOYS=20 runs the full sequence (5 unhealthy, 2 failing release),
-about 4 minutes under compose v2 and 8 under v1 here.
+The suite runs 4 deploys per front door (one unhealthy, one failing release, one healthy but
+never ready); DEPLOYHOOK_TEST_BLUE_GREEN_DEPLOYS=20 runs the full sequence (5 unhealthy, 2 failing
+release, 2 never ready), about 5 minutes under compose v2 and 9 under v1 here.
 
-The service is busybox httpd on the slot's port (network_mode: host, 127.0.0.1 only); its
-release service fails when the image's /version says "nomigrate".
+The service (tests/lib/slot_project.py) is busybox httpd on the slot's port (network_mode: host,
+127.0.0.1 only); its release service fails when the image's /version says "nomigrate", and
+ready_path answers 404 when it says "notready".
 """
 
-import json
 import os
 
 from deploy_support import (SERVICE, TARGET, deliver_push, push_body, run_log, serving,
-                            wait_for_run)
+                            step, wait_for_run)
 from docker_env import free_port
 from http_load import GetLoad
 from slot_fronts import CaddyFront, NginxFront
+from slot_project import write_slot_project
 from worker import wait_until
 
 # Each front door under one compose generation, so that both are covered in one suite's time.
 FRONT_FOR = {"v2": NginxFront, "v1": CaddyFront}
 # The deploys after the first: how many, which are to an image that is never healthy, which
-# fail their release.
+# fail their release, which are healthy but never ready.
 DEPLOYS = int(os.environ.get("DEPLOYHOOK_TEST_BLUE_GREEN_DEPLOYS", "4"))
 UNHEALTHY = {n for n in (2, 7, 10, 14, 17) if n <= DEPLOYS}
 BAD_RELEASE = {n for n in (3, 12) if n <= DEPLOYS}
+NOT_READY = {n for n in (4, 19) if n <= DEPLOYS}
+# The health gate's deadline, which ready_path shares: a never-ready version costs this long.
+HEALTH_TIMEOUT = 12
 ANSWERS_TO_CHECK = 40
-
-
-def write_slot_project(project_dir, image):
-    """Write a compose file both slots run: httpd on ${DEPLOYHOOK_PORT}, healthy when the image
-    has /healthy, and a release service `migrate`."""
-    os.makedirs(project_dir, exist_ok=True)
-    health = {"test": ["CMD", "/bin/busybox", "test", "-f", "/healthy"], "interval": "1s",
-              "timeout": "1s", "retries": 2, "start_period": "1s"}
-    compose = {
-        "version": "2.4",
-        "services": {
-            SERVICE: {
-                "image": image, "network_mode": "host", "init": True,
-                "command": ["/bin/busybox", "httpd", "-f", "-h", "/",
-                            "-p", "127.0.0.1:${DEPLOYHOOK_PORT}"],
-                "healthcheck": health,
-            },
-            "migrate": {
-                "image": image, "network_mode": "none",
-                "command": ["/bin/busybox", "sh", "-c", "! /bin/busybox grep -q nomigrate /version"],
-            },
-        },
-    }
-    with open(os.path.join(project_dir, "docker-compose.yml"), "w") as f:
-        json.dump(compose, f, indent=2)
-    return project_dir
+REST_ANSWERS = 1000  # about 5 s of load before the first deploy: latency at rest
+# Each GET thread asks every this many seconds: about 200 requests/s in all.
+LOAD_INTERVAL_S = 0.02
 
 
 def other(slot):
@@ -87,7 +68,8 @@ def test_deploys_behind_the_front_door_drop_no_request(docker_env, tmp_path):
         options = {"strategy": "blue-green", "slots": slots,
                    "upstream_file": str(front.upstream_file),
                    "upstream_format": front.upstream_format, "reload": front.reload_argv(),
-                   "ready_path": "/healthy", "drain": 1, "release": "migrate"}
+                   "ready_path": "/ready", "drain": 1, "release": "migrate",
+                   "health_timeout": HEALTH_TIMEOUT}
         docker_env.make_image(docker_env.app_ref, "v0")
         with serving(docker_env, project, **options) as worker:
             first = deliver_push(worker, push_body(after=commit(1000)))
@@ -95,12 +77,13 @@ def test_deploys_behind_the_front_door_drop_no_request(docker_env, tmp_path):
             live = first["slot"]
             assert live == "blue"
             served, during, failures = "v0", [], []
-            with GetLoad(front.url + "/version") as load:
-                rest = answers(load, 200)
+            with GetLoad(front.url + "/version", interval_s=LOAD_INTERVAL_S) as load:
+                rest = answers(load, REST_ANSWERS)
                 good = ["v0"]
                 for number in range(1, DEPLOYS + 1):
                     bad_release = number in BAD_RELEASE
-                    marker = f"v{number}" + ("-nomigrate" if bad_release else "")
+                    marker = f"v{number}" + ("-nomigrate" if bad_release else
+                                             "-notready" if number in NOT_READY else "")
                     docker_env.make_image(docker_env.app_ref, marker,
                                           healthy=number not in UNHEALTHY)
                     load.window()
@@ -110,8 +93,11 @@ def test_deploys_behind_the_front_door_drop_no_request(docker_env, tmp_path):
                     if window.failed:
                         failures.append((number, window.statuses, window.errors))
                     expected = ("failed" if bad_release else
-                                "rolled_back" if number in UNHEALTHY else "succeeded")
+                                "rolled_back" if number in UNHEALTHY | NOT_READY else "succeeded")
                     assert run["result"] == expected, run_log(run)
+                    if number in NOT_READY:  # healthy, so only ready_path kept it out
+                        assert step(run, "health")["exit_code"] == 0, run_log(run)
+                        assert step(run, "ready")["exit_code"] == 1, run_log(run)
                     # History names the slot serving: the new one after a switch, else the old.
                     assert run["slot"] == (other(live) if expected == "succeeded" else live)
                     live = run["slot"]
@@ -137,7 +123,8 @@ def test_deploys_behind_the_front_door_drop_no_request(docker_env, tmp_path):
     for window in during[1:]:
         total.merge(window)
     print(f"\nblue-green behind {front.name} (compose {docker_env.flavour.name}): {DEPLOYS} deploys "
-          f"({len(UNHEALTHY)} unhealthy, {len(BAD_RELEASE)} failing release) and a rollback; "
+          f"({len(UNHEALTHY)} unhealthy, {len(BAD_RELEASE)} failing release, "
+          f"{len(NOT_READY)} never ready) and a rollback; "
           f"{total.requests} requests during them, {total.failed} failed, "
           f"{total.retried} sent again after a reload closed a kept connection; "
           f"p99 {total.p99_ms:.1f} ms during deploys, {rest.p99_ms:.1f} ms at rest")

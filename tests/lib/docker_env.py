@@ -459,22 +459,43 @@ MANIFEST_TYPES = ", ".join((
     "application/vnd.oci.image.index.v1+json"))
 
 
-class Registry:
+class RegistryApi:
+    """The HTTP API of a registry at address (host:port, as used in image references)."""
+
+    def __init__(self, address):
+        self.address = address
+
+    def tag(self, name, source, target):
+        """Make tag target of repository name point at source's manifest, in the registry only.
+
+        The same manifest bytes under a second tag: same digest, and no engine's tags touched.
+        Raises DockerEnvError if the registry refuses or cannot be reached.
+        """
+        url = f"http://{self.address}/v2/{name}/manifests/"
+        try:
+            request = urllib.request.Request(url + source, headers={"Accept": MANIFEST_TYPES})
+            with urllib.request.urlopen(request, timeout=10) as reply:
+                manifest, kind = reply.read(), reply.headers["Content-Type"]
+            request = urllib.request.Request(url + target, data=manifest, method="PUT",
+                                             headers={"Content-Type": kind})
+            with urllib.request.urlopen(request, timeout=10):
+                pass
+        except (urllib.error.URLError, OSError) as error:
+            raise DockerEnvError(f"cannot tag {name}:{source} as {target}: {error}") from error
+
+
+class Registry(RegistryApi):
     """A docker-registry (distribution) on 127.0.0.1, storing under ``root``."""
 
     def __init__(self, root, timings):
+        self.port = free_port()
+        super().__init__(f"127.0.0.1:{self.port}")
         self.root = root
         self.timings = timings
-        self.port = free_port()
         self.config_path = os.path.join(root, "registry.yml")
         self.log_path = os.path.join(root, "registry.log")
         self.proc = None
         self._write_config()
-
-    @property
-    def address(self):
-        """host:port of the registry, as used in image references."""
-        return f"127.0.0.1:{self.port}"
 
     @property
     def running(self):
@@ -528,24 +549,6 @@ class Registry:
         self.stop()
         self.start()
 
-    def tag(self, name, source, target):
-        """Make tag target of repository name point at source's manifest, in the registry only.
-
-        The same manifest bytes under a second tag: same digest, and no engine's tags touched.
-        Raises DockerEnvError if the registry refuses or cannot be reached.
-        """
-        url = f"http://{self.address}/v2/{name}/manifests/"
-        try:
-            request = urllib.request.Request(url + source, headers={"Accept": MANIFEST_TYPES})
-            with urllib.request.urlopen(request, timeout=10) as reply:
-                manifest, kind = reply.read(), reply.headers["Content-Type"]
-            request = urllib.request.Request(url + target, data=manifest, method="PUT",
-                                             headers={"Content-Type": kind})
-            with urllib.request.urlopen(request, timeout=10):
-                pass
-        except (urllib.error.URLError, OSError) as error:
-            raise DockerEnvError(f"cannot tag {name}:{source} as {target}: {error}") from error
-
 
 def image_tarball(busybox, marker, healthy):
     """Return bytes of a root filesystem tar: /bin/busybox, /bin/sh, /tmp, /version[, /healthy]."""
@@ -571,6 +574,14 @@ def image_tarball(busybox, marker, healthy):
     return buf.getvalue()
 
 
+def healthcheck():
+    """Return a compose healthcheck (every 1 s, 2 retries) that passes only if the image has
+    /healthy."""
+    return {"test": ["CMD", "/bin/busybox", "test", "-f", "/healthy"],
+            "interval": HEALTH_INTERVAL, "timeout": HEALTH_INTERVAL, "retries": 2,
+            "start_period": HEALTH_INTERVAL}
+
+
 def write_compose_project(project_dir, image, service="app"):
     """Write project_dir/docker-compose.yml with one service running image; return project_dir.
 
@@ -587,13 +598,7 @@ def write_compose_project(project_dir, image, service="app"):
                 "network_mode": "none",
                 "init": True,
                 "command": ["/bin/busybox", "sleep", "86400"],
-                "healthcheck": {
-                    "test": ["CMD", "/bin/busybox", "test", "-f", "/healthy"],
-                    "interval": HEALTH_INTERVAL,
-                    "timeout": HEALTH_INTERVAL,
-                    "retries": 2,
-                    "start_period": HEALTH_INTERVAL,
-                },
+                "healthcheck": healthcheck(),
             },
         },
     }

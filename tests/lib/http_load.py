@@ -59,10 +59,11 @@ class Window:
 class GetLoad:
     """Threads GETting url in a loop until stopped; window() hands over what they saw."""
 
-    def __init__(self, url, threads=4):
+    def __init__(self, url, threads=4, interval_s=0.0):
         parsed = urllib.parse.urlsplit(url)
         assert parsed.hostname == "127.0.0.1", "load stays on 127.0.0.1"
         self.host, self.port, self.path = parsed.hostname, parsed.port, parsed.path or "/"
+        self.interval_s = interval_s
         self.stop = threading.Event()
         self.lock = threading.Lock()
         self.current = Window()
@@ -107,7 +108,14 @@ class GetLoad:
 
     def _run(self):
         connection, reused = None, False
+        next_at = time.monotonic()
         while not self.stop.is_set():
+            if self.interval_s:
+                # Paced: a request every interval, so the load leaves the machine room to deploy
+                # and latency is the front door's, not a queue behind a saturated CPU.
+                next_at = max(next_at + self.interval_s, time.monotonic())
+                if self.stop.wait(max(0.0, next_at - time.monotonic())):
+                    break
             if connection is None:
                 connection, reused = self._connect(), False
             started = time.monotonic()
