@@ -6,9 +6,11 @@ import json
 import os
 import tempfile
 import uuid
+from pathlib import Path
 
 import pytest
 
+from accounts import launcher_for
 from worker import FAST_RUNNER_ENV, Worker, fixture, target, wait_until
 
 REPOSITORY = "woodpecker-ci/woodpecker"
@@ -76,7 +78,7 @@ def bring_up(docker_env, project, marker, revision=None, labels=True):
 
 
 @contextlib.contextmanager
-def serving(docker_env, project, env_extra=None, **options):
+def serving(docker_env, project, env_extra=None, account=None, **options):
     """Yield a started `deployhook serve` whose target app deploys project (options: more
     target keys). It reaches the private engine through DOCKER_HOST in its own environment,
     which it passes on to its steps, runs the compose of docker_env's flavour (its `compose`
@@ -87,21 +89,31 @@ def serving(docker_env, project, env_extra=None, **options):
             "up_timeout": STEP_TIMEOUT, **options}
     table = target(TARGET, REPOSITORY, BRANCH, project, services=[SERVICE],
                    compose=docker_env.compose_command, **keys)
-    with serving_target(docker_env, table, env_extra) as worker:
+    with serving_target(docker_env, table, env_extra, account) as worker:
         yield worker
 
 
 @contextlib.contextmanager
-def serving_target(docker_env, table, env_extra=None):
+def serving_target(docker_env, table, env_extra=None, account=None):
     """Yield a started `deployhook serve` with the one [[target]] table (a dict), set up and
-    stopped as serving() says; env_extra (a dict) adds to or replaces its environment."""
+    stopped as serving() says; env_extra (a dict) adds to or replaces its environment.
+    account (a pwd entry): the worker runs as that user in the docker group, as a systemd unit
+    does, and owns its files; the engine's directory is opened for it to reach the socket."""
     # Beside the engine's files: a short path keeps the worker's unix socket within its limit.
     root = tempfile.mkdtemp(prefix="worker-", dir=docker_env.root)
     env = docker_env.env()
     env.setdefault("PATH", os.defpath)
     env.update(FAST_RUNNER_ENV)
     env.update(env_extra or {})
-    worker = Worker(root, targets=[table], env=env)
+    launcher = ()
+    if account is not None:
+        env["HOME"] = root
+        launcher = launcher_for(account, groups=["docker"])
+    worker = Worker(root, targets=[table], env=env, launcher=launcher)
+    if account is not None:
+        os.chmod(docker_env.root, 0o711)
+        for path in [Path(root), *Path(root).rglob("*")]:
+            os.chown(path, account.pw_uid, account.pw_gid)
     try:
         worker.start()
         yield worker

@@ -6,9 +6,7 @@ Needs root (to create the user and to play the operator); skipped otherwise. The
 """
 
 import os
-import pwd
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -16,6 +14,7 @@ import pytest
 
 from integration_support import (PUSH, STOP_TIMEOUT, Worker, assert_answer, fixture, log_lines,
                                  noop_target, wait_for_run, wait_queue_empty, wait_until)
+from accounts import launcher_for, system_account  # noqa: E402 (after integration_support's path)
 
 USER = "deployhook-it"
 
@@ -25,12 +24,7 @@ pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root to stage a
 @pytest.fixture(scope="module")
 def account():
     """Return the pwd entry of the unprivileged worker user, creating it when missing."""
-    try:
-        return pwd.getpwnam(USER)
-    except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-                        USER], check=False, capture_output=True)
-        return pwd.getpwnam(USER)
+    return system_account(USER)
 
 
 @pytest.fixture
@@ -49,8 +43,7 @@ def user_worker(account, worker_root):
 
     def start(stage=None):
         worker = Worker(worker_root, [noop_target()],
-                        launcher=["setpriv", f"--reuid={account.pw_uid}",
-                                  f"--regid={account.pw_gid}", "--clear-groups", "--"])
+                        launcher=launcher_for(account))
         worker.state_dir.mkdir()
         for path in [worker_root, *worker_root.rglob("*")]:
             os.chown(path, account.pw_uid, account.pw_gid)

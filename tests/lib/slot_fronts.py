@@ -32,7 +32,10 @@ class SlotFront:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
-        self.upstream_file = self.directory / "upstream.conf"
+        # A directory of its own, as users give the worker one it may write (temporary file, rename).
+        self.upstream_dir = self.directory / "upstream"
+        self.upstream_dir.mkdir(exist_ok=True)
+        self.upstream_file = self.upstream_dir / "upstream.conf"
         self.log_path = self.directory / "server.log"
         self.process = None
 
