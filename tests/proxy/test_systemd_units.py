@@ -10,22 +10,12 @@ import subprocess
 from held_worker import (PUSH, holding_target_lock, push_over_fastcgi, queued_job, sha256,
                       write_inherited_socket_config)
 from front_doors import REPO
+from systemd_units import unit_settings
 from worker import binary, fixture
 
 UNITS = REPO / "scripts" / "systemd"
 INSTALLED_BINARY = "/usr/local/bin/deployhook"
 INSTALLED_CONFIG = "/etc/deployhook/deployhook.toml"
-
-
-def unit_settings(path):
-    """Return a unit file's Key=Value settings (the last one of each key wins)."""
-    settings = {}
-    for line in path.read_text().splitlines():
-        line = line.strip()
-        if line and not line.startswith(("#", ";", "[")) and "=" in line:
-            key, _, value = line.partition("=")
-            settings[key.strip()] = value.strip()
-    return settings
 
 
 def test_units_pass_systemd_analyze_verify(tmp_path):
