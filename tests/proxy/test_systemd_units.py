@@ -23,7 +23,10 @@ def test_units_pass_systemd_analyze_verify(tmp_path):
     for unit in ("deployhook.socket", "deployhook.service"):
         text = (UNITS / unit).read_text().replace(INSTALLED_BINARY, str(binary()))
         (tmp_path / unit).write_text(text)
-    done = subprocess.run(["systemd-analyze", "verify", "deployhook.socket", "deployhook.service"],
+    # The units' Documentation= names man pages that only an installation puts where man finds
+    # them (tests/package verifies them with the pages installed).
+    done = subprocess.run(["systemd-analyze", "verify", "--man=no", "deployhook.socket",
+                           "deployhook.service"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
     # Unknown keys and unparsable values are only warnings: any output is a finding.
     assert (done.returncode, done.stdout + done.stderr) == (0, "")
