@@ -72,15 +72,15 @@ def only_deb(directory):
 
 def lintian(deb, root=None):
     """Run lintian on deb (inside root, with that release's lintian, when given); return its
-    output lines."""
-    argv = ["lintian", "--display-info", "--pedantic"]
+    exit status (non-zero for an error tag, or when lintian itself failed) and output lines."""
+    argv = ["lintian", "--fail-on", "error", "--display-info", "--pedantic"]
     if root is None:
         done = subprocess.run([*argv, str(deb)], capture_output=True, text=True, timeout=600,
                               check=False)
     else:
         done = root.run([*argv, f"/out/{deb.name}"], timeout=600, check=False,
                         binds=[(deb.parent, "/out", False)])
-    return done.stdout.splitlines() + done.stderr.splitlines()
+    return done.returncode, done.stdout.splitlines() + done.stderr.splitlines()
 
 
 class BuildRoot(Root):

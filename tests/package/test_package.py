@@ -56,17 +56,18 @@ def test_is_built_for_the_release(installed):
     depends = fields.partition("Depends:")[2]
     assert BOOST_FILESYSTEM[installed.suite] in depends
     assert re.search(r"\badduser\b", depends) and re.search(r"\bprocps\b", depends)
-    assert deb.name == f"deployhook_{version}_amd64.deb"
+    arch = subprocess.run(["dpkg", "--print-architecture"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    assert deb.name == f"deployhook_{version}_{arch}.deb"
 
 
 def test_lintian_finds_no_error(installed):
     package = installed.package
-    lines = lintian(package.deb, package.build_root)
-    tags = [line for line in lines if re.match(r"^[EWIP]: ", line)]
-    print(f"lintian ({installed.suite}):", *tags, sep="\n  ")
-    assert [line for line in tags if line.startswith("E: ")] == []
-    assert not [line for line in lines if "error" in line.lower() and not line.startswith(
-        ("W: ", "I: ", "P: "))], lines
+    status, lines = lintian(package.deb, package.build_root)
+    # Warnings and notes are printed for the reader (pytest -rA shows them).
+    print(f"lintian ({installed.suite}):", *lines, sep="\n  ")
+    assert [line for line in lines if line.startswith("E: ")] == []
+    assert status == 0, lines
 
 
 def test_apt_installs_it_with_its_dependencies(installed):
