@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <iterator>
 
-#include "deploy/process.hpp"
+#include "util/process.hpp"
 #include "refused_closes.hpp"
 
 namespace deployhook {

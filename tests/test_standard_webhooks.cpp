@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "notify/standard_webhooks.hpp"
+#include "util/base64.hpp"
 
 namespace deployhook {
 

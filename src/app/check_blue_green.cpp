@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "deploy/process.hpp"
+#include "util/process.hpp"
 #include "deploy/slot_conflicts.hpp"
 #include "deploy/slots.hpp"
 #include "deploy/step_environment.hpp"

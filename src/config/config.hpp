@@ -45,6 +45,19 @@ struct CommitStatusSettings {
   std::string context;  // default: deployhook/<target>
 };
 
+// Where a target's compose files come from when not from the host: a git repository, at the
+// run's commit (source = "...").
+struct SourceSettings {
+  std::string url;          // any URL git accepts: https, ssh, git, file
+  std::string path;         // source_path: the folder holding the compose files; "" the root
+  std::string token;        // from source_token_file (HTTPS); never logged
+  std::optional<std::filesystem::path> key_file;     // an SSH deploy key
+  std::optional<std::filesystem::path> known_hosts;  // the SSH server's pinned host key
+  bool build = false;       // build the services' images from the checkout instead of pulling
+  int poll = 0;             // seconds between two looks at the branch's tip; 0: never
+  std::optional<std::filesystem::path> age_identity_file;  // decrypts the .age files
+};
+
 struct Target {
   std::string name;
   std::string repository;  // owner/name as configured; compared case-insensitively
@@ -71,6 +84,9 @@ struct Target {
   std::optional<CommitStatusSettings> status;
   Strategy strategy = Strategy::Recreate;
   std::optional<BlueGreenSettings> blue_green;  // strategy blue-green: its settings
+  std::optional<SourceSettings> source;  // compose files from a repository; then project_dir
+                                         // is empty and compose_files are relative to its path
+  std::string project_name;  // a target with a source: the compose project's fixed name
 };
 
 // One [[notify]] table: where to tell whom about which runs.

@@ -6,6 +6,7 @@
 
 #include "config/rollout_config.hpp"
 #include "config/secrets.hpp"
+#include "config/source_config.hpp"
 
 namespace deployhook {
 namespace {
@@ -167,7 +168,9 @@ void ReadCommitStatus(const TableReader& reader, Target& target, std::vector<std
 }
 
 Target ReadTarget(const TableReader& reader, std::vector<std::string>& warnings) {
-  reader.RejectUnknownKeys(TARGET_KEYS);
+  std::vector<std::string_view> known(TARGET_KEYS.begin(), TARGET_KEYS.end());
+  known.insert(known.end(), SOURCE_KEYS.begin(), SOURCE_KEYS.end());
+  reader.RejectUnknownKeys(known);
   Target target;
   target.name = reader.RequiredString("name");
   if (!IsTargetName(target.name)) {
@@ -179,17 +182,19 @@ Target ReadTarget(const TableReader& reader, std::vector<std::string>& warnings)
   }
   target.branch = BranchName(reader, reader.RequiredString("branch"));
   ReadTrigger(reader, target);
-  std::string project_dir = reader.RequiredString("project_dir");
-  target.project_dir = reader.Resolve(project_dir);
+  // With a source, compose runs in the commit's checkout: its files are relative to it.
+  bool from_source = reader.Find("source") != nullptr;
+  if (!from_source) target.project_dir = reader.Resolve(reader.RequiredString("project_dir"));
   target.services = reader.Strings("services").value_or(std::vector<std::string>{});
   target.compose = reader.Strings("compose").value_or(std::vector<std::string>{});
   // README promises what project_dir and secret_file do: relative to the config file.
   for (const std::string& file : reader.Strings("compose_files").value_or(
            std::vector<std::string>{})) {
-    target.compose_files.push_back(reader.Resolve(file).string());
+    target.compose_files.push_back(from_source ? file : reader.Resolve(file).string());
   }
   ReadKind(reader, target);
   ReadRollout(reader, target);
+  ReadSource(reader, target, warnings);
   constexpr std::int64_t DAY = 86400;
   target.pull_timeout = static_cast<int>(reader.Integer("pull_timeout", 1, DAY).value_or(600));
   target.up_timeout = static_cast<int>(reader.Integer("up_timeout", 1, DAY).value_or(300));

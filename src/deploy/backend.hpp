@@ -55,6 +55,8 @@ class Backend {
   // Returns the blue-green slot that serves now ("blue", "green"); empty for other targets, or
   // before any slot served.
   virtual std::string LiveSlot() const { return {}; }
+  // Returns "sha256:<hex>" of the resolved compose config NoteImages read; empty when none was.
+  virtual std::string ConfigHash() const { return {}; }
 };
 
 // Returns the backend for the setup's target kind, its commands run through `steps`.

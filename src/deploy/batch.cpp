@@ -25,7 +25,8 @@ RunRecord OpeningRecord(const std::filesystem::path& state_dir, const std::vecto
                    .steps = {},
                    .images = {},
                    .log = std::move(log),
-                   .slot = ""};
+                   .slot = "",
+                   .config = ""};
 }
 
 }  // namespace
@@ -56,6 +57,7 @@ void Batch::Close(DeploymentOutcome outcome, SystemTime finished) {
   run_.steps = std::move(outcome.steps);
   run_.images = std::move(outcome.images);
   run_.slot = std::move(outcome.slot);
+  run_.config = std::move(outcome.config);
 }
 
 void Batch::RemoveJobs() {

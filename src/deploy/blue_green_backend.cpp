@@ -26,7 +26,7 @@ struct SlotSide {
     setup.env["DEPLOYHOOK_SLOT"] = std::string(SlotName(slot));
     setup.env["DEPLOYHOOK_ADDR"] = address.host;
     setup.env["DEPLOYHOOK_PORT"] = std::to_string(address.port);
-    backend = MakeComposeBackend(steps_runner, SlotProject(DefaultProjectName(run.target.project_dir.string()), slot));
+    backend = MakeComposeBackend(steps_runner, SlotProject(run.target.source ? run.target.project_name : DefaultProjectName(run.target.project_dir.string()), slot));
   }
 
   DeploymentSetup setup;

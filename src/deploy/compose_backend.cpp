@@ -6,6 +6,7 @@
 #include "deploy/container_state.hpp"
 #include "deploy/engine_state.hpp"
 #include "deploy/image_state.hpp"
+#include "util/sha256.hpp"
 
 namespace deployhook {
 namespace {
@@ -27,7 +28,7 @@ class ComposeBackend final : public Backend {
   }
   std::optional<std::vector<ImageRecord>> NoteImages(const std::vector<ContainerImage>& containers) override;
   ProcessResult Pull(bool record) override {
-    return steps_.Step("pull", plan_.pull, std::chrono::seconds(setup_.target.pull_timeout), record);
+    return steps_.Step(plan_.pull_name, plan_.pull, std::chrono::seconds(setup_.target.pull_timeout), record);
   }
   std::optional<RunResult> PutBack(const std::vector<ContainerImage>& restore,
                                    std::vector<ImageRecord>& images) override;
@@ -36,6 +37,7 @@ class ComposeBackend final : public Backend {
   RunEnd Rollback(const std::vector<ContainerImage>& previous,
                   const std::vector<ImageRecord>& images) override;
   ProcessResult Remove(const std::string& name) override;
+  std::string ConfigHash() const override { return config_hash_; }
 
  private:
   using Tags = std::vector<std::pair<std::string, std::string>>;  // image id, reference
@@ -56,6 +58,7 @@ class ComposeBackend final : public Backend {
   StepRunner& steps_;
   const DeploymentSetup& setup_;
   StepPlan plan_;
+  std::string config_hash_;
 };
 
 std::optional<std::vector<ContainerState>> ComposeBackend::InspectContainers(const std::string& name) {
@@ -100,7 +103,10 @@ ProcessResult ComposeBackend::Remove(const std::string& name) {
 std::optional<std::vector<ImageRecord>> ComposeBackend::NoteImages(const std::vector<ContainerImage>& containers) {
   ProcessResult config = steps_.Step("config", plan_.config, INSPECT_TIMEOUT, false);
   std::map<std::string, std::string> references;
-  if (config.exit_code == 0) references = ParseComposeImages(config.output);
+  if (config.exit_code == 0) {
+    references = ParseComposeImages(config.output);
+    config_hash_ = "sha256:" + Sha256Hex(config.output);
+  }
   const std::vector<std::string>& wanted = setup_.target.services;
   std::erase_if(references, [&](const auto& entry) {
     return !wanted.empty() && std::find(wanted.begin(), wanted.end(), entry.first) == wanted.end();
@@ -201,12 +207,15 @@ GateResult ComposeBackend::Gate() {
 RunEnd ComposeBackend::Rollback(const std::vector<ContainerImage>& previous,
                                 const std::vector<ImageRecord>& images) {
   // Each previous image goes back under the reference the compose file names now, which is not
-  // the one its container was created from when the file changed since.
+  // the one its container was created from when the file changed since. A target with a source
+  // goes back to the previous checkout, whose compose file named what the containers were
+  // created from.
+  if (setup_.previous_dir) steps_.UseDirectory(*setup_.previous_dir);
   Tags tags;
   for (const ContainerImage& image : previous) {
     std::string reference = image.reference;
     for (const ImageRecord& noted : images) {
-      if (noted.service == image.service) reference = noted.reference;
+      if (noted.service == image.service && !setup_.previous_dir) reference = noted.reference;
     }
     if (std::none_of(tags.begin(), tags.end(), [&](const auto& tag) { return tag.second == reference; })) {
       tags.emplace_back(image.image_id, reference);

@@ -99,7 +99,9 @@ StepEnd Run::PullBuiltImages() {
   while (true) {
     if (StepEnd ended = PullAgain(pull_step)) return ended;
     if (!InspectPulledImages()) return RunResult::Failed;
-    std::vector<std::string> awaited = AwaitedServices(outcome_.images, outcome_.commit);
+    // Built from the commit's checkout, the images are the commit's: no label to wait for.
+    bool built = target.source && target.source->build;
+    std::vector<std::string> awaited = built ? std::vector<std::string>{} : AwaitedServices(outcome_.images, outcome_.commit);
     if (awaited.empty()) {
       record_wait(0);
       return std::nullopt;
@@ -203,6 +205,7 @@ DeploymentOutcome Run::Execute() {
     return Finish(RunResult::Failed);
   }
   outcome_.images = std::move(*noted);
+  outcome_.config = backend_->ConfigHash();
 
   StepEnd ended;
   if (setup_.restore) {
@@ -213,8 +216,10 @@ DeploymentOutcome Run::Execute() {
     ended = PullBuiltImages();
   }
   if (ended) return End(*ended);
-  // Every image stayed what ran before: a redelivery, or CI has not pushed a labelled image.
-  bool unchanged = ImagesUnchanged(outcome_.images);
+  // Every image stayed what ran before, and so did the config: a redelivery, or CI has not
+  // pushed a labelled image. A config the run now deployed did not record counts as the same.
+  bool unchanged = ImagesUnchanged(outcome_.images) &&
+                   (setup_.deployed_config.empty() || outcome_.config == setup_.deployed_config);
 
   SaveSnapshot(previous);
   ProcessResult applied = backend_->Apply(outcome_.images);

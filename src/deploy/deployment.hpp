@@ -17,7 +17,7 @@
 #include "state/job.hpp"
 #include "util/http_client.hpp"
 #include "util/log.hpp"
-#include "deploy/process.hpp"
+#include "util/process.hpp"
 #include "deploy/run_log.hpp"
 #include "deploy/step_plan.hpp"
 
@@ -42,6 +42,7 @@ struct DeploymentOutcome {
   std::vector<ImageRecord> images;  // per service, as the last pull left them
   bool interrupted = false;  // the worker is stopping: not finished, leave the jobs queued
   std::string slot;  // blue-green: the slot serving when the run ended ("blue", "green")
+  std::string config;  // "sha256:<hex>" of the resolved compose config the run deployed; or empty
 };
 
 struct DeploymentSetup {
@@ -67,6 +68,12 @@ struct DeploymentSetup {
   std::function<void(bool)> on_waiting;
   // Whether `up` can be told not to pull (v2) or the references are pinned by tag first (v1).
   ComposeGeneration compose_generation = ComposeGeneration::V1;
+  // The config hash the run now deployed recorded (empty: unknown); a run whose images and
+  // config both match it is unchanged.
+  std::string deployed_config{};
+  // A target with a source: the checkout the run now deployed ran from, where a rollback after a
+  // failed gate brings the previous containers back; nothing: the target's own project_dir.
+  std::optional<std::filesystem::path> previous_dir{};
 };
 
 // Runs the deployment and returns its outcome; output goes to `log`. Never throws for a step's

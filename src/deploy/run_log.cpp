@@ -30,8 +30,19 @@ RunLog::~RunLog() {
   if (size_ > max_bytes_) KeepTail();
 }
 
-void RunLog::Append(std::string_view text) noexcept {
-  if (failed_ || text.empty()) return;
+void RunLog::Append(std::string_view input) noexcept {
+  if (failed_ || input.empty()) return;
+  std::string redacted;
+  if (redactor_ != nullptr && !redactor_->Empty()) {
+    try {
+      redacted = redactor_->Apply(input);
+    } catch (...) {
+      failed_ = true;  // out of memory: better no log than one with a secret in it
+      return;
+    }
+    input = redacted;
+  }
+  std::string_view text = input;
   if (!fd_) {
     fd_.Reset(::open(path_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0640));
     if (!fd_) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "source/redactor.hpp"
 #include "util/unique_fd.hpp"
 
 namespace deployhook {
@@ -23,6 +24,9 @@ class RunLog {
   // past twice the bound is cut to its tail. Write failures are ignored (the log is best
   // effort, the history line is what counts).
   void Append(std::string_view text) noexcept;
+  // Hides what `redactor` knows (now and later) in everything appended from now on; it must
+  // outlive the log.
+  void UseRedactor(const Redactor& redactor) noexcept { redactor_ = &redactor; }
 
   const std::filesystem::path& Path() const { return path_; }
 
@@ -35,6 +39,7 @@ class RunLog {
   UniqueFd fd_;
   std::size_t size_ = 0;
   bool failed_ = false;
+  const Redactor* redactor_ = nullptr;
 };
 
 }  // namespace deployhook

@@ -22,6 +22,7 @@
 #include "deploy/process_executor.hpp"
 #include "state/file_lock.hpp"
 #include "deploy/queue_watch.hpp"
+#include "deploy/run_source.hpp"
 #include "deploy/target_activity.hpp"
 #include "state/job_queue.hpp"
 #include "util/backoff.hpp"
@@ -146,6 +147,9 @@ class Runner {
   // Runs the deployment of `batch`, its steps keeping `lock` open; returns its outcome (failed
   // when the run could not go on, interrupted when the worker stops).
   DeploymentOutcome Deploy(const Target& target, Batch& batch, const FileLock& lock);
+  // Runs the deployment of `batch` at `place` (the target, or its commit's checkout).
+  DeploymentOutcome DeployAt(const RunPlace& place, const TargetPast& past, Batch& batch,
+                             StepExecutor& executor, RunLog& output);
   // Lets the jobs queued since the run started join it; returns the commit it aims at now.
   std::optional<std::string> JoinNewer(const Target& target, Batch& batch);
   // Records the run in the history (once) and removes its jobs. Throws StorageError.

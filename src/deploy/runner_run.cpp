@@ -3,12 +3,14 @@
 
 #include "deploy/runner.hpp"
 
+#include <cstdlib>
 #include <functional>
 
 #include "deploy/coalesce.hpp"
 #include "deploy/compose_command.hpp"
 #include "state/pause.hpp"
 #include "deploy/step_environment.hpp"
+#include "source/private_dir.hpp"
 
 namespace deployhook {
 
@@ -112,6 +114,8 @@ std::optional<std::string> Runner::JoinNewer(const Target& target, Batch& batch)
 
 DeploymentOutcome Runner::Deploy(const Target& target, Batch& batch, const FileLock& lock) {
   RunLog output(batch.Record().log);
+  Redactor redactor;
+  output.UseRedactor(redactor);
   DeploymentOutcome outcome;
   outcome.commit = batch.Coalesced().after;
   try {
@@ -122,33 +126,65 @@ DeploymentOutcome Runner::Deploy(const Target& target, Batch& batch, const FileL
         .lock_fd = lock.Descriptor(),
         .abort = &abort_.Flag(),
         .pause = [this](std::chrono::milliseconds duration) { return SleepUnlessStopping(duration); }});
-    ComposeChoice compose =
-        ChooseComposeCommand(target.compose, *executors_(ExecutorSetup{.lock_fd = -1, .abort = nullptr, .pause = {}}));
-    DeploymentSetup setup{
-        .target = target,
-        .compose = compose.argv,
-        .env = StepEnvironment(),
-        .stopping = stopping_.Flag(),
-        .logger = log_,
-        .run_id = batch.Record().id,
-        .commit = batch.Coalesced().after,
-        // Pushes that arrive while the run waits for an image join it; the newest names the commit.
-        .newer_commit = [this, &target, &batch] { return JoinNewer(target, batch); },
-        .snapshot = batch.Coalesced().snapshot,
-        // Before the first `up`: a rerun after a crash or a stop rolls back to these images, not
-        // to what the interrupted attempt left running.
-        .save_snapshot = std::bind_front(&Batch::SaveSnapshot, &batch),
-        .restore = batch.Restore(),
-        .on_waiting = [this, &target](bool waiting) {
-          activity_.Set(target.name, waiting ? Activity::Waiting : Activity::Running);
-        },
-        .compose_generation = compose.generation};
-    outcome = RunDeployment(setup, *executor, output);
+    TargetPast past = ReadTargetPast(config_.state_dir, target.name);
+    bool unplaced = false;
+    RunPlace place = PlaceRun(
+        SourceContext{.target = target, .state_dir = config_.state_dir, .env = StepEnvironment(),
+                      .run = [&executor](const ProcessSpec& spec) { return executor->Run(spec); },
+                      .log = [&output](std::string_view text) { output.Append(text); },
+                      .redactor = redactor, .secrets_base = SecretsBase(std::getenv("RUNTIME_DIRECTORY"))},
+        batch.Coalesced().after, batch.Restore().has_value(), past, unplaced);
+    if (unplaced) {
+      output.Append("[result: failed]\n");
+      outcome.result = RunResult::Failed;
+    } else {
+      outcome = DeployAt(place, past, batch, *executor, output);
+    }
+    if (place.source) {
+      outcome.steps.insert(outcome.steps.begin(), place.source->Steps().begin(), place.source->Steps().end());
+      if (outcome.commit.empty()) outcome.commit = place.commit;
+      past.commits.insert(place.commit);
+      place.source->Prune(past.commits);
+    }
   } catch (const std::exception& e) {
     output.Append(std::string("[error: ") + e.what() + "]\n");
     outcome.result = RunResult::Failed;
   }
   return outcome;
+}
+
+DeploymentOutcome Runner::DeployAt(const RunPlace& place, const TargetPast& past, Batch& batch,
+                                   StepExecutor& executor, RunLog& output) {
+  const Target& target = place.target;
+  ComposeChoice compose =
+      ChooseComposeCommand(target.compose, *executors_(ExecutorSetup{.lock_fd = -1, .abort = nullptr, .pause = {}}));
+  std::map<std::string, std::string> env = StepEnvironment();
+  // A checkout's folder changes with each commit: the project keeps its name.
+  if (target.source) env["COMPOSE_PROJECT_NAME"] = target.project_name;
+  DeploymentSetup setup{
+      .target = target,
+      .compose = compose.argv,
+      .env = std::move(env),
+      .stopping = stopping_.Flag(),
+      .logger = log_,
+      .run_id = batch.Record().id,
+      .commit = batch.Coalesced().after,
+      // Pushes that arrive while the run waits for an image join it; the newest names the commit.
+      // Not with a source: the checkout is of this run's commit; a newer one runs next.
+      .newer_commit = target.source ? std::function<std::optional<std::string>()>()
+                                    : [this, &target, &batch] { return JoinNewer(target, batch); },
+      .snapshot = batch.Coalesced().snapshot,
+      // Before the first `up`: a rerun after a crash or a stop rolls back to these images, not
+      // to what the interrupted attempt left running.
+      .save_snapshot = std::bind_front(&Batch::SaveSnapshot, &batch),
+      .restore = batch.Restore(),
+      .on_waiting = [this, &target](bool waiting) {
+        activity_.Set(target.name, waiting ? Activity::Waiting : Activity::Running);
+      },
+      .compose_generation = compose.generation,
+      .deployed_config = past.deployed_config,
+      .previous_dir = place.previous_dir};
+  return RunDeployment(setup, executor, output);
 }
 
 }  // namespace deployhook

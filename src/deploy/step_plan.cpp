@@ -35,14 +35,16 @@ StepPlan PlanSteps(const Target& target, const Argv& compose, ComposeGeneration 
   };
   Argv config = prefix;
   config.push_back("config");
-  Argv up = generation == ComposeGeneration::V2 ? command({"up", "-d", "--pull", "never"})
-                                                : command({"up", "-d"});
+  bool build = target.source && target.source->build;
+  Argv up = generation == ComposeGeneration::V2 && !build ? command({"up", "-d", "--pull", "never"})
+                                                          : command({"up", "-d"});
   Argv release;
   if (target.blue_green && target.blue_green->release) {
     release = prefix;
     release.insert(release.end(), {"run", "--rm", *target.blue_green->release});
   }
-  return {.pull = command({"pull"}), .up = std::move(up), .ps = command({"ps", "-q"}),
+  return {.pull = build ? command({"build"}) : command({"pull"}), .pull_name = build ? "build" : "pull",
+          .up = std::move(up), .ps = command({"ps", "-q"}),
           .config = std::move(config), .release = std::move(release),
           .remove = command({"rm", "-s", "-f"})};
 }

@@ -14,8 +14,10 @@ namespace deployhook {
 using Argv = std::vector<std::string>;
 
 struct StepPlan {
-  Argv pull;  // <compose> [-f F]... pull <services>
-  Argv up;    // <compose> [-f F]... up -d [--pull never] <services>: never pulls again (v2)
+  Argv pull;  // <compose> [-f F]... pull <services>; with build = true, build <services>
+  std::string pull_name = "pull";  // the step's name: "pull", or "build"
+  Argv up;    // <compose> [-f F]... up -d [--pull never] <services>: never pulls again (v2);
+              // with build = true, up -d (the built images are there; absent others are pulled)
   Argv ps;    // <compose> [-f F]... ps -q <services>: the service containers' ids
   Argv config;  // <compose> [-f F]... config: the normalised compose file (image references)
   Argv release;  // <compose> [-f F]... run --rm <release>: empty when the target has none

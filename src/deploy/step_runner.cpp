@@ -32,7 +32,7 @@ ProcessResult StepRunner::Run(const std::string& name, const Argv& argv,
   ProcessSpec spec;
   spec.stderr_apart = data;
   spec.argv = argv;
-  spec.cwd = setup_.target.project_dir;
+  spec.cwd = directory_.value_or(setup_.target.project_dir);
   spec.env = setup_.env;
   spec.timeout = timeout;
   log_.Append("$ " + ShellWords(argv) + "\n");

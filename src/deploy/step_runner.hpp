@@ -3,6 +3,7 @@
 // recorded step to the history's steps and the worker's log.
 
 #include <chrono>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,9 @@ class StepRunner {
   // Looks up the image `reference` (a reference or an image id) names now, into `info`.
   ImageLook InspectImage(const std::string& reference, ImageInfo& info);
   void Note(const std::string& line) { log_.Append(line); }
+  // Runs the commands from now on in `directory` instead of the target's project directory: a
+  // rollback into the checkout the previous run deployed.
+  void UseDirectory(std::filesystem::path directory) { directory_ = std::move(directory); }
 
   const DeploymentSetup& setup() const { return setup_; }
   StepExecutor& executor() { return executor_; }
@@ -50,6 +54,7 @@ class StepRunner {
   StepExecutor& executor_;
   RunLog& log_;
   std::vector<StepRecord>& steps_;
+  std::optional<std::filesystem::path> directory_;
 };
 
 // Returns a result as if a command had exited with `code`: a step that failed before any command.

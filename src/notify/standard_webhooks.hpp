@@ -21,7 +21,4 @@ std::string StandardWebhookSignature(std::string_view secret, std::string_view i
 HttpHeaders StandardWebhookHeaders(std::string_view secret, std::string_view id,
                                    std::int64_t timestamp, std::string_view body);
 
-// Returns `bytes` in standard base64 with padding.
-std::string Base64Encode(std::string_view bytes);
-
 }  // namespace deployhook

@@ -123,6 +123,7 @@ std::string SerializeRun(const RunRecord& run, std::string_view kind, std::strin
       .AddRaw("images", JsonArrayOfRaw(images))
       .Add("log", run.log);
   if (!run.slot.empty()) record.Add("slot", run.slot);  // blue-green targets' runs alone
+  if (!run.config.empty()) record.Add("config", run.config);
   return record.Str();
 }
 
@@ -171,6 +172,7 @@ std::optional<RunRecord> ParseRun(std::string_view line) {
   }
   if (!object["restores"].get_string().get(text)) run.restores = std::string(text);
   if (!object["slot"].get_string().get(text)) run.slot = std::string(text);
+  if (!object["config"].get_string().get(text)) run.config = std::string(text);
   simdjson::dom::array images;
   if (!object["images"].get_array().get(images)) {
     for (simdjson::dom::element item : images) {

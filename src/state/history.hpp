@@ -52,6 +52,9 @@ struct RunRecord {
   std::vector<ImageRecord> images;
   std::string log;  // path of the run's output
   std::string slot;  // blue-green: the slot serving when the run ended; empty otherwise
+  // "sha256:<hex>" of the resolved compose config (`compose config`) the run deployed; empty when
+  // it did not read one (Swarm targets, a run that ended before)
+  std::string config{};
 };
 
 // Returns true when the run left its images running: it succeeded, or changed nothing.
