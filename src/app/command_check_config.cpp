@@ -23,11 +23,26 @@ std::string HookBase(std::string_view hook_path) {
   return std::string(hook_path == "/" ? "" : hook_path);
 }
 
+// Prints where a target's compose files come from.
+void PrintSource(const Target& target) {
+  const SourceSettings& source = *target.source;
+  std::printf("  source: %s, folder %s, project %s\n", source.url.c_str(),
+              source.path.empty() ? "(the root)" : source.path.c_str(), target.project_name.c_str());
+  std::printf("  access: %s\n", !source.token.empty() ? "token (HTTP Authorization header)"
+                                 : source.key_file ? ("deploy key " + source.key_file->string()).c_str()
+                                                   : "none");
+  std::printf("  images: %s; poll: %s; .age files: %s\n", source.build ? "built from the checkout" : "pulled",
+              source.poll > 0 ? ("every " + std::to_string(source.poll) + " s").c_str() : "off",
+              source.age_identity_file ? ("decrypted with " + source.age_identity_file->string()).c_str()
+                                       : "refused (no age_identity_file)");
+}
+
 // Prints what check-config understood of one target; returns how many errors it found.
 int PrintTarget(const Config& config, const Target& target) {
   ComposeChoice compose = ChooseComposeCommand(target.compose);
   std::printf("target %s: %s branch %s in %s\n", target.name.c_str(), target.repository.c_str(),
-              target.branch.c_str(), target.project_dir.c_str());
+              target.branch.c_str(), target.source ? "the commit's checkout" : target.project_dir.c_str());
+  if (target.source) PrintSource(target);
   std::printf("  url: POST %s/%s (this target alone, its secret alone)\n",
               HookBase(config.hook_path).c_str(), target.name.c_str());
   std::printf("  forge: %s, proof %s\n", std::string(ForgeName(target.forge)).c_str(),

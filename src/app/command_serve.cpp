@@ -23,6 +23,7 @@
 #include "notify/run_notifier.hpp"
 #include "state/ownership_repair.hpp"
 #include "deploy/runner.hpp"
+#include "deploy/source_poll.hpp"
 #include "state/stale_temporaries.hpp"
 #include "state/state_layout.hpp"
 #include "state/worker_presence.hpp"
@@ -201,6 +202,9 @@ int RunServe(const CommandLine& line, const Logger& log) {
   Runner runner(config, queue, memory, log, RunnerTimingFromEnvironment(), &notifier);
   queue.OnEnqueue([&runner] { runner.Wake(); });
   runner.Start();
+  // Jobs it queues wake the runner like a delivery's.
+  SourcePoller poller(current_config, queue, log);
+  poller.Start();
   log.Log(LogLevel::Info, "serve",
           {{"listen", line.listen.value_or(config.listen.value_or("fd:0"))},
            {"threads", std::to_string(config.threads)}, {"state_dir", config.state_dir.string()}});
@@ -214,6 +218,7 @@ int RunServe(const CommandLine& line, const Logger& log) {
     if (!server.Stop(REQUEST_GRACE)) {
       // A thread still inside a request uses the handler: leave without destroying anything.
       log.Log(LogLevel::Warning, "stopping", {{"reason", "requests still open at the deadline"}});
+      poller.Stop();
       runner.Stop();
       sender.Stop();
       if (!listener.unix_path.empty()) ::unlink(listener.unix_path.c_str());
@@ -221,6 +226,7 @@ int RunServe(const CommandLine& line, const Logger& log) {
     }
   }
   if (!listener.unix_path.empty()) ::unlink(listener.unix_path.c_str());
+  poller.Stop();
   runner.Stop();
   sender.Stop();
   log.Log(LogLevel::Info, "stopped");

@@ -6,6 +6,7 @@ void NotePast(TargetPast& past, const RunRecord& run, const std::string& name) {
   if (run.target != name) return;
   const std::string& commit = RunCommit(run);
   if (!commit.empty()) past.commits.insert(commit);
+  past.newest_commit = commit;
   if (LeftDeployed(run)) {
     past.deployed_commit = commit;
     past.deployed_config = run.config;

@@ -19,6 +19,7 @@ namespace deployhook {
 struct TargetPast {
   std::string deployed_commit;  // of the newest run that left its images running
   std::string deployed_config;  // its config hash; empty when it recorded none
+  std::string newest_commit;    // of the newest run, whatever its result
   std::set<std::string> commits;  // every commit its runs name: their checkouts are kept
 };
 
