@@ -10,21 +10,17 @@ deliver     deliver_push: posts a signed push and asserts it was queued
 only_run    waits for a worker's single recorded run of one delivery and returns it
 """
 
-import json
 import os
 import sys
-import uuid
 
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "lib"))
 
 from fake_docker_control import FakeDocker  # noqa: E402
-from worker import FAST_RUNNER_ENV, Worker, fixture, target, wait_until  # noqa: E402
+from github_push import BRANCH, REPOSITORY, deliver_push, make_push_body  # noqa: E402
+from worker import FAST_RUNNER_ENV, Worker, target, wait_until  # noqa: E402
 
-PUSH_FIXTURE = "github/push/woodpecker-push.json"
-REPOSITORY = "woodpecker-ci/woodpecker"  # the fixture's repository.full_name
-BRANCH = "main"                          # the fixture pushes refs/heads/main
 TARGET = "app"
 SERVICE = "app"
 
@@ -85,26 +81,6 @@ def workers(tmp_path, fake, project_dir):
     factory = Workers(tmp_path, fake, project_dir)
     yield factory
     factory.stop_all()
-
-
-def make_push_body(after, ref=f"refs/heads/{BRANCH}", message=None):
-    """Return a real GitHub push body (minified, as GitHub sends it) with `after` and `ref`
-    replaced and, when given, every commit message set to `message`."""
-    payload = json.loads(fixture(PUSH_FIXTURE))
-    payload.update(after=after, ref=ref)
-    if message is not None:
-        for commit in [payload["head_commit"], *payload["commits"]]:
-            commit["message"] = message
-    return json.dumps(payload, separators=(",", ":")).encode()
-
-
-def deliver_push(worker, body, delivery=None):
-    """Post a signed push to the worker, assert it was queued (202), return the delivery id."""
-    delivery = delivery or str(uuid.uuid4())
-    reply = worker.deliver(body, event="push", delivery=delivery)
-    assert reply.status == 202, (reply.status, reply.body, worker.log()[-2000:])
-    assert reply.json["status"] == "queued"
-    return delivery
 
 
 @pytest.fixture
