@@ -286,16 +286,22 @@ class GitSshServer(Servers):
         return key, known
 
     def login_account(self):
-        """Return the pwd entry of the login user, creating it with git-shell as its shell and
-        an unusable password ('*': no password matches, yet the account is not locked, which
-        sshd without PAM would refuse). It is shared by concurrent suites and left in place."""
+        """Return the pwd entry of the login user, made (or set) to have git-shell as its shell,
+        / as its home (sshd tells every client when it cannot chdir there) and an unusable
+        password ('*': none matches, yet the account is not locked, which sshd without PAM
+        refuses). It is shared by concurrent suites and left in place."""
         try:
-            return pwd.getpwnam(self.user)
+            entry = pwd.getpwnam(self.user)
         except KeyError:
-            subprocess.run(["useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
+            subprocess.run(["useradd", "--system", "--no-create-home", "--home-dir", "/",
                             "--shell", GIT_SHELL, "--password", "*", self.user],
                            check=False, capture_output=True, timeout=60)
-            return pwd.getpwnam(self.user)
+            entry = pwd.getpwnam(self.user)
+        if entry.pw_shell != GIT_SHELL or entry.pw_dir != "/":
+            subprocess.run(["usermod", "--home", "/", "--shell", GIT_SHELL, self.user],
+                           check=True, capture_output=True, timeout=60)
+            entry = pwd.getpwnam(self.user)
+        return entry
 
     def write_config(self):
         d = self.directory
