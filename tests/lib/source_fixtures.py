@@ -5,7 +5,7 @@
                                  source_repo, source_root)
 
 source_root   a session directory of mode 0755 (the servers' users traverse it): repos/ holds
-              the bare repositories both servers serve, work/ their working clones
+              the bare repositories both servers serve
 git_http      GitHttpServer (nginx, fcgiwrap, git http-backend) with a random token (session)
 git_ssh       GitSshServer (sshd, git-shell) with a deploy key (session; skipped unless root)
 source_repo   a new SourceRepo for each test, served by both (its name in .name)
@@ -33,8 +33,7 @@ _numbers = itertools.count(1)
 def source_root():
     path = Path(tempfile.mkdtemp(prefix="dh-source-"))
     path.chmod(0o755)
-    for sub in ("repos", "work"):
-        (path / sub).mkdir(mode=0o755)
+    (path / "repos").mkdir(mode=0o755)
     yield path
     shutil.rmtree(path, ignore_errors=True)
 
@@ -56,7 +55,7 @@ def git_ssh(source_root):
 
 @pytest.fixture
 def source_repo(source_root):
-    return SourceRepo(source_root / "repos", f"app-{next(_numbers)}", source_root / "work")
+    return SourceRepo(source_root / "repos", f"app-{next(_numbers)}")
 
 
 @pytest.fixture
