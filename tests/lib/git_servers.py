@@ -60,6 +60,15 @@ def unix_socket_accepts(path):
     return False
 
 
+def wrote_pid(path, pid):
+    """Return True when the pid file at path names pid: nginx and sshd write it only once they
+    listen, so a port that accepts without it belongs to someone else."""
+    try:
+        return Path(path).read_text().strip() == str(pid)
+    except OSError:
+        return False
+
+
 def is_root():
     return os.geteuid() == 0
 
@@ -74,13 +83,13 @@ class Process:
                                           stderr=subprocess.STDOUT, start_new_session=True)
 
     def wait_ready(self, ready):
-        """Wait until ready() is true; raise RuntimeError with the log if the process exits
+        """Wait until ready(pid) is true; raise RuntimeError with the log if the process exits
         first, TimeoutError at the deadline."""
         def check():
             if self.popen.poll() is not None:
                 raise RuntimeError(f"{self.name} exited {self.popen.returncode}:\n"
                                    f"{log_tail(self.log_path, 40)}")
-            return ready()
+            return ready(self.popen.pid)
         wait_until(check, START_TIMEOUT, f"{self.name} to accept connections")
 
     def stop(self):
@@ -98,6 +107,7 @@ class Servers:
         self.directory.mkdir(parents=True, exist_ok=True)
         self.directory.chmod(0o755)
         self.processes = []
+        self.pids = []  # of every process started, stopped or not
 
     def __enter__(self):
         try:
@@ -114,6 +124,7 @@ class Servers:
     def spawn(self, name, argv, ready, env=None):
         process = Process(name, argv, self.directory / f"{name}.log", env)
         self.processes.append(process)
+        self.pids.append(process.popen.pid)
         process.wait_ready(ready)
         return process
 
@@ -204,11 +215,12 @@ class GitHttpServer(Servers):
         self.spawn("fcgiwrap", ["spawn-fcgi", "-n", "-s", str(self.socket_path), "-M", "0660",
                                 *owner, "--", shutil.which("fcgiwrap") or "/usr/sbin/fcgiwrap",
                                 "-f"],
-                   lambda: unix_socket_accepts(self.socket_path), env=path)
+                   lambda pid: unix_socket_accepts(self.socket_path), env=path)
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         self.spawn("nginx", [nginx, "-c", str(conf), "-e", str(self.directory / "nginx.log"),
                              "-g", "daemon off;"],
-                   lambda: accepts_connections(self.port), env=path)
+                   lambda pid: wrote_pid(self.directory / "nginx.pid", pid)
+                   and accepts_connections(self.port), env=path)
 
 
 def ssh_keygen(path, comment):
@@ -354,7 +366,8 @@ class GitSshServer(Servers):
         if checked.returncode != 0:
             raise RuntimeError(f"sshd -t rejects {conf}: {checked.stderr.strip()}")
         self.spawn("sshd", [sshd, "-D", "-e", "-f", str(conf)],
-                   lambda: accepts_connections(self.port))
+                   lambda pid: wrote_pid(self.directory / "sshd.pid", pid)
+                   and accepts_connections(self.port))
 
     def stop(self):
         super().stop()
