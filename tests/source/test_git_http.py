@@ -53,17 +53,30 @@ def test_fetches_an_older_commit_by_id_shallow_and_filtered(git_http, source_rep
     older = source_repo.commit({"compose.yaml": "version: older\n"})
     source_repo.commit({"compose.yaml": "version: newer\n"})
     env = git_http.env(git_home)
-    run_git(["init", "-q", str(tmp_path / "c")], env)
-    run_git(["fetch", "-q", "--depth=1", "--filter=blob:none", git_http.url(source_repo.name),
-             older], env, cwd=tmp_path / "c")
-    # The blob was filtered out: reading it fetches it lazily, with the same credentials.
-    shown = run_git(["-c", f"remote.origin.url={git_http.url(source_repo.name)}",
-                     "-c", "remote.origin.promisor=true", "-c",
-                     "remote.origin.partialclonefilter=blob:none",
-                     "cat-file", "-p", f"{older}:compose.yaml"], env, cwd=tmp_path / "c")
+    clone = tmp_path / "c"
+    run_git(["init", "-q", str(clone)], env)
+    run_git(["remote", "add", "origin", git_http.url(source_repo.name)], env, cwd=clone)
+    fetched = run_git(["fetch", "-q", "--depth=1", "--filter=blob:none", "origin", older], env,
+                      cwd=clone)
+    assert "filtering not recognized" not in fetched.stderr  # uploadpack.allowFilter
+    assert (clone / ".git" / "shallow").read_text().split() == [older]
+    objects = run_git(["rev-list", "--objects", "--missing=print", "FETCH_HEAD"], env, cwd=clone)
+    missing = [line for line in objects.stdout.splitlines() if line.startswith("?")]
+    assert len(missing) == 1  # the blob of compose.yaml was left out
+    # Reading it fetches it from the promisor remote, with the same credentials.
+    shown = run_git(["cat-file", "-p", f"{older}:compose.yaml"], env, cwd=clone)
     assert shown.stdout == "version: older\n"
-    shallow = (tmp_path / "c" / ".git" / "shallow").read_text().split()
-    assert shallow == [older]
+
+
+def test_fetches_a_reachable_commit_by_id_over_v0_too(git_http, source_repo, git_home, tmp_path):
+    older = source_repo.commit({"compose.yaml": "older\n"})
+    source_repo.commit({"compose.yaml": "newer\n"})
+    env = git_http.env(git_home)
+    run_git(["init", "-q", str(tmp_path / "c")], env)
+    # v0 checks a wanted id against the refs: an older commit needs allowReachableSHA1InWant.
+    run_git(["-c", "protocol.version=0", "fetch", "-q", "--depth=1",
+             git_http.url(source_repo.name), older], env, cwd=tmp_path / "c")
+    assert run_git(["rev-parse", "FETCH_HEAD"], env, cwd=tmp_path / "c").stdout.strip() == older
 
 
 def test_speaks_protocol_v2(git_http, source_repo, git_home):

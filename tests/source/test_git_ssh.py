@@ -27,9 +27,13 @@ def test_clone_and_fetch_by_id_with_the_deploy_key(git_ssh, source_repo, git_hom
     run_git(["clone", "-q", git_ssh.url(source_repo.name), str(tmp_path / "clone")], env)
     assert (tmp_path / "clone" / "compose.yaml").read_text() == "version: newer\n"
     run_git(["init", "-q", str(tmp_path / "c")], env)
-    run_git(["fetch", "-q", "--depth=1", "--filter=blob:none", git_ssh.url(source_repo.name),
-             older], env, cwd=tmp_path / "c")
+    run_git(["remote", "add", "origin", git_ssh.url(source_repo.name)], env, cwd=tmp_path / "c")
+    fetched = run_git(["fetch", "-q", "--depth=1", "--filter=blob:none", "origin", older], env,
+                      cwd=tmp_path / "c")
+    assert "filtering not recognized" not in fetched.stderr
     assert run_git(["rev-parse", "FETCH_HEAD"], env, cwd=tmp_path / "c").stdout.strip() == older
+    shown = run_git(["cat-file", "-p", f"{older}:compose.yaml"], env, cwd=tmp_path / "c")
+    assert shown.stdout == "version: older\n"
 
 
 def test_speaks_protocol_v2(git_ssh, source_repo, git_home):
