@@ -31,7 +31,6 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from accounts import system_account
 from docker_env import free_port, log_tail, terminate
 from git_client import TOKEN_USER, basic_authorization, git_env
 from worker import wait_until
@@ -179,6 +178,7 @@ class GitHttpServer(Servers):
                 ("PATH_INFO", "$uri"),
                 ("GIT_PROJECT_ROOT", str(self.project_root)),
                 ("GIT_HTTP_EXPORT_ALL", '""'),
+                # git since 2.34 also reads HTTP_GIT_PROTOCOL, the header nginx passes anyway.
                 ("GIT_PROTOCOL", "$http_git_protocol"),
                 ("GIT_CONFIG_NOSYSTEM", "1"),
                 ("GIT_CONFIG_COUNT", str(len(SERVER_GIT_CONFIG))),

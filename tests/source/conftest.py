@@ -1,4 +1,4 @@
-"""Fixtures for the source suite: real git servers on 127.0.0.1 (see tests/lib/source_fixtures.py)."""
+"""Fixtures for the source suite: real git servers on 127.0.0.1 (tests/lib/source_fixtures.py)."""
 
 import sys
 from pathlib import Path
