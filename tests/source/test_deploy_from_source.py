@@ -16,9 +16,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))
 
 from fake_docker_control import FakeDocker  # noqa: E402
 from github_push import BRANCH, REPOSITORY, deliver_push, make_push_body  # noqa: E402
-from worker import FAST_RUNNER_ENV, Worker, wait_until  # noqa: E402
+from receiver import Receiver  # noqa: E402
+from worker import FAST_RUNNER_ENV, Worker, fastcgi_request, toml_value, wait_until  # noqa: E402
 
 TARGET = "app"
+HOOK = "/webhook/deploy"
+READ_TOKEN = "read-token-0123456789"
 CANARY = "canary-7f3a9c2e51d4b8"
 COMPOSE = "services:\n  app:\n    image: registry.test/app:latest\n    env_file: app.env\n"
 SOURCE_STEPS = ["fetch", "verify", "checkout", "decrypt"]
@@ -37,14 +40,23 @@ def files(version, secret=None, identity=None, work=None):
 class Sourced:
     """A worker whose target `app` deploys from `url`, with the fake docker."""
 
-    def __init__(self, root, url, access, env=None, **options):
+    def __init__(self, root, url, access, env=None, notify_url=None, **options):
         self.root = Path(root)
         self.fake = FakeDocker(self.root)
         table = {"name": TARGET, "repository": REPOSITORY, "branch": BRANCH, "source": url,
                  "source_path": "deploy", "services": ["app"], "compose": ["docker", "compose"],
                  "pull_timeout": 60, "up_timeout": 60, "health_timeout": 20, **access, **options}
+        read_token = self.root / "read.token"
+        read_token.write_text(READ_TOKEN + "\n")
+        read_token.chmod(0o600)
         self.worker = Worker(self.root / "worker", targets=[table],
+                             settings={"read_token_file": str(read_token)},
                              env=self.fake.worker_env(**FAST_RUNNER_ENV, **(env or {})))
+        if notify_url:
+            with open(self.worker.config, "a") as config:
+                config.write(f"\n[[notify]]\nkind = \"webhook\"\nurl = {toml_value(notify_url)}\n"
+                             f"secret_file = {toml_value(str(self.worker.secret_file))}\n"
+                             f"on = {toml_value(['started', 'succeeded', 'failed'])}\n")
 
     def __enter__(self):
         self.worker.start()
@@ -71,6 +83,14 @@ class Sourced:
 
     def run_log(self, run):
         return Path(run["log"]).read_text()
+
+    def read(self, path):
+        """GET path of the read side, as nginx passes it, with the read token; the body."""
+        params = {"REQUEST_METHOD": "GET", "REQUEST_URI": path, "DOCUMENT_URI": path, "SCRIPT_NAME": path,
+                  "HTTP_ACCEPT": "*/*", "HTTP_AUTHORIZATION": f"Bearer {READ_TOKEN}"}
+        reply = fastcgi_request(self.worker.socket, params)
+        assert reply.status == 200, (path, reply.status)
+        return reply.body.decode(errors="replace")
 
 
 @pytest.fixture
@@ -164,9 +184,10 @@ def test_age_files_are_decrypted_privately_for_the_run_and_never_shown(tmp_path,
     commit = source_repo.commit(files(1, CANARY, age_identity, tmp_path))
     runtime = Path("/dev/shm") / f"deployhook-test-{os.getpid()}"
     runtime.mkdir(mode=0o700)
+    receiver = Receiver().start()
     try:
         with Sourced(tmp_path, git_http.url(source_repo.name), identity_access,
-                     env={"RUNTIME_DIRECTORY": str(runtime)}) as sourced:
+                     env={"RUNTIME_DIRECTORY": str(runtime)}, notify_url=receiver.url("/hook")) as sourced:
             # compose prints what it resolved, the secret too; `up` waits so the test can look.
             sourced.fake.set(config={"output": f"services:\n  app:\n    environment:\n      TOKEN: {CANARY}\n"},
                              up={"sleep": 3})
@@ -193,7 +214,15 @@ def test_age_files_are_decrypted_privately_for_the_run_and_never_shown(tmp_path,
             assert CANARY not in log
             assert CANARY not in (sourced.worker.state_dir / "deployments.jsonl").read_text()
             assert CANARY not in sourced.worker.log()
+            shown = [sourced.read(f"{HOOK}/status"), sourced.read(f"{HOOK}/"),
+                     sourced.read(f"{HOOK}/runs/{run['id']}/log")]
+            assert "[redacted]" in shown[2]
+            notes = receiver.wait_for(2)  # started, succeeded (with the log's tail)
+            shown += [note["body"].decode(errors="replace") for note in notes]
+            for text in shown:
+                assert CANARY not in text
     finally:
+        receiver.stop()
         if runtime.exists():
             for path in sorted(runtime.rglob("*"), reverse=True):
                 path.rmdir() if path.is_dir() and not path.is_symlink() else path.unlink()
