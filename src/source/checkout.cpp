@@ -1,6 +1,8 @@
 #include "source/checkout.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
@@ -37,6 +39,13 @@ std::vector<fs::path> EncryptedFiles(const fs::path& tree) {
     }
   }
   return files;
+}
+
+bool CreatePrivateFile(const fs::path& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return false;
+  ::close(fd);
+  return true;
 }
 
 fs::path WithoutSuffix(const fs::path& encrypted) {
@@ -204,11 +213,15 @@ bool SourceRun::Decrypt(const std::string& commit) {
     fs::path plain = folder / WithoutSuffix(encrypted);
     fs::create_directories(plain.parent_path());
     fs::permissions(plain.parent_path(), fs::perms::owner_all, fs::perm_options::replace);
+    // Made 0600 first: age truncates and writes it, so the plaintext is never readable to more.
+    if (!CreatePrivateFile(plain)) {
+      Fail("cannot create " + plain.string());
+      return false;
+    }
     if (!Command("decrypt", DecryptArgv(*source_.age_identity_file, tree / encrypted, plain), true)) {
       Fail("cannot decrypt " + encrypted.string() + " with " + source_.age_identity_file->string());
       return false;
     }
-    fs::permissions(plain, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
     for (const std::string& value : SecretValues(ReadAll(plain))) context_.redactor.Add(value);
   }
   return true;

@@ -193,7 +193,8 @@ def test_age_files_are_decrypted_privately_for_the_run_and_never_shown(tmp_path,
                              up={"sleep": 3})
             sourced.push(commit)
             link = sourced.checkout(commit) / "app.env"
-            wait_until(lambda: link.exists(), 30, "the decrypted file, during the run")
+            wait_until(lambda: sourced.fake.calls("up"), 30, "the run's up step")
+            assert link.exists()  # the decrypted file, during the run
             plain = link.resolve()
             assert plain.read_text() == f"TOKEN={CANARY}\nMODE=prod\n"
             assert str(plain).startswith(str(runtime / "secrets"))
