@@ -101,7 +101,8 @@ ProcessResult ComposeBackend::Remove(const std::string& name) {
 // The services' images as they are before the pull: each reference the compose file names (or,
 // failing that, the one its container was created from) and the image it runs.
 std::optional<std::vector<ImageRecord>> ComposeBackend::NoteImages(const std::vector<ContainerImage>& containers) {
-  ProcessResult config = steps_.Step("config", plan_.config, INSPECT_TIMEOUT, false);
+  // stdout alone: compose warns on stderr, with a timestamp that would change the hash.
+  ProcessResult config = steps_.Read("config", plan_.config);
   std::map<std::string, std::string> references;
   if (config.exit_code == 0) {
     references = ParseComposeImages(config.output);
