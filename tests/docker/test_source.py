@@ -8,7 +8,7 @@ deployed by `poll`; `rollback --to` restores an earlier commit's config and imag
 encrypted canary never shows. And `build = true` builds the service from the commit's
 Dockerfile on a locally made base image.
 
-DEPLOYHOOK_TEST_SOURCE_COMMITS sets how many commits the sequence pushes (default 20 under
+DEPLOYHOOK_TEST_SOURCE_COMMITS sets how many commits the sequence pushes (default 12 under
 compose v2 and 10 under v1, for the suite's time; README quotes a run with 50)."""
 
 import hashlib
@@ -35,9 +35,9 @@ ROLLBACK_TO = 3    # the commit `rollback --to` brings back
 
 
 def commit_count(flavour):
-    """The commits to push: DEPLOYHOOK_TEST_SOURCE_COMMITS, or 20 (v2) and 10 (v1) to keep the
+    """The commits to push: DEPLOYHOOK_TEST_SOURCE_COMMITS, or 12 (v2) and 10 (v1) to keep the
     suite's time; at least 10, for the dropped, unhealthy and restored ones."""
-    default = 20 if flavour.name == "v2" else 10
+    default = 12 if flavour.name == "v2" else 10
     return max(int(os.environ.get("DEPLOYHOOK_TEST_SOURCE_COMMITS", default)), DROPPED + 1)
 
 
