@@ -6,7 +6,6 @@
 #include <functional>
 
 #include "deploy/coalesce.hpp"
-#include "deploy/compose_command.hpp"
 #include "state/pause.hpp"
 #include "deploy/step_environment.hpp"
 
@@ -42,6 +41,9 @@ std::optional<Runner::NoRun> Runner::HeldBack(const Target& target, std::size_t&
 bool Runner::GatherBurst(const std::string& name) {
   // Looks only at how many jobs wait: a burst of thousands is read once, after it.
   std::size_t waiting = queue_.Count(name);
+  // A lone push goes live in the time compose needs. The rest of a burst it opens arrives
+  // during its run and is gathered, several waiting, into the next one.
+  if (waiting <= 1) return !stopping_.IsSet();
   auto gathering_since = clock_.SteadyNow();
   while (SleepUnlessStopping(timing_.quiet_time)) {
     std::size_t now_waiting = queue_.Count(name);
@@ -122,8 +124,7 @@ DeploymentOutcome Runner::Deploy(const Target& target, Batch& batch, const FileL
         .lock_fd = lock.Descriptor(),
         .abort = &abort_.Flag(),
         .pause = [this](std::chrono::milliseconds duration) { return SleepUnlessStopping(duration); }});
-    ComposeChoice compose =
-        ChooseComposeCommand(target.compose, *executors_(ExecutorSetup{.lock_fd = -1, .abort = nullptr, .pause = {}}));
+    ComposeChoice compose = compose_choices_.For(target.compose);
     DeploymentSetup setup{
         .target = target,
         .compose = compose.argv,
@@ -142,7 +143,8 @@ DeploymentOutcome Runner::Deploy(const Target& target, Batch& batch, const FileL
         .on_waiting = [this, &target](bool waiting) {
           activity_.Set(target.name, waiting ? Activity::Waiting : Activity::Running);
         },
-        .compose_generation = compose.generation};
+        .compose_generation = compose.generation,
+        .gate_polls = timing_.gate};
     outcome = RunDeployment(setup, *executor, output);
   } catch (const std::exception& e) {
     output.Append(std::string("[error: ") + e.what() + "]\n");
