@@ -145,6 +145,13 @@ struct RunnerBench {
   }
 
   std::size_t Queued() const { return queue.Count("web"); }
+  // Queues a push and waits until its run is recorded and its job removed (the target idle
+  // again); false when that did not happen within a few seconds.
+  bool RunOne(const std::string& id) {
+    std::size_t before = observer.Finished().size();
+    queue.Enqueue({Push(id, "c-" + id)});
+    return AwaitRecorded(before + 1) && Eventually([&] { return Queued() == 0u; });
+  }
   std::vector<RunRecord> History() const { return ReadHistory(state.Path(), 100); }
   bool AwaitRecorded(std::size_t runs) {
     return Eventually([&] { return observer.Finished().size() >= runs; });
@@ -177,12 +184,9 @@ BOOST_FIXTURE_TEST_CASE(a_job_queued_while_the_runner_sleeps_starts_without_wait
   // Far beyond Eventually's deadline: a run that waited for the fallback look fails the test.
   timing.poll = std::chrono::hours(1);
   Start();
-  queue.Enqueue({Push("job-1", "c1")});
-  BOOST_TEST_REQUIRE(AwaitRecorded(1));
+  BOOST_TEST_REQUIRE(RunOne("job-1"));
   // The runner has gone back to waiting: its target's session ended with nothing queued.
-  BOOST_TEST_REQUIRE(Eventually([&] { return Queued() == 0u; }));
-  queue.Enqueue({Push("job-2", "c2")});
-  BOOST_TEST_REQUIRE(AwaitRecorded(2));
+  BOOST_TEST_REQUIRE(RunOne("job-2"));
   // Written by another process (`deployhook deploy`, another worker): no in-process nudge.
   JobQueue elsewhere{state.Path()};
   elsewhere.Enqueue({Push("job-3", "c3")});
@@ -275,15 +279,11 @@ BOOST_FIXTURE_TEST_CASE(every_step_keeps_the_targets_lock_and_the_compose_probe_
 BOOST_FIXTURE_TEST_CASE(probes_the_compose_command_once_until_a_reload, RunnerBench) {
   executor.Answer({"docker", "compose", "version"}, {testing::Exit(0, "Docker Compose version v2.26.1\n")});
   Start();
-  queue.Enqueue({Push("job-1", "c1")});
-  BOOST_TEST_REQUIRE(AwaitRecorded(1));
-  BOOST_TEST_REQUIRE(Eventually([&] { return Queued() == 0u; }));
-  queue.Enqueue({Push("job-2", "c2")});
-  BOOST_TEST_REQUIRE(AwaitRecorded(2));
+  BOOST_TEST_REQUIRE(RunOne("job-1"));
+  BOOST_TEST_REQUIRE(RunOne("job-2"));
   BOOST_TEST(executor.Count({"docker", "compose", "version"}) == 1u);
   runner->Reconfigure(std::make_shared<const Config>(config));
-  queue.Enqueue({Push("job-3", "c3")});
-  BOOST_TEST_REQUIRE(AwaitRecorded(3));
+  BOOST_TEST_REQUIRE(RunOne("job-3"));
   Stop();
   BOOST_TEST(executor.Count({"docker", "compose", "version"}) == 2u);
 }
