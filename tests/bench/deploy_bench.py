@@ -152,7 +152,8 @@ def report(results):
           + "  ".join(f"{p:>11}" for p in PHASES))
     for name, (bare, ours) in results.items():
         b, d = medians(bare), medians(ours)
-        print(f"{name:<8} {b['total']:>7.2f} {d['total']:>13.2f} {d['total'] - b['total']:>+12.2f}  "
+        share = d["total"] - b["total"]
+        print(f"{name:<8} {b['total']:>7.2f} {d['total']:>13.2f} {share:>+12.2f}  "
               + "  ".join(f"{d[p]:>11.2f}" for p in PHASES))
         print(f"{'':<8} bare split: pull {b['pull']:.2f}, up {b['up']:.2f}, "
               f"health {b['health']:.2f}")
