@@ -14,8 +14,10 @@ constexpr std::string_view STARTED = "2026-11-26T21:05:01.123456789Z";
 
 ContainerState State(std::string status, std::string health, std::string restarts = "0",
                      std::string started_at = std::string(STARTED), std::string id = "c1") {
-  return {std::move(id),         "app",        "sha256:0ld", "reg.local/app:latest", std::move(status),
-          std::move(health),     std::move(started_at), std::move(restarts), "0", "always"};
+  return {.id = std::move(id), .service = "app", .project = "shop", .image = "sha256:0ld",
+          .reference = "reg.local/app:latest", .status = std::move(status),
+          .health = std::move(health), .started_at = std::move(started_at),
+          .restarts = std::move(restarts), .exit_code = "0", .restart_policy = "always"};
 }
 
 // The same state for a second container.
@@ -161,6 +163,15 @@ BOOST_AUTO_TEST_CASE(a_one_shot_service_that_failed_fails_the_gate) {
 BOOST_AUTO_TEST_CASE(an_exit_zero_with_a_restart_policy_is_not_done) {
   ContainerState stopped = State("exited", "");  // restart: always, yet it stopped
   BOOST_TEST(Judge({stopped}, {stopped}).verdict == GateVerdict::Failed);
+}
+
+BOOST_AUTO_TEST_CASE(names_the_project_only_when_every_container_shares_it) {
+  ContainerState first = State("running", "healthy");
+  ContainerState second = Second(first);
+  BOOST_TEST(SharedProject({first, second}) == "shop");
+  second.project = "other";
+  BOOST_TEST(SharedProject({first, second}) == "");
+  BOOST_TEST(SharedProject({}) == "");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -69,6 +69,7 @@ struct DeployBench {
   std::optional<std::vector<ContainerImage>> restore;
   std::vector<bool> waiting_changes;
   ComposeGeneration generation = ComposeGeneration::V2;
+  GatePolls gate_polls{};
 
   DeployBench() {
     executor.Answer(Plan().ps, {Exit(0, std::string(CONTAINER) + "\n")});
@@ -120,7 +121,8 @@ struct DeployBench {
                               },
                           .restore = restore,
                           .on_waiting = [this](bool waiting) { waiting_changes.push_back(waiting); },
-                          .compose_generation = generation};
+                          .compose_generation = generation,
+                          .gate_polls = gate_polls};
     return RunDeployment(setup, executor, run_log);
   }
 
@@ -154,6 +156,51 @@ BOOST_FIXTURE_TEST_CASE(pulls_then_ups_then_gates_on_health, DeployBench) {
   BOOST_TEST(outcome.images[0].after == "sha256:n3w");
   BOOST_TEST(!outcome.images[0].digest.has_value());  // an image no registry knows
   BOOST_TEST(executor.Count(Plan().up) == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(reads_the_compose_file_beside_the_snapshot_once, DeployBench) {
+  Deploy();
+  BOOST_TEST(executor.Count(Plan().config) == 1u);
+  BOOST_TEST(executor.First(Plan().config) < executor.First(Plan().pull));
+}
+
+BOOST_FIXTURE_TEST_CASE(gates_on_the_containers_it_found_without_listing_them_at_every_look, DeployBench) {
+  Health({StateLine("starting"), StateLine("starting"), StateLine("starting"), StateLine("healthy")});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == RunResult::Succeeded);
+  BOOST_TEST(executor.Count(ContainersArgv()) == 5u);  // the snapshot, and four looks
+  BOOST_TEST(executor.Count(Plan().ps) == 2u);         // the snapshot, and the gate's first look
+  // Looks come quickly while the container may turn healthy any moment.
+  BOOST_TEST(executor.paused.count() == 300);
+}
+
+BOOST_FIXTURE_TEST_CASE(lists_the_containers_again_when_one_it_found_is_gone, DeployBench) {
+  const std::string other = "0a1b2c3d4e5f";
+  executor.Answer(Plan().ps, {Exit(0, std::string(CONTAINER) + "\n"), Exit(0, std::string(CONTAINER) + "\n"),
+                              Exit(0, other + "\n")});
+  executor.Answer(ContainersArgv(), {Exit(0, StateLine("healthy")), Exit(0, StateLine("starting")), Exit(1, "[]")});
+  executor.Answer(InspectContainersArgv({other}), {Exit(0, "[" + testing::Container("healthy", other) + "]")});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result != RunResult::Succeeded);
+  BOOST_TEST(RunLogText().find("[health: the set of containers changed]") != std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(lists_the_project_through_the_engine_once_the_snapshot_named_it, DeployBench) {
+  // The container as compose labels it: its project, "shop".
+  std::string labelled = testing::Container("healthy");
+  const std::string service_label = R"("com.docker.compose.service": "app")";
+  labelled.replace(labelled.find(service_label), service_label.size(),
+                   service_label + R"(, "com.docker.compose.project": "shop")");
+  const Argv listed = ProjectContainersArgv("shop", false);
+  executor.Answer(ContainersArgv(), {Exit(0, "[" + labelled + "]")});
+  executor.Answer(listed, {Exit(0, std::string(CONTAINER) + "\n")});
+  DeploymentOutcome outcome = Deploy();
+  BOOST_TEST(outcome.result == RunResult::Succeeded);
+  BOOST_TEST(executor.Count(Plan().ps) == 1u);  // the snapshot's only: no compose start to gate
+  BOOST_TEST(executor.First(Plan().up) < executor.First(listed));
+  BOOST_TEST(listed == (Argv{"docker", "ps", "-q", "--no-trunc", "--filter",
+                             "label=com.docker.compose.project=shop", "--filter",
+                             "label=com.docker.compose.oneoff=False"}));
 }
 
 BOOST_FIXTURE_TEST_CASE(runs_every_step_in_the_project_dir_with_the_given_environment, DeployBench) {
@@ -367,6 +414,7 @@ BOOST_FIXTURE_TEST_CASE(fails_without_rollback_when_nothing_ran_before, DeployBe
 
 BOOST_FIXTURE_TEST_CASE(rolls_back_when_health_does_not_come_by_the_deadline, DeployBench) {
   target.health_timeout = 5;
+  gate_polls = {.first = std::chrono::seconds(1), .last = std::chrono::seconds(1)};
   std::vector<std::string> looks(6, StateLine("starting"));  // one look a second, 0 s to 5 s
   looks.push_back(StateLine("healthy"));                     // the previous image, back
   Health(looks);

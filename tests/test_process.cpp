@@ -11,8 +11,10 @@
 #include <filesystem>
 #include <iterator>
 
+#include "deploy/process_executor.hpp"
 #include "util/process.hpp"
 #include "refused_closes.hpp"
+#include "unit_support.hpp"
 
 namespace deployhook {
 namespace {
@@ -90,6 +92,21 @@ BOOST_AUTO_TEST_CASE(closes_each_end_of_its_pipes_once) {
     BOOST_TEST(testing::RefusedCloses() - before == 0, "stderr apart: " << apart);
     BOOST_TEST(OpenDescriptors() == open_before, "stderr apart: " << apart);  // none left open
   }
+}
+
+BOOST_AUTO_TEST_CASE(an_executor_runs_independent_commands_at_the_same_time) {
+  testing::TempDir dir;
+  std::string flag = (dir / "flag").string();
+  // The first waits for what the second writes: one after the other, it would time out.
+  ProcessSpec waits = Shell("while [ ! -e '" + flag + "' ]; do sleep 0.01; done; echo seen");
+  waits.timeout = std::chrono::seconds(10);
+  ProcessSpec writes = Shell("sleep 0.1; echo > '" + flag + "'; echo written");
+  ProcessExecutor executor(ExecutorSetup{});
+  std::vector<ProcessResult> results = executor.RunAll({waits, writes});
+  BOOST_TEST_REQUIRE(results.size() == 2u);
+  BOOST_TEST(!results[0].timed_out);
+  BOOST_TEST(results[0].output == "seen\n");
+  BOOST_TEST(results[1].output == "written\n");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

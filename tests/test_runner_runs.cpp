@@ -106,6 +106,7 @@ struct RunnerBench {
   RecordingObserver observer;
   std::mutex setups_mutex;
   std::vector<ExecutorSetup> setups;  // what each executor was handed
+  RunnerTiming timing = TIMING;       // set before Start
   std::unique_ptr<Runner> runner;
 
   RunnerBench() {
@@ -121,7 +122,7 @@ struct RunnerBench {
       setups.push_back(setup);
       return std::make_unique<SharedExecutor>(executor, step);
     };
-    runner = std::make_unique<Runner>(config, queue, memory, log.logger(), TIMING, &observer,
+    runner = std::make_unique<Runner>(config, queue, memory, log.logger(), timing, &observer,
                                       executors, clock);
     queue.OnEnqueue([this] { runner->Wake(); });
     runner->Start();
@@ -144,6 +145,13 @@ struct RunnerBench {
   }
 
   std::size_t Queued() const { return queue.Count("web"); }
+  // Queues a push and waits until its run is recorded and its job removed (the target idle
+  // again); false when that did not happen within a few seconds.
+  bool RunOne(const std::string& id) {
+    std::size_t before = observer.Finished().size();
+    queue.Enqueue({Push(id, "c-" + id)});
+    return AwaitRecorded(before + 1) && Eventually([&] { return Queued() == 0u; });
+  }
   std::vector<RunRecord> History() const { return ReadHistory(state.Path(), 100); }
   bool AwaitRecorded(std::size_t runs) {
     return Eventually([&] { return observer.Finished().size() >= runs; });
@@ -162,22 +170,51 @@ using Deliveries = std::vector<std::string>;
 
 BOOST_AUTO_TEST_SUITE(runner_runs)
 
+BOOST_FIXTURE_TEST_CASE(a_lone_job_runs_without_waiting_for_a_quiet_time, RunnerBench) {
+  queue.Enqueue({Push("job-1", "c1")});
+  Start();
+  BOOST_TEST_REQUIRE(AwaitRecorded(1));
+  Stop();
+  BOOST_TEST(clock.Pauses(TIMING.quiet_time) == 0u);
+  BOOST_TEST(History().size() == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_job_queued_while_the_runner_sleeps_starts_without_waiting_for_a_poll,
+                        RunnerBench) {
+  // Far beyond Eventually's deadline: a run that waited for the fallback look fails the test.
+  timing.poll = std::chrono::hours(1);
+  Start();
+  BOOST_TEST_REQUIRE(RunOne("job-1"));
+  // The runner has gone back to waiting: its target's session ended with nothing queued.
+  BOOST_TEST_REQUIRE(RunOne("job-2"));
+  // Written by another process (`deployhook deploy`, another worker): no in-process nudge.
+  JobQueue elsewhere{state.Path()};
+  elsewhere.Enqueue({Push("job-3", "c3")});
+  BOOST_TEST_REQUIRE(AwaitRecorded(3));
+  Stop();
+  BOOST_TEST(clock.Pauses(TIMING.quiet_time) == 0u);
+  BOOST_TEST(History().size() == 3u);
+}
+
 BOOST_FIXTURE_TEST_CASE(gathers_jobs_that_arrive_during_the_quiet_time_into_one_run, RunnerBench) {
   int quiet_pauses = 0;
   clock.OnSleep([&](milliseconds duration) {
     // Two more pushes, each within the quiet time after the one before; then quiet.
     if (duration == TIMING.quiet_time && ++quiet_pauses <= 2) {
-      queue.Enqueue({Push("job-" + std::to_string(quiet_pauses + 1), "c" + std::to_string(quiet_pauses + 1))});
+      queue.Enqueue({Push("job-" + std::to_string(quiet_pauses + 2), "c" + std::to_string(quiet_pauses + 2))});
     }
   });
+  // Two waiting: a burst (or what queued during a run), gathered before it runs.
   queue.Enqueue({Push("job-1", "c1")});
+  queue.Enqueue({Push("job-2", "c2")});
   Start();
   BOOST_TEST_REQUIRE(AwaitRecorded(1));
   Stop();
   std::vector<RunRecord> runs = History();
   BOOST_TEST_REQUIRE(runs.size() == 1u);
-  BOOST_TEST(runs[0].deliveries == (Deliveries{"delivery-job-1", "delivery-job-2", "delivery-job-3"}));
-  BOOST_TEST(runs[0].after == "c3");
+  BOOST_TEST(runs[0].deliveries ==
+             (Deliveries{"delivery-job-1", "delivery-job-2", "delivery-job-3", "delivery-job-4"}));
+  BOOST_TEST(runs[0].after == "c4");
   BOOST_TEST(clock.Pauses(TIMING.quiet_time) == 3u);  // the third found no newcomer
   BOOST_TEST(Queued() == 0u);
 }
@@ -190,6 +227,7 @@ BOOST_FIXTURE_TEST_CASE(stops_gathering_a_burst_at_the_gather_limit, RunnerBench
       queue.Enqueue({Push("job-" + std::to_string(100 + quiet_pauses), "c")});
     }
   });
+  queue.Enqueue({Push("job-099", "c")});
   queue.Enqueue({Push("job-100", "c")});
   Start();
   BOOST_TEST_REQUIRE(AwaitRecorded(1));
@@ -197,7 +235,7 @@ BOOST_FIXTURE_TEST_CASE(stops_gathering_a_burst_at_the_gather_limit, RunnerBench
   std::vector<RunRecord> runs = History();
   BOOST_TEST_REQUIRE(!runs.empty());
   // gather_limit / quiet_time pauses, each bringing one more job.
-  BOOST_TEST(runs[0].deliveries.size() == 6u);
+  BOOST_TEST(runs[0].deliveries.size() == 7u);
   BOOST_TEST(quiet_pauses == 5);
 }
 
@@ -236,6 +274,18 @@ BOOST_FIXTURE_TEST_CASE(every_step_keeps_the_targets_lock_and_the_compose_probe_
   BOOST_TEST(setups[1].lock_fd == -1);
   BOOST_TEST((setups[1].abort == nullptr));
   BOOST_TEST(executor.First({"docker", "compose", "version"}) == 0u);
+}
+
+BOOST_FIXTURE_TEST_CASE(probes_the_compose_command_once_until_a_reload, RunnerBench) {
+  executor.Answer({"docker", "compose", "version"}, {testing::Exit(0, "Docker Compose version v2.26.1\n")});
+  Start();
+  BOOST_TEST_REQUIRE(RunOne("job-1"));
+  BOOST_TEST_REQUIRE(RunOne("job-2"));
+  BOOST_TEST(executor.Count({"docker", "compose", "version"}) == 1u);
+  runner->Reconfigure(std::make_shared<const Config>(config));
+  BOOST_TEST_REQUIRE(RunOne("job-3"));
+  Stop();
+  BOOST_TEST(executor.Count({"docker", "compose", "version"}) == 2u);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_paused_target_runs_nothing_and_keeps_its_jobs_until_resumed, RunnerBench) {

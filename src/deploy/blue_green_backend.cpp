@@ -147,7 +147,7 @@ GateResult BlueGreenBackend::Ready() {
   while (true) {
     answer = executor.Get(url);
     if ((answer.status >= 200 && answer.status < 300) || executor.Now() >= deadline) break;
-    if (!executor.Pause(GATE_POLL)) return GateResult::Stopped;
+    if (!executor.Pause(GatePauseSince(started, steps_))) return GateResult::Stopped;
   }
   bool ready = answer.status >= 200 && answer.status < 300;
   std::string said = answer.Answered() ? "HTTP " + std::to_string(answer.status) : answer.error;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "deploy/container_state.hpp"
 #include "deploy/engine_state.hpp"
@@ -22,8 +23,13 @@ class ComposeBackend final : public Backend {
     return "[no compose command: neither 'docker compose' nor 'docker-compose' answers]\n";
   }
   std::optional<std::vector<ContainerImage>> Snapshot() override {
-    std::optional<std::vector<ContainerState>> containers = InspectContainers("snapshot");
+    // `config` (NoteImages reads it) runs beside `ps`: one compose start less before the pull.
+    std::vector<ProcessResult> read =
+        steps_.StepsAtOnce({{"snapshot", plan_.ps}, {"config", plan_.config}}, INSPECT_TIMEOUT);
+    config_ = std::move(read[1]);
+    std::optional<std::vector<ContainerState>> containers = InspectListed("snapshot", read[0]);
     if (!containers) return std::nullopt;
+    project_ = SharedProject(*containers);
     return RunningImages(*containers);
   }
   std::optional<std::vector<ImageRecord>> NoteImages(const std::vector<ContainerImage>& containers) override;
@@ -46,6 +52,13 @@ class ComposeBackend final : public Backend {
   // Returns what the engine says of the service containers `ps -q` lists (none when it lists
   // none); nothing when a command failed or printed what is not their state.
   std::optional<std::vector<ContainerState>> InspectContainers(const std::string& name);
+  // The same of the containers whose ids `listed` (a `ps -q`) printed.
+  std::optional<std::vector<ContainerState>> InspectListed(const std::string& name, const ProcessResult& listed);
+  // A gate's look at the service containers: at `known` (one `docker inspect`) while they are
+  // all still there; else at the project's containers as the engine lists them (the project
+  // and services the snapshot found; no compose start), else as `compose ps` lists them.
+  std::optional<std::vector<ContainerState>> Look(const std::string& name,
+                                                  const std::vector<ContainerState>* known);
   // Compose v1 cannot be told not to pull at `up`: each reference is tagged to the image the
   // run checked (or put back) first, so what `up` finds locally is that image.
   bool PinReferences(const std::string& name, const std::vector<ImageRecord>& images);
@@ -58,17 +71,41 @@ class ComposeBackend final : public Backend {
   StepRunner& steps_;
   const DeploymentSetup& setup_;
   StepPlan plan_;
+  std::optional<ProcessResult> config_;  // `config`, run with the snapshot
+  std::string project_;                  // the project the snapshot's containers carry
+  std::set<std::string> services_;       // the services NoteImages found
   std::string config_hash_;
 };
 
 std::optional<std::vector<ContainerState>> ComposeBackend::InspectContainers(const std::string& name) {
-  ProcessResult ps = steps_.Step(name, plan_.ps, INSPECT_TIMEOUT, false);
+  return InspectListed(name, steps_.Step(name, plan_.ps, INSPECT_TIMEOUT, false));
+}
+
+std::optional<std::vector<ContainerState>> ComposeBackend::InspectListed(const std::string& name,
+                                                                         const ProcessResult& ps) {
   if (ps.exit_code != 0) return std::nullopt;
   std::vector<std::string> ids = ParseIdLines(ps.output);
   if (ids.empty()) return std::vector<ContainerState>{};
   ProcessResult result = steps_.Read(name, InspectContainersArgv(ids));
   if (result.exit_code != 0) return std::nullopt;
   return ParseContainers(result.output);
+}
+
+std::optional<std::vector<ContainerState>> ComposeBackend::Look(const std::string& name,
+                                                                const std::vector<ContainerState>* known) {
+  if (known && !known->empty()) {
+    std::vector<std::string> ids;
+    for (const ContainerState& container : *known) ids.push_back(container.id);
+    ProcessResult result = steps_.Read(name, InspectContainersArgv(ids));
+    // Exit 1: one is gone; the lists below tell the gate the set changed.
+    if (result.exit_code == 0) return ParseContainers(result.output);
+  }
+  if (project_.empty() || services_.empty()) return InspectContainers(name);
+  bool stopped_too = setup_.compose_generation == ComposeGeneration::V1;
+  std::optional<std::vector<ContainerState>> listed =
+      InspectListed(name, steps_.Read(name, ProjectContainersArgv(project_, stopped_too)));
+  if (listed) std::erase_if(*listed, [&](const ContainerState& c) { return !services_.contains(c.service); });
+  return listed;
 }
 
 bool ComposeBackend::PinReferences(const std::string& name, const std::vector<ImageRecord>& images) {
@@ -102,7 +139,7 @@ ProcessResult ComposeBackend::Remove(const std::string& name) {
 // failing that, the one its container was created from) and the image it runs.
 std::optional<std::vector<ImageRecord>> ComposeBackend::NoteImages(const std::vector<ContainerImage>& containers) {
   // stdout alone: compose warns on stderr, with a timestamp that would change the hash.
-  ProcessResult config = steps_.Read("config", plan_.config);
+  ProcessResult config = config_ ? *config_ : steps_.Read("config", plan_.config);
   std::map<std::string, std::string> references;
   if (config.exit_code == 0) {
     references = ParseComposeImages(config.output);
@@ -129,6 +166,7 @@ std::optional<std::vector<ImageRecord>> ComposeBackend::NoteImages(const std::ve
     } else if (look == ImageLook::Unreadable) {
       return std::nullopt;
     }
+    services_.insert(image.service);
     images.push_back(std::move(image));
   }
   return images;
@@ -178,14 +216,14 @@ GateVerdict ComposeBackend::HealthGate(const std::string& name) {
     auto observed = std::chrono::duration_cast<std::chrono::milliseconds>(executor.Now() - started);
     // A failed `ps` or `inspect` (the engine busy, a container going away mid-look) is looked
     // at again, not taken for a verdict.
-    if (std::optional<std::vector<ContainerState>> now = InspectContainers(name)) {
+    if (std::optional<std::vector<ContainerState>> now = Look(name, first ? &*first : nullptr)) {
       if (!first) first = *now;
       verdict = JudgeHealth(*first, *now, observed, reason);
     } else {
       reason = "could not inspect the service containers";
     }
     if (verdict != GateVerdict::Waiting || executor.Now() >= deadline) break;
-    if (!executor.Pause(GATE_POLL)) return GateVerdict::Waiting;
+    if (!executor.Pause(GatePauseSince(started, steps_))) return GateVerdict::Waiting;
   }
   double seconds = std::chrono::duration<double>(executor.Now() - started).count();
   bool healthy = verdict == GateVerdict::Healthy;

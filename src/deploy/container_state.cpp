@@ -16,6 +16,14 @@ std::vector<ContainerImage> RunningImages(const std::vector<ContainerState>& con
   return images;
 }
 
+std::string SharedProject(const std::vector<ContainerState>& containers) {
+  if (containers.empty()) return {};
+  const std::string& project = containers.front().project;
+  bool shared = std::all_of(containers.begin(), containers.end(),
+                            [&](const ContainerState& c) { return c.project == project; });
+  return shared ? project : std::string();
+}
+
 std::vector<std::string> ParseIdLines(std::string_view output) {
   // stdout and stderr arrive together: a warning line must not pass for a container id.
   auto is_id = [](const std::string& text) {

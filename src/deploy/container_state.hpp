@@ -14,6 +14,7 @@ namespace deployhook {
 struct ContainerState {
   std::string id;
   std::string service;     // compose service label
+  std::string project;     // compose project label
   std::string image;       // the image id it runs (sha256:...)
   std::string reference;   // the image reference it was created from
   std::string status;      // running, restarting, exited, ...
@@ -32,6 +33,10 @@ constexpr std::chrono::seconds SETTLE_TIME{3};
 // Returns what each container that has not stopped runs: its image id, reference and service (a
 // container exited, dead or never started is left out, as compose v2's `ps -q` leaves it out).
 std::vector<ContainerImage> RunningImages(const std::vector<ContainerState>& containers);
+
+// Returns the compose project every one of `containers` belongs to; "" when they are none, or
+// not all of one project.
+std::string SharedProject(const std::vector<ContainerState>& containers);
 
 // Returns the container ids `compose ps -q` printed (hex lines only; warnings are skipped).
 std::vector<std::string> ParseIdLines(std::string_view output);

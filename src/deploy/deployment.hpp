@@ -17,6 +17,7 @@
 #include "state/job.hpp"
 #include "util/http_client.hpp"
 #include "util/log.hpp"
+#include "deploy/gate_poll.hpp"
 #include "util/process.hpp"
 #include "deploy/run_log.hpp"
 #include "deploy/step_plan.hpp"
@@ -27,6 +28,13 @@ class StepExecutor {
  public:
   virtual ~StepExecutor() = default;
   virtual ProcessResult Run(const ProcessSpec& spec) = 0;
+  // Runs `specs`, which do not depend on one another, at the same time; returns their results
+  // in the same order. This one runs them one after another.
+  virtual std::vector<ProcessResult> RunAll(const std::vector<ProcessSpec>& specs) {
+    std::vector<ProcessResult> results;
+    for (const ProcessSpec& spec : specs) results.push_back(Run(spec));
+    return results;
+  }
   // Waits between two health checks or pulls; returns early (false) when the run should stop.
   virtual bool Pause(std::chrono::milliseconds duration) = 0;
   // GETs `url` (a blue-green slot's ready_path) within a few seconds; the status, or why none.
@@ -68,6 +76,8 @@ struct DeploymentSetup {
   std::function<void(bool)> on_waiting;
   // Whether `up` can be told not to pull (v2) or the references are pinned by tag first (v1).
   ComposeGeneration compose_generation = ComposeGeneration::V1;
+  // How often a gate looks at the engine.
+  GatePolls gate_polls{};
   // The config hash the run now deployed recorded (empty: unknown); a run whose images and
   // config both match it is unchanged.
   std::string deployed_config{};

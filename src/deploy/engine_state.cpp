@@ -59,6 +59,7 @@ std::optional<ContainerState> ReadContainer(element entry) {
   state.id = Text(entry, {"Id"});
   if (state.id.empty()) return std::nullopt;
   state.service = Label(entry, "com.docker.compose.service");
+  state.project = Label(entry, "com.docker.compose.project");
   state.image = Text(entry, {"Image"});
   state.reference = Text(entry, {"Config", "Image"});
   state.status = Text(entry, {"State", "Status"});

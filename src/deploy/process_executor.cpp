@@ -1,5 +1,7 @@
 #include "deploy/process_executor.hpp"
 
+#include <future>
+
 namespace deployhook {
 
 ProcessResult ProcessExecutor::Run(const ProcessSpec& spec) {
@@ -7,6 +9,17 @@ ProcessResult ProcessExecutor::Run(const ProcessSpec& spec) {
   bounded.abort = setup_.abort;
   bounded.inherit_fd = setup_.lock_fd;
   return RunProcess(bounded);
+}
+
+std::vector<ProcessResult> ProcessExecutor::RunAll(const std::vector<ProcessSpec>& specs) {
+  std::vector<std::future<ProcessResult>> others;
+  for (std::size_t i = 1; i < specs.size(); ++i) {
+    others.push_back(std::async(std::launch::async, [this, &specs, i] { return Run(specs[i]); }));
+  }
+  std::vector<ProcessResult> results;
+  if (!specs.empty()) results.push_back(Run(specs.front()));
+  for (std::future<ProcessResult>& other : others) results.push_back(other.get());
+  return results;
 }
 
 bool ProcessExecutor::Pause(std::chrono::milliseconds duration) {

@@ -33,6 +33,8 @@ class ProcessExecutor final : public StepExecutor {
   explicit ProcessExecutor(ExecutorSetup setup) : setup_(std::move(setup)) {}
 
   ProcessResult Run(const ProcessSpec& spec) override;
+  // Runs each spec but the first on a thread of its own, the first on the calling one.
+  std::vector<ProcessResult> RunAll(const std::vector<ProcessSpec>& specs) override;
   bool Pause(std::chrono::milliseconds duration) override;
   HttpResult Get(const std::string& url) override;
 

@@ -27,6 +27,10 @@ Runner::Runner(const Config& config, JobQueue& queue, DeliveryMemory& memory, co
                RunnerTiming timing, RunObserver* observer, ExecutorFactory executors, Clock& clock)
     : config_(config), queue_(queue), memory_(memory), log_(log), timing_(timing),
       observer_(observer), executors_(std::move(executors)), clock_(clock),
+      // Probed outside any run's lock and stop: the probe is bounded by its own timeout.
+      compose_choices_([this](const std::vector<std::string>& configured) {
+        return ChooseComposeCommand(configured, *executors_(ExecutorSetup{.lock_fd = -1, .abort = nullptr, .pause = {}}));
+      }),
       current_(std::make_shared<const Config>(config)) {}
 
 Runner::~Runner() { Stop(); }
@@ -51,6 +55,7 @@ void Runner::Reconfigure(std::shared_ptr<const Config> config) {
     if (stopping_.IsSet()) return;
     current_ = std::move(config);
   }
+  compose_choices_.Forget();  // PATH, or the compose a target names, may have changed
   Wake();
 }
 
@@ -115,7 +120,7 @@ void Runner::Serve(const std::string& name) {
     session = &sessions_[name];  // a map's elements stay where they are
   }
   for (;;) {
-    RunWhileQueued(name, *session);
+    if (RunWhileQueued(name, *session)) Housekeep();
     std::lock_guard lock(mutex_);
     // Under the lock Launch takes: news that came after the last look starts another look.
     if (!session->again || stopping_.IsSet()) {
@@ -126,19 +131,20 @@ void Runner::Serve(const std::string& name) {
   }
 }
 
-void Runner::RunWhileQueued(const std::string& name, Session& session) {
+bool Runner::RunWhileQueued(const std::string& name, Session& session) {
   std::optional<Finished> unrecorded;
   Backoff backoff(RECORD_RETRY_FIRST, RECORD_RETRY_MAX);
   bool said_locked = false;
+  bool recorded = false;
   while (!stopping_.IsSet()) {
     // A copy: a run keeps the settings it started with, whatever a reload does meanwhile.
     std::optional<Target> target = CurrentTarget(name);
-    if (!target && !unrecorded) return;
+    if (!target && !unrecorded) return recorded;
     try {
       if (!unrecorded) {
         std::variant<Finished, NoRun> attempt = RunOnce(*target, session.held_by_pause);
         if (const NoRun* none = std::get_if<NoRun>(&attempt)) {
-          if (*none != NoRun::Locked) return;
+          if (*none != NoRun::Locked) return recorded;
           AwaitLock(name, said_locked);
           continue;
         }
@@ -148,6 +154,7 @@ void Runner::RunWhileQueued(const std::string& name, Session& session) {
       Record(*unrecorded);
       AfterRecord(*unrecorded);
       unrecorded.reset();
+      recorded = true;
       backoff.Reset();
       said_locked = false;
       // A burst's jobs were read at once; give what they took back to the system, so the
@@ -156,11 +163,22 @@ void Runner::RunWhileQueued(const std::string& name, Session& session) {
     } catch (const std::exception& e) {
       if (!unrecorded) {
         SayFailing(name, session, e.what());
-        return;  // looked at again at the next news or the fallback look
+        return recorded;  // looked at again at the next news or the fallback look
       }
       // Repeating the deployment would not help: only its record is missing.
       RetryRecordLater(*unrecorded, backoff, e.what());
     }
+  }
+  return recorded;
+}
+
+void Runner::Housekeep() {
+  try {
+    PruneRunLogs(config_.state_dir, KeepRuns());
+    CompactHistoryLogged(config_.state_dir, KeepRuns(), log_);
+  } catch (const std::exception& e) {
+    // The runs are recorded; a history left long is compacted after the next one.
+    log_.Log(LogLevel::Warning, "runner", {{"reason", std::string("housekeeping: ") + e.what()}});
   }
 }
 
@@ -241,8 +259,6 @@ void Runner::Record(Finished& finished) {
   if (!finished.in_history) AppendHistory(config_.state_dir, run);
   finished.in_history = true;
   finished.batch.RemoveJobs();
-  PruneRunLogs(config_.state_dir, KeepRuns());
-  CompactHistoryLogged(config_.state_dir, KeepRuns(), log_);  // housekeeping: the run is recorded
   log_.Log(run.result == RunResult::Succeeded ? LogLevel::Info : LogLevel::Warning, "run",
            {{"id", run.id}, {"target", run.target}, {"result", Name(run.result)}});
 }

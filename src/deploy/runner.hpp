@@ -18,7 +18,9 @@
 #include "config/config.hpp"
 #include "state/delivery_memory.hpp"
 #include "deploy/batch.hpp"
+#include "deploy/compose_choices.hpp"
 #include "deploy/deployment.hpp"
+#include "deploy/gate_poll.hpp"
 #include "deploy/process_executor.hpp"
 #include "state/file_lock.hpp"
 #include "deploy/queue_watch.hpp"
@@ -35,8 +37,9 @@ namespace deployhook {
 
 // The runner's pauses. The defaults are the product's; only test suites change them.
 struct RunnerTiming {
-  // Jobs are gathered until none arrived for quiet_time (at most gather_limit), so a burst of
-  // pushes becomes one run.
+  // A lone job runs at once. Several waiting (a burst, or what queued during a run) are
+  // gathered until none arrived for quiet_time (at most gather_limit), so that they become one
+  // run.
   std::chrono::milliseconds quiet_time{1000};
   std::chrono::milliseconds gather_limit{5000};
   // Every target's queue is looked at this often even when no event said a job arrived (a
@@ -46,6 +49,8 @@ struct RunnerTiming {
   std::chrono::milliseconds lock_retry{1000};
   // On stop, a running step may finish for this long before it is killed.
   std::chrono::milliseconds stop_grace{30000};
+  // How often a run's gate looks at the engine: often at first, then less (gate_poll.hpp).
+  GatePolls gate{};
 };
 
 // Returns the default timing with each value a test suite set in the environment instead:
@@ -118,8 +123,11 @@ class Runner {
   void Launch(const std::string& name);
   // A session: runs the target's jobs until none is left, then ends.
   void Serve(const std::string& name);
-  // Runs and records runs of the target while it has jobs; returns when it has none.
-  void RunWhileQueued(const std::string& name, Session& session);
+  // Runs and records runs of the target while it has jobs; returns when it has none, saying
+  // whether it recorded any.
+  bool RunWhileQueued(const std::string& name, Session& session);
+  // Prunes run logs and compacts the history: after a burst's last run, not before each next.
+  void Housekeep();
   // Waits lock_retry for another process's run of the target, said once per wait.
   void AwaitLock(const std::string& name, bool& said_locked);
   // Says the failure of a look at the target's queue, once until it changes.
@@ -135,7 +143,8 @@ class Runner {
   // Returns why the target has nothing to run (no job, or paused with only deployments queued),
   // saying once per change how many jobs the pause holds back; nothing when it has.
   std::optional<NoRun> HeldBack(const Target& target, std::size_t& held_by_pause);
-  // Waits until a burst's jobs stop arriving; returns false when the worker is stopping.
+  // Returns at once when one job waits; when several do, waits until no more arrive. Returns
+  // false when the worker is stopping.
   bool GatherBurst(const std::string& name);
   // Runs the queued jobs, if any, and returns the finished run to record, or why none ran.
   // `held_by_pause`: how many queued jobs the target's pause was last logged holding back.
@@ -167,6 +176,7 @@ class Runner {
   RunObserver* const observer_;
   const ExecutorFactory executors_;
   Clock& clock_;
+  ComposeChoices compose_choices_;  // forgotten on Reconfigure
   std::unique_ptr<QueueWatch> watch_;
   std::thread dispatcher_;
   std::mutex mutex_;

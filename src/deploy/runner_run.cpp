@@ -7,7 +7,6 @@
 #include <functional>
 
 #include "deploy/coalesce.hpp"
-#include "deploy/compose_command.hpp"
 #include "state/pause.hpp"
 #include "deploy/step_environment.hpp"
 #include "source/private_dir.hpp"
@@ -44,6 +43,9 @@ std::optional<Runner::NoRun> Runner::HeldBack(const Target& target, std::size_t&
 bool Runner::GatherBurst(const std::string& name) {
   // Looks only at how many jobs wait: a burst of thousands is read once, after it.
   std::size_t waiting = queue_.Count(name);
+  // A lone push goes live in the time compose needs. The rest of a burst it opens arrives
+  // during its run and is gathered, several waiting, into the next one.
+  if (waiting <= 1) return !stopping_.IsSet();
   auto gathering_since = clock_.SteadyNow();
   while (SleepUnlessStopping(timing_.quiet_time)) {
     std::size_t now_waiting = queue_.Count(name);
@@ -156,8 +158,7 @@ DeploymentOutcome Runner::Deploy(const Target& target, Batch& batch, const FileL
 DeploymentOutcome Runner::DeployAt(const RunPlace& place, const TargetPast& past, Batch& batch,
                                    StepExecutor& executor, RunLog& output) {
   const Target& target = place.target;
-  ComposeChoice compose =
-      ChooseComposeCommand(target.compose, *executors_(ExecutorSetup{.lock_fd = -1, .abort = nullptr, .pause = {}}));
+  ComposeChoice compose = compose_choices_.For(target.compose);
   std::map<std::string, std::string> env = StepEnvironment();
   // A checkout's folder changes with each commit: the project keeps its name.
   if (target.source) env["COMPOSE_PROJECT_NAME"] = target.project_name;
@@ -182,6 +183,7 @@ DeploymentOutcome Runner::DeployAt(const RunPlace& place, const TargetPast& past
         activity_.Set(target.name, waiting ? Activity::Waiting : Activity::Running);
       },
       .compose_generation = compose.generation,
+      .gate_polls = timing_.gate,
       .deployed_config = past.deployed_config,
       .previous_dir = place.previous_dir};
   return RunDeployment(setup, executor, output);

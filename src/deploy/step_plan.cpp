@@ -55,6 +55,14 @@ Argv InspectContainersArgv(const std::vector<std::string>& ids) {
   return argv;
 }
 
+Argv ProjectContainersArgv(const std::string& project, bool stopped) {
+  Argv argv = {DOCKER, "ps", "-q", "--no-trunc"};
+  if (stopped) argv.push_back("-a");
+  argv.insert(argv.end(), {"--filter", "label=com.docker.compose.project=" + project, "--filter",
+                           "label=com.docker.compose.oneoff=False"});
+  return argv;
+}
+
 Argv ImageInspectArgv(const std::string& reference) { return {DOCKER, "image", "inspect", reference}; }
 
 Argv TagArgv(const std::string& image_id, const std::string& reference) {

@@ -33,6 +33,11 @@ StepPlan PlanSteps(const Target& target, const Argv& compose,
 // docker inspect --type container of containers: a JSON array (engine_state.hpp reads it).
 Argv InspectContainersArgv(const std::vector<std::string>& container_ids);
 
+// docker ps -q --no-trunc of the containers of compose project `project` that are not one-off
+// (`compose run`): running ones, or every one when `stopped` (compose v1's `ps -q` lists stopped
+// containers, v2's does not).
+Argv ProjectContainersArgv(const std::string& project, bool stopped);
+
 // docker image inspect of one reference or image id: a JSON array of one image; exits non-zero
 // when the engine has no such image.
 Argv ImageInspectArgv(const std::string& reference);

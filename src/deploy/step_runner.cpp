@@ -18,6 +18,12 @@ const char* StepEndReason(const ProcessResult& result) {
 
 }  // namespace
 
+std::chrono::milliseconds GatePauseSince(std::chrono::steady_clock::time_point started,
+                                         StepRunner& steps) {
+  auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(steps.executor().Now() - started);
+  return GatePause(waited, steps.setup().gate_polls);
+}
+
 ProcessResult StepRunner::Step(const std::string& name, const Argv& argv,
                                std::chrono::seconds timeout, bool record) {
   return Run(name, argv, timeout, record, false);
@@ -27,16 +33,17 @@ ProcessResult StepRunner::Read(const std::string& name, const Argv& argv) {
   return Run(name, argv, INSPECT_TIMEOUT, false, true);
 }
 
-ProcessResult StepRunner::Run(const std::string& name, const Argv& argv,
-                              std::chrono::seconds timeout, bool record, bool data) {
+ProcessSpec StepRunner::Spec(const Argv& argv, std::chrono::seconds timeout, bool data) const {
   ProcessSpec spec;
   spec.stderr_apart = data;
   spec.argv = argv;
   spec.cwd = directory_.value_or(setup_.target.project_dir);
   spec.env = setup_.env;
   spec.timeout = timeout;
-  log_.Append("$ " + ShellWords(argv) + "\n");
-  ProcessResult result = executor_.Run(spec);
+  return spec;
+}
+
+void StepRunner::LogEnd(const std::string& name, const ProcessResult& result) {
   log_.Append(result.output);
   log_.Append(result.error_output);
   std::string tail = "[" + name + ": ";
@@ -45,8 +52,27 @@ ProcessResult StepRunner::Run(const std::string& name, const Argv& argv,
           : result.spawn_failed ? "could not start"
                                 : "exit " + std::to_string(result.exit_code);
   log_.Append(tail + "]\n");
+}
+
+ProcessResult StepRunner::Run(const std::string& name, const Argv& argv,
+                              std::chrono::seconds timeout, bool record, bool data) {
+  log_.Append("$ " + ShellWords(argv) + "\n");
+  ProcessResult result = executor_.Run(Spec(argv, timeout, data));
+  LogEnd(name, result);
   if (record) Record(name, argv, result);
   return result;
+}
+
+std::vector<ProcessResult> StepRunner::StepsAtOnce(
+    const std::vector<std::pair<std::string, Argv>>& steps, std::chrono::seconds timeout) {
+  std::vector<ProcessSpec> specs;
+  for (const auto& step : steps) specs.push_back(Spec(step.second, timeout, true));
+  std::vector<ProcessResult> results = executor_.RunAll(specs);
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    log_.Append("$ " + ShellWords(steps[i].second) + "\n");
+    LogEnd(steps[i].first, results[i]);
+  }
+  return results;
 }
 
 void StepRunner::Record(const std::string& name, const Argv& argv, const ProcessResult& result) {

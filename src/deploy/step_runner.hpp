@@ -29,6 +29,11 @@ class StepRunner {
   // `record`, the step is kept as `name` in the history. Throws only when the executor does.
   ProcessResult Step(const std::string& name, const Argv& argv, std::chrono::seconds timeout,
                      bool record);
+  // Runs `steps` (each a name and an argv, independent of one another, whose stdout is data) at
+  // the same time, as Read would, each bounded by `timeout`; returns their results in order.
+  // Their output goes to the run's log one step after another.
+  std::vector<ProcessResult> StepsAtOnce(const std::vector<std::pair<std::string, Argv>>& steps,
+                                         std::chrono::seconds timeout);
   // Runs a command whose stdout is the engine's state as data (stderr kept apart, not recorded,
   // INSPECT_TIMEOUT) as part of step `name`.
   ProcessResult Read(const std::string& name, const Argv& argv);
@@ -49,6 +54,9 @@ class StepRunner {
  private:
   ProcessResult Run(const std::string& name, const Argv& argv, std::chrono::seconds timeout,
                     bool record, bool data);
+  ProcessSpec Spec(const Argv& argv, std::chrono::seconds timeout, bool data) const;
+  // Puts a command's output and how it ended into the run's log (after its "$ argv" line).
+  void LogEnd(const std::string& name, const ProcessResult& result);
 
   const DeploymentSetup& setup_;
   StepExecutor& executor_;
@@ -74,7 +82,9 @@ inline ImageRecord Noted(const std::string& service, const std::string& referenc
 
 // How long an inspection (ps, inspect, tag) may take.
 constexpr std::chrono::seconds INSPECT_TIMEOUT{30};
-// How long a gate waits between two looks.
-constexpr std::chrono::milliseconds GATE_POLL{1000};
+// Returns how long a gate that started at `started` pauses before its next look (GatePause
+// over the run's gate_polls).
+std::chrono::milliseconds GatePauseSince(std::chrono::steady_clock::time_point started,
+                                         StepRunner& steps);
 
 }  // namespace deployhook

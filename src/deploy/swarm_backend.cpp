@@ -222,7 +222,7 @@ GateResult SwarmBackend::Gate() {
     // A failed look (the manager busy, a task going away) is looked at again, not a verdict.
     if (now && tasks.exit_code == 0) verdict = JudgeConvergence(before_, *now, ParseTaskLines(tasks.output), reason);
     if (verdict != Convergence::Updating || executor.Now() >= deadline) break;
-    if (setup_.stopping || !executor.Pause(GATE_POLL)) return GateResult::Stopped;
+    if (setup_.stopping || !executor.Pause(GatePauseSince(started, steps_))) return GateResult::Stopped;
   }
   double seconds = std::chrono::duration<double>(executor.Now() - started).count();
   bool converged = verdict == Convergence::Converged;

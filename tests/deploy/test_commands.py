@@ -4,8 +4,8 @@ import json
 
 from worker import wait_until
 
-# A worker polls the queue and gathers for a quiet moment before a run (a fraction of a second
-# here): a hand-queued run comes while the worker runs, without a restart. Generous for a loaded
+# A worker is woken by a job and runs a lone one at once (several are gathered for a quiet
+# moment first): a hand-queued run comes while the worker runs, without a restart. Generous for a loaded
 # machine: the deadline only ends a failing test.
 PROMPT_SECONDS = 30.0
 

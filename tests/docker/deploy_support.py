@@ -21,7 +21,7 @@ TARGET = "app"
 SERVICE = "app"
 HEALTH_TIMEOUT = 20
 STEP_TIMEOUT = 60
-# A run waits ~1 s for a burst to settle, then pulls, recreates and waits for health.
+# A lone push runs at once: it pulls, recreates and waits for health.
 RUN_DEADLINE = 90.0
 
 

@@ -33,7 +33,8 @@ PUSH = "github/push/octokit-new-branch.json"  # refs/heads/master, 8.8 KB
 PING = "github/ping/octokit-ping-repo.json"
 PATH = "/webhook/deploy"
 ANSWER_TIMEOUT = 30.0
-# A queued job runs after the runner's quiet time (1 s) and poll (1 s); leave room on a busy host.
+# A lone queued job runs at once, woken by its arrival (several wait out a quiet second); leave
+# room on a busy host.
 RUN_TIMEOUT = 30.0
 LOG_LINE = re.compile(r"<[0-7]>\S")
 

@@ -32,7 +32,7 @@ OCTOKIT_REPOSITORY = "Codertocat/Hello-World"
 SHARED_MAX_BODY = 65536
 # SIGTERM stops an idle worker at once; leave room for a sanitizer build.
 STOP_TIMEOUT = 15.0
-# A queued job runs after the runner's quiet time (1 s), woken by its arrival; leave room.
+# A lone queued job runs at once, woken by its arrival (several wait out a quiet second); leave room.
 RUN_TIMEOUT = 20.0
 
 

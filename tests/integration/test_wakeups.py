@@ -12,7 +12,7 @@ from integration_support import PUSH, noop_target, wait_for_run
 from worker import fixture, wait_until
 
 NO_FALLBACK = {**os.environ, "DEPLOYHOOK_TEST_POLL_MS": "600000"}
-PROMPTLY = 10.0  # a second of quiet time, then `true pull`, `true up -d`; far below the fallback
+PROMPTLY = 10.0  # `true pull`, `true up -d` at once; far below the fallback
 IDLE_TARGETS = 1000
 # Main, the accept threads, the outbox sender, the dispatcher, and room for libraries: a thread
 # per target is a thousand more.
