@@ -1,0 +1,150 @@
+"""scripts/image/compose.yaml on a private engine: deployhook's image built by scripts/package
+--image from a Debian 12 base made here with mmdebstrap, beside Caddy and the haproxy socket
+proxy, both Debian's packages in images made the same way.
+
+Nothing is fetched from the network by the engine: every image is a cached root (debian_roots)
+brought in with `docker import`, and the image build runs with `--offline` (no network, the base
+already holds the package's dependencies). The engine has no bridge network, so the test runs
+the example with one override, written here and kept small: Caddy on the host's network, serving
+plain HTTP on a free 127.0.0.1 port with its admin endpoint off (the shipped Caddyfile with that
+site and global option), and deployhook with no network (the shipped file gives both the
+project's default network, for Caddy's ports and the worker's notifications).
+"""
+
+import http.client
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from debian_roots import root_tarball
+from package_builds import REPO
+
+sys.path.insert(0, str(REPO / "tests" / "proxy"))
+from front_doors import substitute  # noqa: E402
+
+EXAMPLE = REPO / "scripts" / "image" / "compose.yaml"
+PROJECT = "dhimage"
+# The images compose.yaml names through its variables, and the packages each root holds.
+HAPROXY_IMAGE = "deployhook-test/haproxy:bookworm"
+CADDY_IMAGE = "deployhook-test/caddy:bookworm"
+FRONT_ROOTS = {HAPROXY_IMAGE: ("haproxy", ("haproxy",)), CADDY_IMAGE: ("caddy", ("caddy",))}
+# The Dockerfile's base; the test's holds what `apt-get install` there would fetch.
+BASE_IMAGE = "debian:bookworm-slim"
+BASE_EXTRAS = ("docker.io", "docker-compose")
+BUILD_TIMEOUT = 900  # seconds: the storage driver copies each layer whole
+
+
+def dependencies(deb):
+    """Return the names of the packages deb depends on (the first of each alternative)."""
+    field = subprocess.run(["dpkg-deb", "--field", str(deb), "Depends"], capture_output=True,
+                           text=True, check=True).stdout
+    return [item.split("|")[0].split("(")[0].strip() for item in field.split(",") if item.strip()]
+
+
+def import_images(env, deb):
+    """Bring the base and the two front images into env's engine from cached roots."""
+    roots = {tag: root_tarball("bookworm", variant="minbase", include=packages, name=name)
+             for tag, (name, packages) in FRONT_ROOTS.items()}
+    base = (*dependencies(deb), *BASE_EXTRAS)
+    roots[BASE_IMAGE] = root_tarball("bookworm", variant="minbase", include=base,
+                                     name="image-base")
+    for tag, tarball in roots.items():
+        with env.timings.measure(f"import {tag}"):
+            env.docker("import", str(tarball), tag, timeout=600)
+
+
+def build_image(env, deb):
+    """Run scripts/package --image --offline on env's engine; return its output."""
+    done = subprocess.run([str(REPO / "scripts" / "package"), "--image", "--deb", str(deb),
+                           "--offline"], env=env.env(), capture_output=True, text=True,
+                          timeout=BUILD_TIMEOUT, check=False)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+    return done.stdout
+
+
+def caddyfile(port):
+    """Return the shipped Caddyfile serving http://127.0.0.1:port with no admin endpoint."""
+    shipped = (REPO / "caddy" / "Caddyfile").read_text()
+    return substitute(shipped, {
+        "webhooks.example.com {\n": f"http://127.0.0.1:{port} {{\n\tbind 127.0.0.1\n",
+        "\n{\n": "\n{\n\tadmin off\n"})
+
+
+def override(caddyfile_path):
+    """Return the test's compose override (see the module docstring) as a dict."""
+    return {"services": {
+        "deployhook": {"network_mode": "none"},
+        "caddy": {"network_mode": "host",
+                  "volumes": [f"{caddyfile_path}:/etc/caddy/Caddyfile:ro"]}}}
+
+
+class Stack:
+    """The example's three services as one compose project on env's engine."""
+
+    def __init__(self, env, directory, config_dir, project_dir, port):
+        self.env = env
+        self.port = port
+        self.override = Path(directory) / "compose.override.json"
+        caddy = Path(directory) / "Caddyfile"
+        caddy.write_text(caddyfile(port))
+        # JSON is YAML: no YAML library is needed.
+        self.override.write_text(json.dumps(override(caddy), indent=2))
+        self.variables = {"DEPLOYHOOK_IMAGE": "deployhook", "HAPROXY_IMAGE": HAPROXY_IMAGE,
+                          "CADDY_IMAGE": CADDY_IMAGE, "DOCKER_SOCKET": env.engine.socket,
+                          "DEPLOYHOOK_CONFIG_DIR": str(config_dir),
+                          "DEPLOYHOOK_PROJECT_DIR": str(project_dir)}
+
+    def compose(self, *args, check=True):
+        """Run compose (the flavour's) on the example and the override; return the result."""
+        environment = {**self.env.env(), **self.variables}
+        program, *rest = self.env.compose_command
+        path = shutil.which(program, path=environment["PATH"])
+        return subprocess.run([path, *rest, "-p", PROJECT, "-f", str(EXAMPLE), "-f",
+                               str(self.override), *args], env=environment, cwd=EXAMPLE.parent,
+                              capture_output=True, text=True, timeout=300, check=check)
+
+    def container(self, service):
+        """Return the ID of the service's container."""
+        return self.compose("ps", "-q", service).stdout.strip()
+
+    def logs(self, service):
+        """Return the service's output (read from the engine, not through the proxy)."""
+        done = self.compose("logs", "--no-color", service, check=False)
+        return done.stdout + done.stderr
+
+    def proxy_socket(self):
+        """Return the host path of the proxy's socket (in its volume's directory)."""
+        volume = self.env.docker("volume", "inspect", "--format", "{{.Mountpoint}}",
+                                 f"{PROJECT}_docker-proxy").stdout.strip()
+        return os.path.join(volume, "docker.sock")
+
+
+class UnixHTTPConnection(http.client.HTTPConnection):
+    """An HTTP connection to a unix socket, as the docker CLI makes to its DOCKER_HOST."""
+
+    def __init__(self, path, timeout=30):
+        super().__init__("localhost", timeout=timeout)
+        self.path = path
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(self.path)
+
+
+def api_status(socket_path, method, path, body=None):
+    """Send one Engine API request to socket_path; return the answer's status."""
+    connection = UnixHTTPConnection(socket_path)
+    try:
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        connection.request(method, path, body=None if body is None else json.dumps(body),
+                           headers=headers)
+        answer = connection.getresponse()
+        answer.read()
+        return answer.status
+    finally:
+        connection.close()
