@@ -22,6 +22,7 @@ import shutil
 import socket
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from debian_roots import root_tarball
@@ -50,12 +51,15 @@ def dependencies(deb):
 
 
 def import_images(env, deb):
-    """Bring the base and the two front images into env's engine from cached roots."""
-    roots = {tag: root_tarball("bookworm", variant="minbase", include=packages, name=name)
-             for tag, (name, packages) in FRONT_ROOTS.items()}
-    base = (*dependencies(deb), *BASE_EXTRAS)
-    roots[BASE_IMAGE] = root_tarball("bookworm", variant="minbase", include=base,
-                                     name="image-base")
+    """Bring the base and the two front images into env's engine from cached roots (made
+    side by side when missing: their downloads overlap)."""
+    recipes = {tag: (name, packages) for tag, (name, packages) in FRONT_ROOTS.items()}
+    recipes[BASE_IMAGE] = ("image-base", (*dependencies(deb), *BASE_EXTRAS))
+    with ThreadPoolExecutor(max_workers=len(recipes)) as pool:
+        futures = {tag: pool.submit(root_tarball, "bookworm", variant="minbase",
+                                    include=packages, name=name)
+                   for tag, (name, packages) in recipes.items()}
+        roots = {tag: future.result() for tag, future in futures.items()}
     for tag, tarball in roots.items():
         with env.timings.measure(f"import {tag}"):
             env.docker("import", str(tarball), tag, timeout=600)
@@ -89,9 +93,10 @@ def override(caddyfile_path):
 class Stack:
     """The example's three services as one compose project on env's engine."""
 
-    def __init__(self, env, directory, config_dir, project_dir, port):
+    def __init__(self, env, directory, config_dir, project_dir, port, uid):
         self.env = env
         self.port = port
+        self.uid = uid  # the image's deployhook user
         self.override = Path(directory) / "compose.override.json"
         caddy = Path(directory) / "Caddyfile"
         caddy.write_text(caddyfile(port))

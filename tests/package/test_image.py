@@ -63,8 +63,7 @@ def stack(image_env):
     secret.write_text(DEFAULT_SECRET + "\n")
     secret.chmod(0o600)
     os.chown(secret, uid, uid)
-    stack = Stack(env, directory, config, project, free_port())
-    stack.uid = uid
+    stack = Stack(env, directory, config, project, free_port(), uid)
     try:
         stack.compose("up", "-d")
         wait_until(lambda: caddy_answers(stack), START_TIMEOUT, "Caddy to answer", interval=0.5)
