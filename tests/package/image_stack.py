@@ -125,11 +125,21 @@ class Stack:
         done = self.env.docker("logs", self.container(service), check=False)
         return done.stdout + done.stderr
 
+    def runs(self):
+        """Return the runs the worker recorded (deployments.jsonl in its state volume)."""
+        path = Path(self.volume("deployhook-state")) / "deployments.jsonl"
+        if not path.exists():
+            return []
+        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+    def volume(self, name):
+        """Return the host directory of the project's volume name."""
+        return self.env.docker("volume", "inspect", "--format", "{{.Mountpoint}}",
+                               f"{PROJECT}_{name}").stdout.strip()
+
     def proxy_socket(self):
         """Return the host path of the proxy's socket (in its volume's directory)."""
-        volume = self.env.docker("volume", "inspect", "--format", "{{.Mountpoint}}",
-                                 f"{PROJECT}_docker-proxy").stdout.strip()
-        return os.path.join(volume, "docker.sock")
+        return os.path.join(self.volume("docker-proxy"), "docker.sock")
 
 
 class UnixHTTPConnection(http.client.HTTPConnection):

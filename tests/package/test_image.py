@@ -1,7 +1,7 @@
 """deployhook's container image with the example compose file, on a private engine: built by
 scripts/package --image from the Debian 12 package, it runs as user deployhook; a signed push
-through Caddy deploys the demo service through the socket proxy; the proxy refuses exec and the
-other calls a deploy does not make, with 403 (image_stack says how the stack is set up)."""
+through Caddy deploys the demo service through the socket proxy, and one of an unhealthy image
+rolls back through it; the proxy refuses exec and the other calls a deploy does not make, with 403 (image_stack says how the stack is set up)."""
 
 import os
 import re
@@ -22,6 +22,7 @@ from worker import wait_until  # noqa: E402
 
 SERVICE = "app"
 COMMIT = "7" * 40
+UNHEALTHY_COMMIT = "8" * 40
 START_TIMEOUT = 60.0
 DEPLOY_TIMEOUT = 120.0
 
@@ -94,32 +95,60 @@ def test_worker_runs_as_deployhook(stack):
     assert uids == [str(stack.uid)] * 4 and stack.uid != 0
 
 
+def push(stack, directory, commit):
+    """Deliver a signed push of commit through Caddy, check it was queued; return its
+    delivery id."""
+    body = directory / "push.json"
+    body.write_bytes(push_body(after=commit))
+    done = send_delivery("--url", f"http://127.0.0.1:{stack.port}/webhook/deploy",
+                         "--secret-file", stack_secret(stack), "--event", "push", body)
+    status, answer = sent_answer(done)
+    assert (status, answer["status"], answer["target"]) == (202, "queued", "demo"), answer
+    return answer["delivery"]
+
+
+def run_for(stack, delivery):
+    """Wait for the worker's record of the run that covered delivery; return it."""
+    def recorded():
+        return next((run for run in stack.runs() if delivery in run["deliveries"]), None)
+    try:
+        return wait_until(recorded, DEPLOY_TIMEOUT, f"the run of delivery {delivery}",
+                          interval=0.5)
+    except TimeoutError as error:
+        pytest.fail(f"{error}\n{stack.logs('deployhook')}\n{stack.logs('proxy')[-4000:]}")
+
+
 def test_signed_push_through_caddy_deploys_through_the_proxy(stack, tmp_path):
     env = stack.env
     project = stack.variables["DEPLOYHOOK_PROJECT_DIR"]
     before = env.container_image(project, SERVICE)
     v2 = env.make_image(env.app_ref, "v2", revision=COMMIT)
-    body = tmp_path / "push.json"
-    body.write_bytes(push_body(after=COMMIT))
-    done = send_delivery("--url", f"http://127.0.0.1:{stack.port}/webhook/deploy",
-                         "--secret-file", stack_secret(stack), "--event", "push", body)
-    status, answer = sent_answer(done)
-    assert (status, answer["status"], answer["target"]) == (202, "queued", "demo"), answer
+    run = run_for(stack, push(stack, tmp_path, COMMIT))
 
-    def deployed():
-        # While compose recreates the service, the old container and the new one both exist.
-        containers = env.service_containers(project, SERVICE)
-        return len(containers) == 1 and env.inspect(containers[0], "{{.Image}}") == v2
-    try:
-        wait_until(deployed, DEPLOY_TIMEOUT, "the demo service to run v2", interval=0.5)
-    except TimeoutError as error:
-        pytest.fail(f"{error}\n{stack.logs('deployhook')}\n{stack.logs('proxy')[-4000:]}")
-    assert before != v2
-    assert env.wait_health(env.container(project, SERVICE), "healthy") == "healthy"
+    assert run["result"] == "succeeded", stack.logs("deployhook")
+    assert [step["name"] for step in run["steps"]] == ["pull", "up", "health"]
+    container = env.container(project, SERVICE)
+    assert before != v2 and env.inspect(container, "{{.Image}}") == v2
+    assert env.health(container) == "healthy"
     # The steps went through the proxy: its log has the pull and the recreate.
     proxy_log = stack.logs("proxy")
     assert re.search(r'"POST /v[0-9.]+/images/create\?[^"]*fromImage=', proxy_log), proxy_log
     assert re.search(r'"POST /v[0-9.]+/containers/create\?name=', proxy_log), proxy_log
+
+
+def test_unhealthy_push_rolls_back_through_the_proxy(stack, tmp_path):
+    env = stack.env
+    project = stack.variables["DEPLOYHOOK_PROJECT_DIR"]
+    running = env.container_image(project, SERVICE)
+    bad = env.make_image(env.app_ref, "v3", healthy=False, revision=UNHEALTHY_COMMIT)
+    run = run_for(stack, push(stack, tmp_path, UNHEALTHY_COMMIT))
+
+    assert run["result"] == "rolled_back", stack.logs("deployhook")
+    assert run["images"][0]["after"] == bad
+    assert env.container_image(project, SERVICE) == running
+    assert env.wait_health(env.container(project, SERVICE), "healthy") == "healthy"
+    # The previous image was tagged back through the proxy.
+    assert re.search(r'"POST /v[0-9.]+/images/sha256:[0-9a-f]+/tag\?', stack.logs("proxy"))
 
 
 @pytest.mark.parametrize("method, path", [
