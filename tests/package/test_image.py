@@ -1,25 +1,21 @@
 """deployhook's container image with the example compose file, on a private engine: built by
 scripts/package --image from the Debian 12 package, it runs as user deployhook; a signed push
 through Caddy deploys the demo service through the socket proxy, and one of an unhealthy image
-rolls back through it; the proxy refuses exec and the other calls a deploy does not make, with 403 (image_stack says how the stack is set up)."""
+rolls back through it; the proxy refuses exec and the other calls a deploy does not make, with
+403 (image_stack says how the stack is set up)."""
 
 import os
 import re
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
+from docker_env import DockerEnv, compose_flavour, free_port, missing_prerequisites
+from github_push import BRANCH, REPOSITORY, make_push_body
+from image_stack import Stack, api_status, build_image, import_images
+from worker import DEFAULT_SECRET, config_text, send_delivery, sent_answer, target, wait_until
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "docker"))
-
-from deploy_support import BRANCH, REPOSITORY, push_body  # noqa: E402
-from docker_env import DockerEnv, compose_flavour, free_port, missing_prerequisites  # noqa: E402
-from image_stack import Stack, api_status, build_image, import_images  # noqa: E402
-from worker import DEFAULT_SECRET, config_text, send_delivery, sent_answer, target  # noqa: E402
-from worker import wait_until  # noqa: E402
-
 SERVICE = "app"
 COMMIT = "7" * 40
 UNHEALTHY_COMMIT = "8" * 40
@@ -99,7 +95,7 @@ def push(stack, directory, commit):
     """Deliver a signed push of commit through Caddy, check it was queued; return its
     delivery id."""
     body = directory / "push.json"
-    body.write_bytes(push_body(after=commit))
+    body.write_bytes(make_push_body(commit))
     done = send_delivery("--url", f"http://127.0.0.1:{stack.port}/webhook/deploy",
                          "--secret-file", stack_secret(stack), "--event", "push", body)
     status, answer = sent_answer(done)
