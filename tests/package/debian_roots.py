@@ -43,13 +43,15 @@ ENVIRONMENT = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:
                "LC_ALL": "C.UTF-8", "DEBIAN_FRONTEND": "noninteractive", "HOME": "/root"}
 
 
-def root_tarball(suite, variant="apt", include=(), hooks=()):
+def root_tarball(suite, variant="apt", include=(), hooks=(), name=None):
     """Return the cached tarball of a `suite` root (mmdebstrap --variant, with packages
     `include` and --customize-hook commands `hooks`, package lists kept), making it first when
-    it is missing or a week old."""
+    it is missing or a week old. Its file is named after suite, name (default: the variant)
+    and the recipe; making it removes older tarballs of the same suite and name."""
     recipe = json.dumps([suite, variant, sorted(include), list(hooks), MIRROR])
     key = hashlib.sha256(recipe.encode()).hexdigest()[:12]
-    path = CACHE / f"{suite}-{variant}-{key}.tar"
+    stem = f"{suite}-{name or variant}"
+    path = CACHE / f"{stem}-{key}.tar"
     if path.exists() and time.time() - path.stat().st_mtime < MAX_AGE_S:
         return path
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -67,7 +69,7 @@ def root_tarball(suite, variant="apt", include=(), hooks=()):
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
-    for older in CACHE.glob(f"{suite}-{variant}-*.tar"):
+    for older in CACHE.glob(f"{stem}-*.tar"):
         if older != path:
             older.unlink()
     return path
