@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -135,11 +136,15 @@ def test_every_run_runs_its_commits_config(docker_env, sourced, compose_flavour,
         check_deployed(docker_env, worker, first, sequence, 0, tmp_path)
         runs = {0: first}
         for step in range(1, count + 1):
+            committed = datetime.now(timezone.utc)
             commit = sequence.commit(step)
             if step == DROPPED:
                 runs[step] = wait_until(lambda: next((run for run in worker.history() if run["commit"] == commit),
                                                      None), POLL + 60, "the dropped push's run, by polling")
                 assert runs[step]["deliveries"] == ["poll"]
+                # Queued within one poll interval of the commit (and one ls-remote).
+                queued = datetime.fromisoformat(runs[step]["queued_at"].replace("Z", "+00:00"))
+                assert (queued - committed).total_seconds() <= POLL + 1
             else:
                 runs[step] = wait_for_run(worker, queue_push(worker, push_body(commit)))
             if step == UNHEALTHY:
