@@ -6,14 +6,17 @@ the run before any compose command; `poll` finds a tip no delivery announced."""
 
 import json
 import os
+import shutil
 import stat
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))
 
+from accounts import launcher_for, system_account  # noqa: E402
 from fake_docker_control import FakeDocker  # noqa: E402
 from github_push import BRANCH, REPOSITORY, deliver_push, make_push_body  # noqa: E402
 from receiver import Receiver  # noqa: E402
@@ -40,7 +43,7 @@ def files(version, secret=None, identity=None, work=None):
 class Sourced:
     """A worker whose target `app` deploys from `url`, with the fake docker."""
 
-    def __init__(self, root, url, access, env=None, notify_url=None, **options):
+    def __init__(self, root, url, access, env=None, notify_url=None, launcher=(), **options):
         self.root = Path(root)
         self.fake = FakeDocker(self.root)
         table = {"name": TARGET, "repository": REPOSITORY, "branch": BRANCH, "source": url,
@@ -51,7 +54,8 @@ class Sourced:
         read_token.chmod(0o600)
         self.worker = Worker(self.root / "worker", targets=[table],
                              settings={"read_token_file": str(read_token)},
-                             env=self.fake.worker_env(**FAST_RUNNER_ENV, **(env or {})))
+                             env=self.fake.worker_env(**FAST_RUNNER_ENV, **(env or {})),
+                             launcher=launcher)
         if notify_url:
             with open(self.worker.config, "a") as config:
                 config.write(f"\n[[notify]]\nkind = \"webhook\"\nurl = {toml_value(notify_url)}\n"
@@ -261,3 +265,46 @@ def test_a_manual_deploy_takes_the_branch_tip(tmp_path, git_http, source_repo, t
         run = sourced.runs(1)[-1]
         assert run["result"] == "succeeded", sourced.run_log(run)
         assert run["commit"] == tip
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to stage another user")
+def test_a_worker_of_its_own_user_fetches_decrypts_and_deploys(git_ssh, source_repo, age_identity, tmp_path):
+    """As the systemd unit runs it: its own user, HOME its passwd entry's (no such folder), no
+    RUNTIME_DIRECTORY (secrets under /dev/shm/deployhook-<uid>), key and identity files its own."""
+    account = system_account("deployhook-it")
+    commit = source_repo.commit(files(1, CANARY, age_identity, tmp_path))
+    root = Path(tempfile.mkdtemp(prefix="deployhook-source-user-"))
+    root.chmod(0o755)
+    secrets = Path("/dev/shm") / f"deployhook-{account.pw_uid}"
+    try:
+        key, known_hosts = git_ssh.client_files(root / "ssh")
+        identity = root / "age-identity.txt"
+        shutil.copyfile(age_identity.identity_file, identity)
+        identity.chmod(0o600)
+        access = {"source_key_file": str(key), "source_known_hosts": str(known_hosts),
+                  "age_identity_file": str(identity)}
+        sourced = Sourced(root, git_ssh.url(source_repo.name), access, launcher=launcher_for(account),
+                          env={"HOME": account.pw_dir})
+        sourced.worker.state_dir.mkdir()
+        for path in [root, *root.rglob("*")]:
+            os.lchown(path, account.pw_uid, account.pw_gid)
+        with sourced:
+            sourced.fake.set(up={"sleep": 2})
+            sourced.push(commit)
+            wait_until(lambda: sourced.fake.calls("up"), 30, "the run's up step")
+            plain = (sourced.checkout(commit) / "app.env").resolve()
+            assert plain.read_text() == f"TOKEN={CANARY}\nMODE=prod\n"
+            assert plain.is_relative_to(secrets)
+            assert os.stat(plain).st_uid == account.pw_uid
+            assert stat.S_IMODE(os.stat(secrets).st_mode) == 0o700
+            run = sourced.runs(1)[-1]
+            assert run["result"] == "succeeded", sourced.run_log(run)
+            assert [step["name"] for step in run["steps"]][:4] == SOURCE_STEPS
+            assert not plain.exists()
+            assert CANARY not in sourced.run_log(run) and CANARY not in sourced.worker.log()
+            foreign = [path for path in sourced.worker.state_dir.rglob("*")
+                       if path.lstat().st_uid != account.pw_uid]
+            assert foreign == []
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+        shutil.rmtree(secrets, ignore_errors=True)
