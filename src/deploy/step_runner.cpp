@@ -3,20 +3,10 @@
 #include <cstdio>
 
 #include "deploy/engine_state.hpp"
+#include "util/process_end.hpp"
 #include "util/shell_words.hpp"
 
 namespace deployhook {
-namespace {
-
-// Returns why a step ended other than by exiting, for its log line; empty when it exited.
-const char* StepEndReason(const ProcessResult& result) {
-  if (result.interrupted) return "interrupted: the worker is stopping";
-  if (result.timed_out) return "timed out";
-  if (result.spawn_failed) return "could not start";
-  return "";
-}
-
-}  // namespace
 
 std::chrono::milliseconds GatePauseSince(std::chrono::steady_clock::time_point started,
                                          StepRunner& steps) {
@@ -46,12 +36,7 @@ ProcessSpec StepRunner::Spec(const Argv& argv, std::chrono::seconds timeout, boo
 void StepRunner::LogEnd(const std::string& name, const ProcessResult& result) {
   log_.Append(result.output);
   log_.Append(result.error_output);
-  std::string tail = "[" + name + ": ";
-  tail += result.interrupted ? "interrupted: the worker is stopping, process group stopped"
-          : result.timed_out ? "timed out, process group killed"
-          : result.spawn_failed ? "could not start"
-                                : "exit " + std::to_string(result.exit_code);
-  log_.Append(tail + "]\n");
+  log_.Append(EndLine(name, result));
 }
 
 ProcessResult StepRunner::Run(const std::string& name, const Argv& argv,
@@ -82,7 +67,7 @@ void StepRunner::Record(const std::string& name, const Argv& argv, const Process
   setup_.logger.Log(result.exit_code == 0 ? LogLevel::Info : LogLevel::Warning, "step",
                     {{"id", setup_.run_id}, {"target", setup_.target.name}, {"step", name},
                      {"exit_code", std::to_string(result.exit_code)}, {"seconds", seconds},
-                     {"reason", StepEndReason(result)}});
+                     {"reason", EndedOtherwise(result)}});
 }
 
 ImageLook StepRunner::InspectImage(const std::string& reference, ImageInfo& info) {

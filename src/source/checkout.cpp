@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "source/private_dir.hpp"
+#include "util/process_end.hpp"
 #include "util/shell_words.hpp"
 
 namespace deployhook {
@@ -21,13 +22,6 @@ constexpr std::string_view SECRETS_LINK = ".secrets";
 constexpr std::chrono::seconds COMMAND_TIMEOUT{60};
 
 std::string Short(std::string_view commit) { return std::string(commit.substr(0, 12)); }
-
-std::string EndReason(const ProcessResult& result) {
-  if (result.interrupted) return "interrupted: the worker is stopping";
-  if (result.timed_out) return "timed out";
-  if (result.spawn_failed) return "could not start";
-  return "exit " + std::to_string(result.exit_code);
-}
 
 // The .age files below `tree`, relative to it.
 std::vector<fs::path> EncryptedFiles(const fs::path& tree) {
@@ -95,9 +89,9 @@ bool SourceRun::Command(const std::string& name, const Argv& argv, bool record, 
   ProcessResult done = context_.run(spec);
   context_.log(done.output);
   context_.log(done.error_output);
-  context_.log("[" + name + ": " + EndReason(done) + "]\n");
+  context_.log(EndLine(name, done));
   if (record) steps_.push_back({name, argv, done.exit_code, done.seconds});
-  bool ok = !done.timed_out && !done.interrupted && !done.spawn_failed && done.exit_code == 0;
+  bool ok = Succeeded(done);
   if (result != nullptr) *result = std::move(done);
   return ok;
 }
