@@ -19,7 +19,6 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view AGE_SUFFIX = ".age";
 constexpr std::string_view SECRETS_LINK = ".secrets";
-constexpr std::chrono::seconds COMMAND_TIMEOUT{60};
 
 std::string Short(std::string_view commit) { return std::string(commit.substr(0, 12)); }
 
@@ -77,13 +76,13 @@ void SourceRun::Fail(const std::string& what) {
 }
 
 bool SourceRun::Command(const std::string& name, const Argv& argv, bool record, ProcessResult* result,
-                        const Environment& extra) {
+                        const Environment& extra, std::chrono::seconds timeout) {
   ProcessSpec spec;
   spec.argv = argv;
   spec.cwd = context_.state_dir;
   spec.env = git_env_;
   for (const auto& [key, value] : extra) spec.env[key] = value;
-  spec.timeout = name == "fetch" ? std::chrono::seconds(context_.target.pull_timeout) : COMMAND_TIMEOUT;
+  spec.timeout = timeout;
   spec.stderr_apart = result != nullptr;  // a command whose stdout is read
   context_.log("$ " + ShellWords(argv) + "\n");
   ProcessResult done = context_.run(spec);
@@ -105,7 +104,8 @@ bool SourceRun::Fetch() {
     return false;
   }
   if (!Command("remote", SetUrlArgv(Cache(), source_.url), false) ||
-      !Command("fetch", FetchArgv(Cache(), context_.target.branch), true)) {
+      !Command("fetch", FetchArgv(Cache(), context_.target.branch), true, nullptr, {},
+               std::chrono::seconds(context_.target.pull_timeout))) {
     Fail("cannot fetch branch " + context_.target.branch + " from " + source_.url);
     return false;
   }

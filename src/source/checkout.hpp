@@ -4,6 +4,7 @@
 // state_dir/checkouts/<target>/<commit>, and decrypt its .age files into a private tmpfs folder
 // for the run alone. Every command goes through the run's process layer and into its log.
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -58,9 +59,12 @@ class SourceRun {
   void Prune(const std::set<std::string>& keep) noexcept;
 
  private:
+  // What a local git or age command may take; a fetch may take the target's pull_timeout.
+  static constexpr std::chrono::seconds COMMAND_TIMEOUT{60};
+
   // Runs one command; logs it, records it as step `name` when `record`; true when it exited 0.
   bool Command(const std::string& name, const Argv& argv, bool record, ProcessResult* result = nullptr,
-               const Environment& extra = {});
+               const Environment& extra = {}, std::chrono::seconds timeout = COMMAND_TIMEOUT);
   bool Fetch();
   std::optional<std::string> Resolve(const std::string& commit, OnBranch check);
   bool CheckOut(const std::string& commit);
