@@ -38,6 +38,26 @@ done
 [ "$1" = -- ] && shift
 exec chroot "$root" "$@"
 """
+# Runs "$@" in $1 made the root of the caller's new mount namespace (pivot_root, not chroot: a
+# Docker engine started in it works, since runc's own pivot_root needs the namespace's root to be
+# the root), with /proc, /dev, /sys, the host's resolv.conf and a /tmp of its own. What the
+# command leaves running keeps the namespace; /run is the root's own folder, so a later command
+# finds its sockets and pid files.
+ENTER_AS_MACHINE = r"""
+root=$1; shift
+mount --bind "$root" "$root"
+mount -t proc proc "$root/proc"
+mount --rbind /dev "$root/dev"
+mount --rbind /sys "$root/sys"
+mount -t tmpfs tmpfs "$root/tmp"
+cp /etc/resolv.conf "$root/etc/resolv.conf"
+mkdir -p "$root/.host"
+cd "$root"
+pivot_root . .host
+/.host/bin/umount -l /.host  # the host's: a minimal root may have no umount
+[ "$1" = -- ] && shift
+exec "$@"
+"""
 # What a command in a root finds: no proxy, no locale, no questions.
 ENVIRONMENT = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                "LC_ALL": "C.UTF-8", "DEBIAN_FRONTEND": "noninteractive", "HOME": "/root"}
@@ -108,10 +128,18 @@ class Root:
         return ["unshare", "--mount", "--propagation", "private", "sh", "-euc", ENTER, "enter",
                 str(self.directory), *options, "--", *map(str, command)]
 
-    def run(self, command, timeout=300, check=True, binds=(), input=None):
-        """Run command (an argv) in the root; return the CompletedProcess (text). With check, a
-        non-zero exit raises an AssertionError showing the output."""
-        done = subprocess.run(self.argv(command, binds), input=input, env=ENVIRONMENT,
+    def machine_argv(self, command):
+        """Return the host argv that runs command (an argv) with the root as the root of its
+        mount namespace, as on a machine of its own (ENTER_AS_MACHINE)."""
+        return ["unshare", "--mount", "--propagation", "private", "sh", "-euc", ENTER_AS_MACHINE,
+                "enter", str(self.directory), "--", *map(str, command)]
+
+    def run(self, command, timeout=300, check=True, binds=(), input=None, machine=False):
+        """Run command (an argv) in the root (machine: as ENTER_AS_MACHINE enters it); return
+        the CompletedProcess (text). With check, a non-zero exit raises an AssertionError
+        showing the output."""
+        argv = self.machine_argv(command) if machine else self.argv(command, binds)
+        done = subprocess.run(argv, input=input, env=ENVIRONMENT,
                               capture_output=True, text=True, timeout=timeout, check=False)
         if check and done.returncode != 0:
             raise AssertionError(f"{shlex.join(map(str, command))} exited {done.returncode}:\n"
