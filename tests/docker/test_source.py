@@ -8,8 +8,8 @@ deployed by `poll`; `rollback --to` restores an earlier commit's config and imag
 encrypted canary never shows. And `build = true` builds the service from the commit's
 Dockerfile on a locally made base image.
 
-DEPLOYHOOK_TEST_SOURCE_COMMITS sets how many commits the sequence pushes (default 12 under
-compose v2 and 10 under v1, for the suite's time; README quotes a run with 50)."""
+DEPLOYHOOK_TEST_SOURCE_COMMITS sets how many commits the sequence pushes (default 8 under
+compose v2 and 6 under v1, for the suite's time; README quotes a run with 50)."""
 
 import hashlib
 import json
@@ -30,15 +30,15 @@ from worker import wait_until  # noqa: E402
 
 CANARY = "canary-0f9e8d7c6b5a4"
 POLL = 3
-DROPPED = 9        # the commit whose webhook is never sent
-UNHEALTHY = 6      # the commit whose image never becomes healthy
-ROLLBACK_TO = 3    # the commit `rollback --to` brings back
+DROPPED = 5        # the commit whose webhook is never sent
+UNHEALTHY = 3      # the commit whose image never becomes healthy
+ROLLBACK_TO = 2    # the commit `rollback --to` brings back
 
 
 def commit_count(flavour):
-    """The commits to push: DEPLOYHOOK_TEST_SOURCE_COMMITS, or 12 (v2) and 10 (v1) to keep the
-    suite's time; at least 10, for the dropped, unhealthy and restored ones."""
-    default = 12 if flavour.name == "v2" else 10
+    """The commits to push: DEPLOYHOOK_TEST_SOURCE_COMMITS, or 8 (v2) and 6 (v1) to keep the
+    suite's time; at least 6, for the dropped, unhealthy and restored ones."""
+    default = 8 if flavour.name == "v2" else 6
     return max(int(os.environ.get("DEPLOYHOOK_TEST_SOURCE_COMMITS", default)), DROPPED + 1)
 
 
@@ -66,7 +66,7 @@ class Sequence:
     def reference(self, step):
         if step == UNHEALTHY:
             return f"{self.registry}/source/app:broken"
-        return f"{self.registry}/source/app:v{step // 5}"
+        return f"{self.registry}/source/app:v{step // 3}"  # some commits change the config alone
 
     def commit(self, step):
         reference = self.reference(step)
