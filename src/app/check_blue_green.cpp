@@ -10,6 +10,7 @@
 #include "deploy/slots.hpp"
 #include "deploy/step_environment.hpp"
 #include "deploy/step_plan.hpp"
+#include "util/process_end.hpp"
 
 namespace deployhook {
 namespace {
@@ -35,7 +36,7 @@ std::optional<std::string> SlotConfig(const Target& target, const ComposeChoice&
   spec.timeout = std::chrono::seconds(30);
   spec.stderr_apart = true;
   ProcessResult result = RunProcess(spec);
-  if (result.spawn_failed || result.timed_out || result.exit_code != 0) return std::nullopt;
+  if (!Succeeded(result)) return std::nullopt;
   return result.output;
 }
 

@@ -7,6 +7,7 @@
 #include "deploy/compose_backend.hpp"
 #include "deploy/slots.hpp"
 #include "state/durable_file.hpp"
+#include "util/process_end.hpp"
 
 namespace deployhook {
 namespace {
@@ -122,7 +123,7 @@ bool BlueGreenBackend::TellFrontDoor(const std::string& name, Slot slot, bool wr
                 SlotAt(settings_, slot).text + ")]\n");
   }
   ProcessResult reload = steps_.Step(name, settings_.reload, INSPECT_TIMEOUT, true);
-  return reload.exit_code == 0 && !reload.timed_out && !reload.interrupted;
+  return Succeeded(reload);
 }
 
 bool BlueGreenBackend::Reconcile() {

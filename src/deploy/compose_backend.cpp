@@ -8,6 +8,7 @@
 #include "deploy/engine_state.hpp"
 #include "deploy/image_state.hpp"
 #include "util/sha256.hpp"
+#include "util/process_end.hpp"
 
 namespace deployhook {
 namespace {
@@ -126,7 +127,7 @@ ProcessResult ComposeBackend::Apply(const std::vector<ImageRecord>& images) {
   if (!plan_.release.empty()) {
     // From the images just pinned (v1) or pulled (v2: `run` does not pull an image it has).
     ProcessResult release = steps_.Step("release", plan_.release, timeout, true);
-    if (release.exit_code != 0 || release.timed_out || release.interrupted) return release;
+    if (!Succeeded(release)) return release;
   }
   return steps_.Step("up", plan_.up, timeout, true);
 }
@@ -264,7 +265,7 @@ RunEnd ComposeBackend::Rollback(const std::vector<ContainerImage>& previous,
   if (tagged == TagResult::ImageGone) return RunResult::RollbackFailed;
   ProcessResult up = steps_.Step("rollback-up", plan_.up, std::chrono::seconds(setup_.target.up_timeout), true);
   if (up.interrupted || (up.timed_out && setup_.stopping)) return RunInterrupted{};
-  if (tagged != TagResult::Done || up.exit_code != 0 || up.timed_out || up.interrupted) return RunResult::RollbackFailed;
+  if (tagged != TagResult::Done || !Succeeded(up)) return RunResult::RollbackFailed;
   GateVerdict verdict = HealthGate("rollback-health");
   if (verdict == GateVerdict::Waiting) return RunInterrupted{};
   return verdict == GateVerdict::Healthy ? RunResult::RolledBack : RunResult::RollbackFailed;

@@ -6,6 +6,7 @@
 
 #include "deploy/process_executor.hpp"
 #include "deploy/step_environment.hpp"
+#include "util/process_end.hpp"
 
 namespace deployhook {
 namespace {
@@ -20,7 +21,7 @@ std::optional<std::string> Version(std::vector<std::string> argv, StepExecutor& 
   spec.timeout = std::chrono::seconds(10);
   spec.stderr_apart = true;
   ProcessResult result = executor.Run(spec);
-  if (result.spawn_failed || result.timed_out || result.interrupted || result.exit_code != 0) return std::nullopt;
+  if (!Succeeded(result)) return std::nullopt;
   return result.output;
 }
 

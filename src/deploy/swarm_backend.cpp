@@ -8,6 +8,7 @@
 #include "deploy/image_state.hpp"
 #include "deploy/swarm_plan.hpp"
 #include "deploy/swarm_state.hpp"
+#include "util/process_end.hpp"
 
 namespace deployhook {
 namespace {
@@ -117,7 +118,7 @@ ProcessResult SwarmBackend::Pull(bool record) {
     total.timed_out = pulled.timed_out;
     total.interrupted = pulled.interrupted;
     total.spawn_failed = pulled.spawn_failed;
-    if (pulled.exit_code != 0 || pulled.timed_out || pulled.interrupted) break;
+    if (!Succeeded(pulled)) break;
   }
   if (images_.empty()) {
     steps_.Note("[pull: no service image found to pull]\n");
@@ -159,7 +160,7 @@ ProcessResult SwarmBackend::RunAll(const std::string& name, const std::vector<Ar
   ProcessResult result;
   for (const Argv& argv : argvs) {
     result = steps_.Step(name, argv, std::chrono::seconds(target_.up_timeout), true);
-    if (result.exit_code != 0 || result.timed_out || result.interrupted) break;
+    if (!Succeeded(result)) break;
   }
   return result;
 }
@@ -174,7 +175,7 @@ ProcessResult SwarmBackend::Apply(const std::vector<ImageRecord>& images) {
   }
   if (target_.kind == TargetKind::Stack) {
     ProcessResult deployed = RunAll("deploy", {StackDeployArgv(target_)});
-    if (deployed.exit_code != 0 || deployed.timed_out || deployed.interrupted) return deployed;
+    if (!Succeeded(deployed)) return deployed;
     return PinChecked(images);
   }
   for (const ImageRecord& image : images) updates.push_back(ServiceUpdateArgv(image.service, Checked(image)));

@@ -10,12 +10,11 @@ const char* EndedOtherwise(const ProcessResult& result) {
 }
 
 std::string EndLine(std::string_view name, const ProcessResult& result) {
-  std::string line = "[" + std::string(name) + ": ";
-  line += result.interrupted ? "interrupted: the worker is stopping, process group stopped"
-          : result.timed_out ? "timed out, process group killed"
-          : result.spawn_failed ? "could not start"
-                                : "exit " + std::to_string(result.exit_code);
-  return line + "]\n";
+  std::string why = EndedOtherwise(result);
+  if (why.empty()) why = "exit " + std::to_string(result.exit_code);
+  if (result.interrupted) why += ", process group stopped";
+  else if (result.timed_out) why += ", process group killed";
+  return "[" + std::string(name) + ": " + why + "]\n";
 }
 
 bool Succeeded(const ProcessResult& result) {
