@@ -5,7 +5,8 @@ import signal
 
 import pytest
 
-from fake_docker_control import container_json, live_processes_in_group
+from fake_docker_control import container_json
+from process_table import live_processes_in_group
 from worker import wait_until
 
 AFTER = "9f" * 20

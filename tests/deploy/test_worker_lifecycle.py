@@ -5,7 +5,7 @@ import os
 import signal
 import time
 
-from fake_docker_control import live_processes_in_group
+from process_table import live_processes_in_group
 from worker import FAST_STOP_GRACE_S, wait_until
 
 AFTER = "c4" * 20

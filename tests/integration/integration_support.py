@@ -17,6 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "lib"))
 
+from process_table import alive  # noqa: E402
 from worker import (DEFAULT_SECRET, REPO, Worker, binary, config_text,  # noqa: E402,F401
                     fastcgi_request, fixture, send_delivery, sent_answer, sign, target,
                     wait_until)
@@ -117,18 +118,9 @@ class HeldStep:
         self.gate.touch()
         for pid in self.started():
             try:
-                wait_until(lambda: not _alive(pid), timeout, f"held step {pid} to exit")
+                wait_until(lambda: not alive(pid), timeout, f"held step {pid} to exit")
             except TimeoutError:
                 _kill(pid)
-
-
-def _alive(pid):
-    """Return True while pid runs (a zombie left unreaped by a killed parent counts as gone)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    return stat.rpartition(")")[2].split()[0] != "Z"
 
 
 def _kill(pid):

@@ -12,6 +12,8 @@ import os
 import signal
 from pathlib import Path
 
+from process_table import alive
+
 PROGRAM = Path(__file__).resolve().parent / "fake_docker"
 NAMES = ("docker", "docker-compose")
 SYSTEM_PATH = "/usr/bin:/bin"
@@ -78,11 +80,10 @@ class FakeDocker:
     def is_running(self, pid):
         """Return True when pid is a live (not zombie) process of this installation's fake."""
         try:
-            stat = Path(f"/proc/{pid}/stat").read_text()
             command = Path(f"/proc/{pid}/cmdline").read_bytes()
         except OSError:
             return False
-        return stat_fields(stat)[0] != "Z" and str(self.bin).encode() in command
+        return alive(pid) and str(self.bin).encode() in command
 
 
 def container_json(health, image="sha256:" + "0" * 63 + "1",
@@ -95,28 +96,6 @@ def container_json(health, image="sha256:" + "0" * 63 + "1",
         "State": {"Status": "running", "Health": {"Status": health},
                   "StartedAt": "2024-05-01T12:00:00.000000000Z", "ExitCode": 0},
         "RestartCount": 0, "HostConfig": {"RestartPolicy": {"Name": "always"}}}]) + "\n"
-
-
-def stat_fields(stat):
-    """Return the fields of a /proc/PID/stat text after the command (which may hold spaces):
-    state, ppid, pgrp, ..."""
-    return stat[stat.rindex(")") + 2:].split()
-
-
-def live_processes_in_group(pgid):
-    """Return the pids of live (not zombie) processes whose process group is pgid."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat_fields(stat)
-        if int(fields[2]) == pgid and fields[0] != "Z":
-            found.append(int(entry.name))
-    return found
 
 
 def overlapping(calls):

@@ -31,7 +31,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from docker_env import free_port, log_tail, terminate
+from docker_env import STOP_TIMEOUT, free_port, log_tail, terminate
+from process_table import live_processes_in_group
 from git_client import TOKEN_USER, basic_authorization, git_env
 from worker import wait_until
 
@@ -92,10 +93,14 @@ class Process:
         wait_until(check, START_TIMEOUT, f"{self.name} to accept connections")
 
     def stop(self):
-        """Stop it by pid (SIGTERM, then SIGKILL), then kill what is left of its group."""
+        """Stop it by pid (SIGTERM, then SIGKILL), then kill what is left of its group and wait
+        until none of it runs (a SIGKILLed process is gone only once the kernel has ended it)."""
         terminate(self.popen)
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.popen.pid, signal.SIGKILL)
+        pgid = self.popen.pid
+        wait_until(lambda: not live_processes_in_group(pgid), STOP_TIMEOUT,
+                   f"what is left of {self.name}'s process group to end")
 
 
 class Servers:

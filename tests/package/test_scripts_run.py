@@ -16,6 +16,7 @@ import pytest
 
 from debian_roots import Root, root_tarball
 from docker_env import free_port
+from process_table import alive
 
 REPO = Path(__file__).resolve().parents[2]
 CHOSEN = [suite for suite in os.environ.get("DEPLOYHOOK_TEST_SCRIPTS_RUN", "").split(",") if suite]
@@ -42,15 +43,6 @@ def started_pids(root):
     worker)."""
     return [int(path.read_text().split()[0]) for path in root.path("/src/.run/pids").glob("*")
             if path.read_text().strip()]
-
-
-def alive(pid):
-    """True while pid runs; a zombie (exited, its parent gone, not yet reaped by init) is gone."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
 
 
 @pytest.mark.parametrize("suite", CHOSEN)

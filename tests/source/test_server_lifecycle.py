@@ -8,17 +8,9 @@ import time
 import pytest
 
 from git_servers import GitHttpServer, GitSshServer, accepts_connections
+from process_table import live_processes_in_group
 
 STOP_DEADLINE = 10.0
-
-
-def group_alive(pgid):
-    """Return True while any process of group pgid is alive."""
-    try:
-        os.killpg(pgid, 0)
-        return True
-    except ProcessLookupError:
-        return False
 
 
 def test_stopping_leaves_no_process_and_no_listener(source_root):
@@ -28,14 +20,14 @@ def test_stopping_leaves_no_process_and_no_listener(source_root):
                GitSshServer(source_root / "life-ssh", source_root / "repos")]
     for server in servers:
         with server:
-            assert all(group_alive(pgid) for pgid in server.pids)
+            assert all(live_processes_in_group(pgid) for pgid in server.pids)
             assert accepts_connections(server.port)
             started = time.monotonic()
         assert time.monotonic() - started < STOP_DEADLINE
         assert not accepts_connections(server.port)
     groups = servers[0].pids + servers[1].pids
     assert len(groups) == 3  # fcgiwrap, nginx, sshd
-    assert not any(group_alive(pgid) for pgid in groups)
+    assert not any(live_processes_in_group(pgid) for pgid in groups)
     assert servers[1].keys_dir is None
 
 
@@ -49,4 +41,4 @@ def test_a_server_that_cannot_start_stops_what_it_started(source_root):
             with server:
                 pass
     assert len(server.pids) == 2  # fcgiwrap had started
-    assert not any(group_alive(pgid) for pgid in server.pids)
+    assert not any(live_processes_in_group(pgid) for pgid in server.pids)
