@@ -133,8 +133,16 @@ class Servers:
         return process
 
     def stop(self):
+        """Stop every process, in reverse order; a process that will not end is raised about
+        once the others are stopped too."""
+        failure = None
         while self.processes:
-            self.processes.pop().stop()
+            try:
+                self.processes.pop().stop()
+            except TimeoutError as error:
+                failure = failure or error
+        if failure:
+            raise failure
 
     def log(self):
         """Return the end of every process's log."""

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from git_servers import GitHttpServer, GitSshServer, accepts_connections
+from git_servers import GitHttpServer, GitSshServer, Servers, accepts_connections
 from process_table import live_processes_in_group
 
 STOP_DEADLINE = 10.0
@@ -42,3 +42,23 @@ def test_a_server_that_cannot_start_stops_what_it_started(source_root):
                 pass
     assert len(server.pids) == 2  # fcgiwrap had started
     assert not any(live_processes_in_group(pgid) for pgid in server.pids)
+
+
+class _Stoppable:
+    def __init__(self, stopped, fails):
+        self.stopped, self.fails = stopped, fails
+
+    def stop(self):
+        self.stopped.append(self)
+        if self.fails:
+            raise TimeoutError("still running")
+
+
+def test_a_process_that_will_not_end_does_not_keep_the_others_running(source_root):
+    servers = Servers(source_root / "stuck")
+    stopped = []
+    first, stuck = _Stoppable(stopped, False), _Stoppable(stopped, True)
+    servers.processes = [first, stuck]
+    with pytest.raises(TimeoutError, match="still running"):
+        servers.stop()
+    assert stopped == [stuck, first]
