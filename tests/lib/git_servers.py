@@ -32,8 +32,8 @@ import tempfile
 from pathlib import Path
 
 from docker_env import STOP_TIMEOUT, free_port, log_tail, terminate
-from process_table import live_processes_in_group
 from git_client import TOKEN_USER, basic_authorization, git_env
+from process_table import live_processes_in_group
 from worker import wait_until
 
 START_TIMEOUT = 15.0

@@ -6,15 +6,12 @@ everywhere here: it holds no port, file or lock and runs no code."""
 from pathlib import Path
 
 
-def stat_fields(stat):
-    """Return the fields of a /proc/PID/stat text after the command (which may hold spaces):
-    state, ppid, pgrp, ..."""
-    return stat[stat.rindex(")") + 2:].split()
-
-
 def _fields(pid):
+    """Return the fields of /proc/PID/stat after the command (which may hold spaces): state,
+    ppid, pgrp, ...; None when pid is gone."""
     try:
-        return stat_fields(Path(f"/proc/{pid}/stat").read_text())
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat[stat.rindex(")") + 2:].split()
     except (OSError, ValueError):
         return None
 
